@@ -1,0 +1,3 @@
+#pragma once
+
+#include "rein/core/error.hpp"

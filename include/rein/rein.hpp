@@ -1,0 +1,5 @@
+#pragma once
+
+// Umbrella header: every module except io/hdf5 (which needs the optional rein::hdf5 target).
+#include "rein/config.hpp"
+#include "rein/core.hpp"

@@ -1,0 +1,97 @@
+#include "cli.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <iostream>
+#include <set>
+
+namespace rein::cli {
+
+arguments::arguments(std::vector<std::string> tokens, std::vector<std::string> flags_without_value) {
+  const std::set<std::string> bare(flags_without_value.begin(), flags_without_value.end());
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const std::string& token = tokens[i];
+    if (token.size() > 2 && token.compare(0, 2, "--") == 0) {
+      std::string name = token.substr(2);
+      std::string value;
+      const auto eq = name.find('=');
+      if (eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+      } else if (bare.count(name) != 0) {
+        value = "true";
+      } else {
+        if (i + 1 >= tokens.size()) throw invalid_argument("option --" + name + " needs a value");
+        value = tokens[++i];
+      }
+      m_options.emplace(name, value);
+      m_order.push_back(name);
+    } else {
+      m_positional.push_back(token);
+    }
+  }
+}
+
+const std::string& arguments::positional(std::size_t i, const std::string& what) const {
+  if (i >= m_positional.size()) throw invalid_argument("missing argument " + what);
+  return m_positional[i];
+}
+
+std::string arguments::get(const std::string& name, const std::string& fallback) const {
+  const auto range = m_options.equal_range(name);
+  if (range.first == range.second) return fallback;
+  auto last = range.second;
+  --last;
+  return last->second;
+}
+
+std::vector<std::string> arguments::all(const std::string& name) const {
+  std::vector<std::string> values;
+  const auto range = m_options.equal_range(name);
+  for (auto it = range.first; it != range.second; ++it) values.push_back(it->second);
+  return values;
+}
+
+double arguments::get_double(const std::string& name, double fallback) const {
+  return has(name) ? parse_double(get(name, ""), "--" + name) : fallback;
+}
+
+long arguments::get_long(const std::string& name, long fallback) const {
+  if (!has(name)) return fallback;
+  const std::string token = get(name, "");
+  char* end = nullptr;
+  errno = 0;
+  const long value = std::strtol(token.c_str(), &end, 10);
+  if (token.empty() || *end != '\0' || errno != 0)
+    throw invalid_argument("--" + name + " = '" + token + "' is not an integer");
+  return value;
+}
+
+void arguments::allow_only(const std::vector<std::string>& known) const {
+  const std::set<std::string> allowed(known.begin(), known.end());
+  for (const auto& name : m_order)
+    if (allowed.count(name) == 0) throw invalid_argument("unknown option --" + name);
+}
+
+std::map<std::string, verb>& verbs() {
+  static std::map<std::string, verb> registry;
+  return registry;
+}
+
+bool register_verb(verb v) {
+  const std::string name = v.name;
+  return verbs().emplace(name, std::move(v)).second;
+}
+
+void print_json(const nlohmann::json& value) { std::cout << value.dump(2) << '\n'; }
+
+double parse_double(const std::string& token, const std::string& what) {
+  char* end = nullptr;
+  errno = 0;
+  const double value = std::strtod(token.c_str(), &end);
+  if (token.empty() || *end != '\0' || errno == ERANGE)
+    throw invalid_argument(what + " = '" + token + "' is not a number");
+  return value;
+}
+
+}  // namespace rein::cli
