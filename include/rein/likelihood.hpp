@@ -1,0 +1,8 @@
+#pragma once
+
+#include "rein/likelihood/dataset.hpp"
+#include "rein/likelihood/interpolation.hpp"
+#include "rein/likelihood/make_model.hpp"
+#include "rein/likelihood/model.hpp"
+#include "rein/likelihood/validate.hpp"
+#include "rein/likelihood/workspace.hpp"

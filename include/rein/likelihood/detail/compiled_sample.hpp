@@ -1,0 +1,42 @@
+#pragma once
+
+#include "rein/likelihood/interpolation.hpp"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace rein::likelihood::detail {
+
+/// A factor common to all bins of a sample: normfactor and lumi (θ itself) or normsys (f(α)).
+struct scalar_factor {
+  std::size_t parameter = 0;
+  bool interpolated = false;   ///< normsys
+  bool additive_code = false;  ///< normsys with code0/code2: the factor is 1 + Δ(α)
+  interpolation interp;
+};
+
+/// A histosys: one interpolated shift per bin, all driven by one α.
+struct additive_shift {
+  std::size_t parameter = 0;
+  std::vector<interpolation> bins;
+};
+
+/// A per-bin factor (staterror, shapesys, shapefactor): the parameter index for each bin.
+struct bin_factor {
+  std::vector<std::size_t> parameters;
+};
+
+/// One sample of one channel, ready for evaluation:
+/// ν_b = (nominal_b + Σ shifts_b) · Π scalars · Π bin_factors_b.
+struct compiled_sample {
+  std::string channel;
+  std::string name;
+  std::size_t offset = 0;  ///< index of the sample's first bin in the main-bin vector
+  std::vector<double> nominal;
+  std::vector<scalar_factor> scalars;
+  std::vector<additive_shift> shifts;
+  std::vector<bin_factor> bin_factors;
+};
+
+}  // namespace rein::likelihood::detail

@@ -1,0 +1,294 @@
+#pragma once
+
+#include "rein/core/detail/check.hpp"
+#include "rein/core/error.hpp"
+#include "rein/core/parameter_layout.hpp"
+#include "rein/likelihood/dataset.hpp"
+#include "rein/likelihood/detail/compiled_sample.hpp"
+
+#include <Eigen/Core>
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rein::likelihood {
+
+/// Where a channel's bins sit in the main-bin vector, and its samples.
+struct channel_layout {
+  std::string name;
+  std::size_t offset = 0;
+  std::size_t bins = 0;
+  std::vector<std::string> samples;
+};
+
+/// A compiled HistFactory likelihood: flat arrays built once from a workspace, evaluated many times.
+///
+/// nll(θ) = −Σ_b [n_b ln ν_b(θ) − ν_b(θ) − ln Γ(n_b + 1)] − Σ_constrained ln p(aux_i | θ_i),
+/// with Gaussian (normal) and continuous-Poisson constraint densities fully normalised, so that
+/// 2·nll equals pyhf's `twice_nll`. A main bin with ν_b < 0, or ν_b = 0 with n_b > 0, gives +∞.
+/// All members are const and thread-safe.
+class model {
+ public:
+  model(parameter_layout parameters, std::vector<channel_layout> channels,
+        std::vector<detail::compiled_sample> samples, dataset observed)
+      : m_parameters(std::move(parameters)), m_channels(std::move(channels)), m_samples(std::move(samples)),
+        m_observed(std::move(observed)) {
+    for (const auto& c : m_channels) m_main_bins += c.bins;
+    for (std::size_t i = 0; i < m_parameters.size(); ++i)
+      if (m_parameters[i].constraint != constraint_kind::none) m_constrained.push_back(i);
+    for (const auto& s : m_samples) {
+      m_sample_bins += s.nominal.size();
+      m_shift_bins += s.shifts.size() * s.nominal.size();
+    }
+    check_dataset(m_observed, "observed data");
+  }
+
+  [[nodiscard]] const parameter_layout& parameters() const { return m_parameters; }
+  [[nodiscard]] const std::vector<channel_layout>& channels() const { return m_channels; }
+  [[nodiscard]] const std::vector<detail::compiled_sample>& samples() const { return m_samples; }
+  /// Number of main bins (all channels).
+  [[nodiscard]] std::size_t main_bins() const { return m_main_bins; }
+  /// Indices of the constrained parameters, in the order of the auxiliary data.
+  [[nodiscard]] const std::vector<std::size_t>& constrained() const { return m_constrained; }
+  /// The workspace's observations and the nominal auxiliary data.
+  [[nodiscard]] const dataset& observed() const { return m_observed; }
+
+  /// Expected counts ν_b(θ) in the main bins.
+  /// @throws invalid_argument if θ has the wrong size.
+  [[nodiscard]] Eigen::VectorXd expected_main(const Eigen::VectorXd& theta) const {
+    check_parameters(theta);
+    Eigen::VectorXd nu = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(m_main_bins));
+    for (const auto& s : m_samples) {
+      const double scale = scalar_product(s, theta);
+      for (std::size_t b = 0; b < s.nominal.size(); ++b)
+        nu[static_cast<Eigen::Index>(s.offset + b)] += shifted(s, theta, b) * scale * bin_product(s, theta, b);
+    }
+    return nu;
+  }
+
+  /// Expected counts of one sample in its channel's bins.
+  /// @throws invalid_argument for an unknown channel or sample, or θ of the wrong size.
+  [[nodiscard]] Eigen::VectorXd expected_sample(const Eigen::VectorXd& theta, const std::string& channel,
+                                                const std::string& sample) const {
+    check_parameters(theta);
+    for (const auto& s : m_samples)
+      if (s.channel == channel && s.name == sample) {
+        Eigen::VectorXd nu(static_cast<Eigen::Index>(s.nominal.size()));
+        const double scale = scalar_product(s, theta);
+        for (std::size_t b = 0; b < s.nominal.size(); ++b)
+          nu[static_cast<Eigen::Index>(b)] = shifted(s, theta, b) * scale * bin_product(s, theta, b);
+        return nu;
+      }
+    throw invalid_argument("rein::likelihood::model::expected_sample: no sample '" + sample + "' in channel '" +
+                           channel + "'");
+  }
+
+  /// The auxiliary data that the constraints expect at θ: θ_i for normal, θ_i·τ_i for Poisson.
+  [[nodiscard]] Eigen::VectorXd expected_aux(const Eigen::VectorXd& theta) const {
+    check_parameters(theta);
+    Eigen::VectorXd aux(static_cast<Eigen::Index>(m_constrained.size()));
+    for (std::size_t k = 0; k < m_constrained.size(); ++k) {
+      const auto& p = m_parameters[m_constrained[k]];
+      const double t = theta[static_cast<Eigen::Index>(m_constrained[k])];
+      aux[static_cast<Eigen::Index>(k)] = p.constraint == constraint_kind::poisson ? t * p.factor : t;
+    }
+    return aux;
+  }
+
+  /// −ln L(θ) on `data`.
+  [[nodiscard]] double nll(const Eigen::VectorXd& theta, const dataset& data) const {
+    check_parameters(theta);
+    check_dataset(data, "data");
+    return evaluate(theta, data, nullptr);
+  }
+
+  /// −ln L(θ) on the observed data.
+  [[nodiscard]] double nll(const Eigen::VectorXd& theta) const { return nll(theta, m_observed); }
+
+  /// −ln L(θ) on `data` and its analytic gradient, written into `gradient` (resized).
+  double nll_and_gradient(const Eigen::VectorXd& theta, const dataset& data, Eigen::VectorXd& gradient) const {
+    check_parameters(theta);
+    check_dataset(data, "data");
+    gradient.setZero(static_cast<Eigen::Index>(m_parameters.size()));
+    return evaluate(theta, data, &gradient);
+  }
+
+  /// −2 ln L(θ) on `data`.
+  [[nodiscard]] double twice_nll(const Eigen::VectorXd& theta, const dataset& data) const {
+    return 2 * nll(theta, data);
+  }
+
+ private:
+  void check_parameters(const Eigen::VectorXd& theta) const {
+    if (static_cast<std::size_t>(theta.size()) != m_parameters.size())
+      throw invalid_argument("rein::likelihood::model: parameter vector has " + std::to_string(theta.size()) +
+                             " entries, the model has " + std::to_string(m_parameters.size()) + " parameters");
+  }
+
+  void check_dataset(const dataset& data, const char* what) const {
+    if (static_cast<std::size_t>(data.main.size()) != m_main_bins)
+      throw invalid_argument(std::string("rein::likelihood::model: ") + what + " has " +
+                             std::to_string(data.main.size()) + " main bins, the model has " +
+                             std::to_string(m_main_bins));
+    if (static_cast<std::size_t>(data.aux.size()) != m_constrained.size())
+      throw invalid_argument(std::string("rein::likelihood::model: ") + what + " has " +
+                             std::to_string(data.aux.size()) + " auxiliary data, the model has " +
+                             std::to_string(m_constrained.size()) + " constrained parameters");
+  }
+
+  static double factor_value(const detail::scalar_factor& f, const Eigen::VectorXd& theta, double& derivative) {
+    const double t = theta[static_cast<Eigen::Index>(f.parameter)];
+    if (!f.interpolated) {
+      derivative = 1;
+      return t;
+    }
+    double value = 0;
+    f.interp.evaluate(t, value, derivative);
+    return f.additive_code ? 1 + value : value;
+  }
+
+  static double scalar_product(const detail::compiled_sample& s, const Eigen::VectorXd& theta) {
+    double product = 1, unused = 0;
+    for (const auto& f : s.scalars) product *= factor_value(f, theta, unused);
+    return product;
+  }
+
+  static double shifted(const detail::compiled_sample& s, const Eigen::VectorXd& theta, std::size_t b) {
+    double value = s.nominal[b], shift = 0, unused = 0;
+    for (const auto& h : s.shifts) {
+      h.bins[b].evaluate(theta[static_cast<Eigen::Index>(h.parameter)], shift, unused);
+      value += shift;
+    }
+    return value;
+  }
+
+  static double bin_product(const detail::compiled_sample& s, const Eigen::VectorXd& theta, std::size_t b) {
+    double product = 1;
+    for (const auto& f : s.bin_factors) product *= theta[static_cast<Eigen::Index>(f.parameters[b])];
+    return product;
+  }
+
+  // One pass computes ν and keeps, per sample bin, the shifted yield A_b, the per-bin product P_b
+  // and the shift derivatives; a second pass forms ∂nll/∂θ = Σ_b (1 − n_b/ν_b) ∂ν_b/∂θ.
+  double evaluate(const Eigen::VectorXd& theta, const dataset& data, Eigen::VectorXd* gradient) const {
+    constexpr double infinity = std::numeric_limits<double>::infinity();
+    std::vector<double> nu(m_main_bins, 0.0);
+    std::vector<double> shifted_yield(m_sample_bins), bin_products(m_sample_bins);
+    std::vector<double> shift_derivatives(gradient ? m_shift_bins : 0);
+    std::vector<double> scales(m_samples.size());
+
+    std::size_t sb = 0, hb = 0;
+    for (std::size_t si = 0; si < m_samples.size(); ++si) {
+      const auto& s = m_samples[si];
+      const double scale = scalar_product(s, theta);
+      scales[si] = scale;
+      const std::size_t bins = s.nominal.size();
+      for (std::size_t b = 0; b < bins; ++b) {
+        double a = s.nominal[b];
+        for (std::size_t h = 0; h < s.shifts.size(); ++h) {
+          double shift = 0, derivative = 0;
+          s.shifts[h].bins[b].evaluate(theta[static_cast<Eigen::Index>(s.shifts[h].parameter)], shift, derivative);
+          a += shift;
+          if (gradient) shift_derivatives[hb + h * bins + b] = derivative;
+        }
+        const double p = bin_product(s, theta, b);
+        shifted_yield[sb + b] = a;
+        bin_products[sb + b] = p;
+        nu[s.offset + b] += a * scale * p;
+      }
+      sb += bins;
+      hb += s.shifts.size() * bins;
+    }
+
+    double value = 0;
+    std::vector<double> residual(gradient ? m_main_bins : 0);
+    for (std::size_t b = 0; b < m_main_bins; ++b) {
+      const double n = data.main[static_cast<Eigen::Index>(b)];
+      const double v = nu[b];
+      if (!(v >= 0) || (v == 0 && n > 0)) return infinity;
+      value += n > 0 ? v - n * std::log(v) + std::lgamma(n + 1) : v;
+      if (gradient) residual[b] = n > 0 ? 1 - n / v : 1.0;
+    }
+
+    for (std::size_t k = 0; k < m_constrained.size(); ++k) {
+      const std::size_t i = m_constrained[k];
+      const auto& p = m_parameters[i];
+      const double t = theta[static_cast<Eigen::Index>(i)];
+      const double aux = data.aux[static_cast<Eigen::Index>(k)];
+      if (p.constraint == constraint_kind::normal) {
+        const double z = (t - aux) / p.sigma;
+        value += 0.5 * z * z + std::log(p.sigma) + half_log_two_pi;
+        if (gradient) (*gradient)[static_cast<Eigen::Index>(i)] += z / p.sigma;
+      } else {
+        const double rate = t * p.factor;
+        if (!(rate > 0)) return infinity;
+        value += rate - aux * std::log(rate) + std::lgamma(aux + 1);
+        if (gradient) (*gradient)[static_cast<Eigen::Index>(i)] += p.factor - aux / t;
+      }
+    }
+    if (!gradient) return value;
+
+    sb = 0;
+    hb = 0;
+    for (std::size_t si = 0; si < m_samples.size(); ++si) {
+      const auto& s = m_samples[si];
+      const std::size_t bins = s.nominal.size();
+      const double scale = scales[si];
+      // Σ_b r_b A_b P_b: the sample's response to any of its scalar factors
+      double response = 0;
+      for (std::size_t b = 0; b < bins; ++b)
+        response += residual[s.offset + b] * shifted_yield[sb + b] * bin_products[sb + b];
+      add_scalar_gradients(s, theta, response, *gradient);
+      for (std::size_t h = 0; h < s.shifts.size(); ++h) {
+        double sum = 0;
+        for (std::size_t b = 0; b < bins; ++b)
+          sum += residual[s.offset + b] * bin_products[sb + b] * shift_derivatives[hb + h * bins + b];
+        (*gradient)[static_cast<Eigen::Index>(s.shifts[h].parameter)] += scale * sum;
+      }
+      for (std::size_t f = 0; f < s.bin_factors.size(); ++f)
+        for (std::size_t b = 0; b < bins; ++b) {
+          double others = 1;
+          for (std::size_t g = 0; g < s.bin_factors.size(); ++g)
+            if (g != f) others *= theta[static_cast<Eigen::Index>(s.bin_factors[g].parameters[b])];
+          (*gradient)[static_cast<Eigen::Index>(s.bin_factors[f].parameters[b])] +=
+              residual[s.offset + b] * shifted_yield[sb + b] * scale * others;
+        }
+      sb += bins;
+      hb += s.shifts.size() * bins;
+    }
+    return value;
+  }
+
+  // ∂ν/∂θ_k for a scalar factor k is (Π_{j≠k} f_j) f_k' times the sample's bins: prefix and
+  // suffix products avoid dividing by a factor that may be zero (a signal strength at 0).
+  static void add_scalar_gradients(const detail::compiled_sample& s, const Eigen::VectorXd& theta, double response,
+                                   Eigen::VectorXd& gradient) {
+    const std::size_t n = s.scalars.size();
+    if (n == 0) return;
+    std::vector<double> values(n), derivatives(n), suffix(n + 1, 1.0);
+    for (std::size_t k = 0; k < n; ++k) values[k] = factor_value(s.scalars[k], theta, derivatives[k]);
+    for (std::size_t k = n; k-- > 0;) suffix[k] = suffix[k + 1] * values[k];
+    double prefix = 1;
+    for (std::size_t k = 0; k < n; ++k) {
+      gradient[static_cast<Eigen::Index>(s.scalars[k].parameter)] += response * prefix * suffix[k + 1] * derivatives[k];
+      prefix *= values[k];
+    }
+  }
+
+  static constexpr double half_log_two_pi = 0.91893853320467274178;
+
+  parameter_layout m_parameters;
+  std::vector<channel_layout> m_channels;
+  std::vector<detail::compiled_sample> m_samples;
+  dataset m_observed;
+  std::vector<std::size_t> m_constrained;
+  std::size_t m_main_bins = 0;
+  std::size_t m_sample_bins = 0;
+  std::size_t m_shift_bins = 0;
+};
+
+}  // namespace rein::likelihood
