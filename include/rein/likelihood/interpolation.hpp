@@ -6,6 +6,8 @@
 #include <array>
 #include <cmath>
 #include <string>
+#include <tuple>
+#include <utility>
 
 namespace rein::likelihood {
 
@@ -45,11 +47,53 @@ inline bool is_multiplicative(interpolation_code code) {
   return code == interpolation_code::code1 || code == interpolation_code::code4;
 }
 
+/// The additive codes written as Δ(α) = u(α)·p + v(α)·q: (p, q) depend only on the down,
+/// nominal and up values, (u, v) only on α, so a modifier acting on many bins computes its
+/// α-dependent weights once.
+struct additive_weights {
+  double u = 0, v = 0;    ///< weights of p and q
+  double du = 0, dv = 0;  ///< their derivatives with respect to α
+};
+
+/// The per-bin constants (p, q) of an additive code.
+/// code0: (up − nom, nom − down); code2: quadratic and linear coefficients
+/// (½(up + down) − nom, ½(up − down)); code4p: (S, A) = (½(Δ⁺ + Δ⁻), (Δ⁺ − Δ⁻)/16) with
+/// Δ⁺ = up − nom, Δ⁻ = nom − down.
+inline std::pair<double, double> additive_constants(interpolation_code code, double down, double nominal, double up) {
+  switch (code) {
+    case interpolation_code::code0: return {up - nominal, nominal - down};
+    case interpolation_code::code2: return {0.5 * (up + down) - nominal, 0.5 * (up - down)};
+    case interpolation_code::code4p: return {0.5 * (up - down), 0.0625 * ((up - nominal) - (nominal - down))};
+    default: throw invalid_argument(std::string("rein::likelihood::additive_constants: ") + to_string(code) + " is not additive");
+  }
+}
+
+/// The weights (u, v) of an additive code at α, with pyhf's branch points.
+inline additive_weights additive_weights_at(interpolation_code code, double alpha) {
+  switch (code) {
+    case interpolation_code::code0:  // α·Δ⁺ for α ≥ 0, α·Δ⁻ below
+      return alpha >= 0 ? additive_weights{alpha, 0, 1, 0} : additive_weights{0, alpha, 0, 1};
+    case interpolation_code::code2:  // a α² + b α inside; linear continuation outside
+      if (alpha > 1) return {2 * alpha - 1, alpha, 2, 1};
+      if (alpha < -1) return {-(2 * alpha + 1), alpha, -2, 1};
+      return {alpha * alpha, alpha, 2 * alpha, 1};
+    case interpolation_code::code4p: {  // α S + α² A g(α), g = 15 − 10α² + 3α⁴; α Δ± outside
+      if (alpha > 1) return {alpha, 8 * alpha, 1, 8};
+      if (alpha < -1) return {alpha, -8 * alpha, 1, -8};
+      const double a2 = alpha * alpha;
+      const double g = 15 + a2 * (3 * a2 - 10);
+      return {alpha, a2 * g, 1, 2 * alpha * g + a2 * alpha * (12 * a2 - 20)};
+    }
+    default: throw invalid_argument(std::string("rein::likelihood::additive_weights_at: ") + to_string(code) + " is not additive");
+  }
+}
+
 /// One interpolated quantity between a down (α = −1), nominal (α = 0) and up (α = +1) value,
 /// with the constants that depend only on those three values computed once.
 ///
-/// Additive codes give the shift Δ(α) with Δ(0) = 0; multiplicative codes give the factor f(α)
-/// with f(0) = 1. Formulas and branch points are pyhf's (docs/likelihood.md).
+/// Additive codes give the shift Δ(α) with Δ(0) = 0 (through `additive_weights_at`);
+/// multiplicative codes give the factor f(α) with f(0) = 1. Formulas and branch points are
+/// pyhf's (docs/likelihood.md).
 class interpolation {
  public:
   interpolation() = default;
@@ -58,22 +102,10 @@ class interpolation {
   interpolation(interpolation_code code, double down, double nominal, double up) : m_code(code) {
     switch (code) {
       case interpolation_code::code0:
-        m_up = up - nominal;
-        m_down = nominal - down;
-        break;
       case interpolation_code::code2:
-        m_up = up - nominal;
-        m_down = down - nominal;
-        m_c[0] = 0.5 * (up + down) - nominal;  // quadratic coefficient
-        m_c[1] = 0.5 * (up - down);            // linear coefficient
+      case interpolation_code::code4p:
+        std::tie(m_up, m_down) = additive_constants(code, down, nominal, up);
         break;
-      case interpolation_code::code4p: {
-        m_up = up - nominal;
-        m_down = nominal - down;
-        m_c[0] = 0.5 * (m_up + m_down);
-        m_c[1] = 0.0625 * (m_up - m_down);
-        break;
-      }
       case interpolation_code::code1:
       case interpolation_code::code4: {
         if (!(nominal > 0) || !(down > 0) || !(up > 0))
@@ -96,9 +128,13 @@ class interpolation {
   void evaluate(double alpha, double& value, double& derivative) const {
     switch (m_code) {
       case interpolation_code::code0:
-        derivative = alpha >= 0 ? m_up : m_down;
-        value = alpha * derivative;
+      case interpolation_code::code2:
+      case interpolation_code::code4p: {
+        const auto w = additive_weights_at(m_code, alpha);
+        value = w.u * m_up + w.v * m_down;
+        derivative = w.du * m_up + w.dv * m_down;
         return;
+      }
       case interpolation_code::code1:
         if (alpha >= 0) {
           value = std::exp(alpha * m_up);
@@ -106,18 +142,6 @@ class interpolation {
         } else {
           value = std::exp(-alpha * m_down);
           derivative = -m_down * value;
-        }
-        return;
-      case interpolation_code::code2:
-        if (alpha > 1) {
-          derivative = m_c[1] + 2 * m_c[0];
-          value = derivative * (alpha - 1) + m_up;
-        } else if (alpha < -1) {
-          derivative = m_c[1] - 2 * m_c[0];
-          value = derivative * (alpha + 1) + m_down;
-        } else {
-          value = alpha * (m_c[0] * alpha + m_c[1]);
-          derivative = 2 * m_c[0] * alpha + m_c[1];
         }
         return;
       case interpolation_code::code4:
@@ -138,22 +162,6 @@ class interpolation {
         } else {
           value = std::exp(-alpha * m_down);
           derivative = -m_down * value;
-        }
-        return;
-      case interpolation_code::code4p:
-        if (alpha > 1) {
-          value = alpha * m_up;
-          derivative = m_up;
-        } else if (alpha < -1) {
-          value = alpha * m_down;
-          derivative = m_down;
-        } else {
-          // Δ = α S + α² A g(α) with g = 15 − 10α² + 3α⁴
-          const double a2 = alpha * alpha;
-          const double g = 15 + a2 * (3 * a2 - 10);
-          const double dg = alpha * (12 * a2 - 20);
-          value = alpha * (m_c[0] + alpha * m_c[1] * g);
-          derivative = m_c[0] + m_c[1] * (2 * alpha * g + a2 * dg);
         }
         return;
     }

@@ -255,9 +255,12 @@ inline model make_model(const workspace& ws, const model_options& options = {}) 
                                         interpolation(options.normsys, m.lo, 1.0, m.hi)});
             break;
           case modifier_type::histosys: {
-            detail::additive_shift shift{set.first, {}};
-            for (std::size_t b = 0; b < s.data.size(); ++b)
-              shift.bins.emplace_back(options.histosys, m.lo_data[b], s.data[b], m.hi_data[b]);
+            detail::additive_shift shift{set.first, options.histosys, {}, {}};
+            for (std::size_t b = 0; b < s.data.size(); ++b) {
+              const auto [p, q] = additive_constants(options.histosys, m.lo_data[b], s.data[b], m.hi_data[b]);
+              shift.p.push_back(p);
+              shift.q.push_back(q);
+            }
             compiled.shifts.push_back(std::move(shift));
             break;
           }

@@ -42,8 +42,10 @@ class model {
       if (m_parameters[i].constraint != constraint_kind::none) m_constrained.push_back(i);
     for (const auto& s : m_samples) {
       m_sample_bins += s.nominal.size();
-      m_shift_bins += s.shifts.size() * s.nominal.size();
+      m_shift_count += s.shifts.size();
     }
+    for (std::size_t i : m_constrained)
+      if (m_parameters[i].constraint == constraint_kind::normal) m_normal_constant += std::log(m_parameters[i].sigma) + half_log_two_pi;
     check_dataset(m_observed, "observed data");
   }
 
@@ -158,10 +160,10 @@ class model {
   }
 
   static double shifted(const detail::compiled_sample& s, const Eigen::VectorXd& theta, std::size_t b) {
-    double value = s.nominal[b], shift = 0, unused = 0;
+    double value = s.nominal[b];
     for (const auto& h : s.shifts) {
-      h.bins[b].evaluate(theta[static_cast<Eigen::Index>(h.parameter)], shift, unused);
-      value += shift;
+      const auto w = additive_weights_at(h.code, theta[static_cast<Eigen::Index>(h.parameter)]);
+      value += w.u * h.p[b] + w.v * h.q[b];
     }
     return value;
   }
@@ -172,39 +174,40 @@ class model {
     return product;
   }
 
-  // One pass computes ν and keeps, per sample bin, the shifted yield A_b, the per-bin product P_b
-  // and the shift derivatives; a second pass forms ∂nll/∂θ = Σ_b (1 − n_b/ν_b) ∂ν_b/∂θ.
+  // One pass computes ν and keeps, per sample bin, the shifted yield A_b and the per-bin product
+  // P_b, and per shift the derivatives (u', v') of its weights; a second pass forms
+  // ∂nll/∂θ = Σ_b (1 − n_b/ν_b) ∂ν_b/∂θ.
   double evaluate(const Eigen::VectorXd& theta, const dataset& data, Eigen::VectorXd* gradient) const {
     constexpr double infinity = std::numeric_limits<double>::infinity();
     std::vector<double> nu(m_main_bins, 0.0);
     std::vector<double> shifted_yield(m_sample_bins), bin_products(m_sample_bins);
-    std::vector<double> shift_derivatives(gradient ? m_shift_bins : 0);
+    std::vector<additive_weights> weights(m_shift_count);
     std::vector<double> scales(m_samples.size());
 
-    std::size_t sb = 0, hb = 0;
+    std::size_t sb = 0, sh = 0;
     for (std::size_t si = 0; si < m_samples.size(); ++si) {
       const auto& s = m_samples[si];
+      const std::size_t bins = s.nominal.size();
+      double* a = shifted_yield.data() + sb;
+      for (std::size_t b = 0; b < bins; ++b) a[b] = s.nominal[b];
+      for (std::size_t h = 0; h < s.shifts.size(); ++h) {
+        const auto& shift = s.shifts[h];
+        const auto w = additive_weights_at(shift.code, theta[static_cast<Eigen::Index>(shift.parameter)]);
+        weights[sh + h] = w;
+        for (std::size_t b = 0; b < bins; ++b) a[b] += w.u * shift.p[b] + w.v * shift.q[b];
+      }
       const double scale = scalar_product(s, theta);
       scales[si] = scale;
-      const std::size_t bins = s.nominal.size();
       for (std::size_t b = 0; b < bins; ++b) {
-        double a = s.nominal[b];
-        for (std::size_t h = 0; h < s.shifts.size(); ++h) {
-          double shift = 0, derivative = 0;
-          s.shifts[h].bins[b].evaluate(theta[static_cast<Eigen::Index>(s.shifts[h].parameter)], shift, derivative);
-          a += shift;
-          if (gradient) shift_derivatives[hb + h * bins + b] = derivative;
-        }
         const double p = bin_product(s, theta, b);
-        shifted_yield[sb + b] = a;
         bin_products[sb + b] = p;
-        nu[s.offset + b] += a * scale * p;
+        nu[s.offset + b] += a[b] * scale * p;
       }
       sb += bins;
-      hb += s.shifts.size() * bins;
+      sh += s.shifts.size();
     }
 
-    double value = 0;
+    double value = m_normal_constant;
     std::vector<double> residual(gradient ? m_main_bins : 0);
     for (std::size_t b = 0; b < m_main_bins; ++b) {
       const double n = data.main[static_cast<Eigen::Index>(b)];
@@ -221,7 +224,7 @@ class model {
       const double aux = data.aux[static_cast<Eigen::Index>(k)];
       if (p.constraint == constraint_kind::normal) {
         const double z = (t - aux) / p.sigma;
-        value += 0.5 * z * z + std::log(p.sigma) + half_log_two_pi;
+        value += 0.5 * z * z;
         if (gradient) (*gradient)[static_cast<Eigen::Index>(i)] += z / p.sigma;
       } else {
         const double rate = t * p.factor;
@@ -233,32 +236,37 @@ class model {
     if (!gradient) return value;
 
     sb = 0;
-    hb = 0;
+    sh = 0;
     for (std::size_t si = 0; si < m_samples.size(); ++si) {
       const auto& s = m_samples[si];
       const std::size_t bins = s.nominal.size();
       const double scale = scales[si];
+      const double* r = residual.data() + s.offset;
+      const double* a = shifted_yield.data() + sb;
+      const double* pb = bin_products.data() + sb;
       // Σ_b r_b A_b P_b: the sample's response to any of its scalar factors
       double response = 0;
-      for (std::size_t b = 0; b < bins; ++b)
-        response += residual[s.offset + b] * shifted_yield[sb + b] * bin_products[sb + b];
+      for (std::size_t b = 0; b < bins; ++b) response += r[b] * a[b] * pb[b];
       add_scalar_gradients(s, theta, response, *gradient);
       for (std::size_t h = 0; h < s.shifts.size(); ++h) {
-        double sum = 0;
-        for (std::size_t b = 0; b < bins; ++b)
-          sum += residual[s.offset + b] * bin_products[sb + b] * shift_derivatives[hb + h * bins + b];
-        (*gradient)[static_cast<Eigen::Index>(s.shifts[h].parameter)] += scale * sum;
+        const auto& shift = s.shifts[h];
+        double sum_p = 0, sum_q = 0;
+        for (std::size_t b = 0; b < bins; ++b) {
+          sum_p += r[b] * pb[b] * shift.p[b];
+          sum_q += r[b] * pb[b] * shift.q[b];
+        }
+        const auto& w = weights[sh + h];
+        (*gradient)[static_cast<Eigen::Index>(shift.parameter)] += scale * (w.du * sum_p + w.dv * sum_q);
       }
       for (std::size_t f = 0; f < s.bin_factors.size(); ++f)
         for (std::size_t b = 0; b < bins; ++b) {
           double others = 1;
           for (std::size_t g = 0; g < s.bin_factors.size(); ++g)
             if (g != f) others *= theta[static_cast<Eigen::Index>(s.bin_factors[g].parameters[b])];
-          (*gradient)[static_cast<Eigen::Index>(s.bin_factors[f].parameters[b])] +=
-              residual[s.offset + b] * shifted_yield[sb + b] * scale * others;
+          (*gradient)[static_cast<Eigen::Index>(s.bin_factors[f].parameters[b])] += r[b] * a[b] * scale * others;
         }
       sb += bins;
-      hb += s.shifts.size() * bins;
+      sh += s.shifts.size();
     }
     return value;
   }
@@ -288,7 +296,8 @@ class model {
   std::vector<std::size_t> m_constrained;
   std::size_t m_main_bins = 0;
   std::size_t m_sample_bins = 0;
-  std::size_t m_shift_bins = 0;
+  std::size_t m_shift_count = 0;
+  double m_normal_constant = 0;  ///< Σ (ln σ_i + ½ ln 2π) over the normal constraints
 };
 
 }  // namespace rein::likelihood

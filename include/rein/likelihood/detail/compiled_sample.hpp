@@ -16,10 +16,12 @@ struct scalar_factor {
   interpolation interp;
 };
 
-/// A histosys: one interpolated shift per bin, all driven by one α.
+/// A histosys: Δ_b(α) = u(α)·p_b + v(α)·q_b, one α for all bins (see additive_weights_at).
 struct additive_shift {
   std::size_t parameter = 0;
-  std::vector<interpolation> bins;
+  interpolation_code code = interpolation_code::code4p;
+  std::vector<double> p;
+  std::vector<double> q;
 };
 
 /// A per-bin factor (staterror, shapesys, shapefactor): the parameter index for each bin.
