@@ -1,3 +1,7 @@
 #pragma once
 
 #include "rein/core/error.hpp"
+#include "rein/core/binning.hpp"
+#include "rein/core/histogram.hpp"
+#include "rein/core/parameter_layout.hpp"
+#include "rein/core/random.hpp"
