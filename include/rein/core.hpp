@@ -5,3 +5,4 @@
 #include "rein/core/histogram.hpp"
 #include "rein/core/parameter_layout.hpp"
 #include "rein/core/random.hpp"
+#include "rein/core/dual.hpp"

@@ -3,3 +3,6 @@
 // Umbrella header: every module except io/hdf5 (which needs the optional rein::hdf5 target).
 #include "rein/config.hpp"
 #include "rein/core.hpp"
+#include "rein/kinematics.hpp"
+#include "rein/likelihood.hpp"
+#include "rein/physics.hpp"
