@@ -1,0 +1,54 @@
+// rein fit WS [--fix NAME=VALUE ...]: maximum-likelihood fit, JSON on stdout.
+#include "cli.hpp"
+#include "load_model.hpp"
+
+#include "rein/fit/maximum_likelihood.hpp"
+
+#include <chrono>
+
+namespace {
+
+int fit(const rein::cli::arguments& args) {
+  auto known = rein::cli::model_option_names();
+  known.push_back("fix");
+  args.allow_only(known);
+  const auto model = rein::cli::load_model(args);
+  rein::fit::fit_options options;
+  for (const auto& item : args.all("fix")) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) throw rein::invalid_argument("--fix '" + item + "' must be NAME=VALUE");
+    const std::string name = item.substr(0, eq);
+    (void)model.parameters().index(name);
+    options.fixed.emplace_back(name, rein::cli::parse_double(item.substr(eq + 1), "--fix " + name));
+  }
+  const auto begin = std::chrono::steady_clock::now();
+  const auto result = rein::fit::fit(model, options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+
+  nlohmann::json parameters = nlohmann::json::array();
+  nlohmann::json at_bound = nlohmann::json::array();
+  for (std::size_t i = 0; i < model.parameters().size(); ++i) {
+    const auto& p = model.parameters()[i];
+    const auto k = static_cast<Eigen::Index>(i);
+    parameters.push_back({{"name", p.name}, {"value", result.values[k]}, {"error", result.errors[k]},
+                          {"fixed", static_cast<bool>(result.fixed[i])}});
+    if (result.at_bound[i]) at_bound.push_back(p.name);
+  }
+  rein::cli::print_json({{"status", rein::fit::to_string(result.status)},
+                         {"twice_nll", result.twice_nll},
+                         {"parameters", parameters},
+                         {"poi", model.parameters()[model.parameters().poi_index()].name},
+                         {"at_bound", at_bound},
+                         {"covariance_ok", result.covariance_ok},
+                         {"iterations", result.iterations},
+                         {"evaluations", result.evaluations},
+                         {"seconds", seconds}});
+  return result.ok() ? 0 : 3;
+}
+
+const bool registered = rein::cli::register_verb(
+    {"fit",
+     "fit WS [--patch P [--patch-name N]] [--measurement M] [--fix NAME=VALUE ...] [--interp normsys=code1,histosys=code0]",
+     {}, fit});
+
+}  // namespace
