@@ -152,3 +152,62 @@ TEST_SUITE("core") {
                          rein::invalid_argument);
   }
 }
+
+#include <boost/math/distributions/poisson.hpp>
+#include <boost/math/distributions/chi_squared.hpp>
+
+#include <random>
+#include <vector>
+
+TEST_SUITE("core") {
+  TEST_CASE("random: poisson draws follow the Poisson law for small and large means (chi-square at fixed seed)") {
+    for (double mean : {0.3, 3.0, 9.5, 10.0, 47.0, 1234.5}) {
+      CAPTURE(mean);
+      std::mt19937_64 rng(20261125);
+      const int n = 200000;
+      const boost::math::poisson_distribution<double> law(mean);
+      // bins: k in [lo, hi) around the mean, tails merged so every expected count is ≥ 20
+      const double lo = std::max(0.0, std::floor(mean - 5 * std::sqrt(mean))), hi = std::ceil(mean + 5 * std::sqrt(mean) + 5);
+      std::vector<double> counts(static_cast<std::size_t>(hi - lo) + 2, 0.0);
+      double sum = 0;
+      for (int i = 0; i < n; ++i) {
+        const double k = rein::poisson(rng, mean);
+        REQUIRE(k == std::floor(k));
+        sum += k;
+        const std::size_t bin = k < lo ? 0 : (k >= hi ? counts.size() - 1 : static_cast<std::size_t>(k - lo) + 1);
+        counts[bin] += 1;
+      }
+      double chi2 = 0, expected_low = lo > 0 ? boost::math::cdf(law, lo - 1) * n : 0.0, pending_obs = counts[0], pending_exp = expected_low;
+      int dof = -1;
+      for (std::size_t b = 1; b < counts.size(); ++b) {
+        const double k = lo + static_cast<double>(b - 1);
+        const double expected = b + 1 == counts.size() ? boost::math::cdf(boost::math::complement(law, hi - 1)) * n : boost::math::pdf(law, k) * n;
+        pending_obs += counts[b];
+        pending_exp += expected;
+        if (pending_exp >= 20 || b + 1 == counts.size()) {
+          chi2 += (pending_obs - pending_exp) * (pending_obs - pending_exp) / pending_exp;
+          ++dof;
+          pending_obs = pending_exp = 0;
+        }
+      }
+      // a correct sampler fails this at a fixed seed with probability 1e-4
+      const double p = boost::math::cdf(boost::math::complement(boost::math::chi_squared(dof), chi2));
+      INFO("chi2 = " << chi2 << " dof = " << dof);
+      CHECK(p > 1e-4);
+      // and its mean within 5 standard errors
+      REIN_CHECK_ABS(sum / n, mean, 5 * std::sqrt(mean / n));
+    }
+  }
+
+  TEST_CASE("random: task seeds differ for every (seed, stream, index) and never depend on anything else") {
+    CHECK(rein::task_seed(1, 0, 0) != rein::task_seed(1, 0, 1));
+    CHECK(rein::task_seed(1, 0, 0) != rein::task_seed(1, 1, 0));
+    CHECK(rein::task_seed(1, 0, 0) != rein::task_seed(2, 0, 0));
+    CHECK(rein::splitmix64(0) == 0xE220A8397B1DCDAFull);  // the first output of splitmix64 seeded with 0 (Vigna's reference)
+  }
+
+  TEST_CASE("random: bad input to poisson") {
+    std::mt19937_64 rng(1);
+    CHECK_THROWS_WITH_AS((void)rein::poisson(rng, -1.0), "rein::poisson: mean = -1, must be finite and >= 0", rein::invalid_argument);
+  }
+}

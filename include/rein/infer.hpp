@@ -1,0 +1,9 @@
+#pragma once
+
+#include "rein/infer/asymptotic.hpp"
+#include "rein/infer/normal.hpp"
+#include "rein/infer/profile_likelihood.hpp"
+#include "rein/infer/scan.hpp"
+#include "rein/infer/significance.hpp"
+#include "rein/infer/test_statistic.hpp"
+#include "rein/infer/upper_limit.hpp"

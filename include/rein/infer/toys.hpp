@@ -1,0 +1,241 @@
+#pragma once
+
+#include "rein/core/detail/check.hpp"
+#include "rein/core/error.hpp"
+#include "rein/core/random.hpp"
+#include "rein/fit/maximum_likelihood.hpp"
+#include "rein/infer/asymptotic.hpp"
+#include "rein/infer/normal.hpp"
+#include "rein/infer/profile_likelihood.hpp"
+#include "rein/infer/test_statistic.hpp"
+#include "rein/infer/upper_limit.hpp"
+#include "rein/likelihood/model.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <limits>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace rein::infer {
+
+struct toy_options {
+  std::size_t n_toys = 1000;            ///< toys per hypothesis, ≥ 1
+  std::uint64_t seed = 0;
+  unsigned threads = 1;                 ///< worker threads; results do not depend on it
+  test_statistic statistic = test_statistic::q_mu_tilde;
+  fit::fit_options fit;
+  /// Called now and then with (toys done, toys in all) from the calling thread.
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+/// Pseudo-experiments drawn LHC-style: main counts ~ Poisson(ν(θ_gen)), auxiliary data from the
+/// constraint densities at θ_gen (normal: N(θ_gen, σ); Poisson: Pois(τ θ_gen)), with θ_gen =
+/// θ̂̂(μ_gen) fitted to the observed data. Toy i of stream s uses an std::mt19937_64 seeded with
+/// task_seed(seed, s, i): the same numbers whatever the thread count or the order of work.
+inline likelihood::dataset generate_toy(const likelihood::model& model, const Eigen::VectorXd& theta_gen,
+                                        std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  likelihood::dataset toy;
+  const Eigen::VectorXd nu = model.expected_main(theta_gen);
+  toy.main.resize(nu.size());
+  for (Eigen::Index b = 0; b < nu.size(); ++b) toy.main[b] = poisson(rng, std::max(nu[b], 0.0));
+  toy.aux.resize(static_cast<Eigen::Index>(model.constrained().size()));
+  for (std::size_t k = 0; k < model.constrained().size(); ++k) {
+    const auto& p = model.parameters()[model.constrained()[k]];
+    const double t = theta_gen[static_cast<Eigen::Index>(model.constrained()[k])];
+    toy.aux[static_cast<Eigen::Index>(k)] =
+        p.constraint == constraint_kind::normal ? t + p.sigma * standard_normal(rng) : poisson(rng, t * p.factor);
+  }
+  return toy;
+}
+
+/// The test statistic at `mu` on toys generated at θ_gen: toy indices [first, first + count) of
+/// `stream`. Entry i is NaN when a fit on toy i did not converge (counted, never used).
+inline std::vector<double> toy_statistics(const likelihood::model& model, const Eigen::VectorXd& theta_gen, double mu,
+                                          std::uint64_t stream, std::size_t first, std::size_t count,
+                                          const toy_options& options) {
+  std::vector<double> values(count, std::numeric_limits<double>::quiet_NaN());
+  std::atomic<std::size_t> next{0}, done{0};
+  const auto work = [&]() {
+    for (std::size_t i = next++; i < count; i = next++) {
+      const auto toy = generate_toy(model, theta_gen, task_seed(options.seed, stream, first + i));
+      const profile_likelihood profile(model, toy, options.fit);
+      const double q = profile.statistic(options.statistic, mu);
+      if (profile.worst_status() == fit::fit_status::ok) values[i] = q;
+      ++done;
+    }
+  };
+  const unsigned threads = std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(count)));
+  // with a progress callback the calling thread reports and every worker is a pool thread
+  const unsigned pool_size = options.progress ? threads : threads - 1;
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < pool_size; ++t) pool.emplace_back(work);
+  if (options.progress) {
+    while (done < count) {
+      options.progress(done, count);
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    options.progress(count, count);
+  } else {
+    work();
+  }
+  for (auto& thread : pool) thread.join();
+  return values;
+}
+
+/// CLs from toys at one μ, with the Monte Carlo uncertainty of each p-value.
+struct toy_hypotest_result {
+  double mu = 0;
+  double q_obs = 0;
+  double cls_obs = 0, clsb_obs = 0, clb_obs = 0;
+  double cls_obs_error = 0, clsb_obs_error = 0, clb_obs_error = 0;  ///< binomial standard errors
+  std::array<double, 5> cls_exp{};  ///< percentiles Φ(−2) … Φ(2) of CLs over the background toys
+  std::size_t n_toys = 0;
+  std::size_t failed_fits = 0;      ///< toys dropped because a fit did not converge
+  fit::fit_status status = fit::fit_status::ok;  ///< of the fits to the observed data
+};
+
+namespace detail {
+
+/// Fraction of the sorted samples ≥ value (pyhf's empirical p-value).
+inline double tail_fraction(const std::vector<double>& sorted, double value) {
+  if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const auto first = std::lower_bound(sorted.begin(), sorted.end(), value);
+  return static_cast<double>(sorted.end() - first) / static_cast<double>(sorted.size());
+}
+
+/// numpy's percentile with linear interpolation, q in [0, 100], on a sorted vector.
+inline double percentile(const std::vector<double>& sorted, double q) {
+  const double position = q / 100 * static_cast<double>(sorted.size() - 1);
+  const auto lower = static_cast<std::size_t>(std::floor(position));
+  const std::size_t upper = std::min(lower + 1, sorted.size() - 1);
+  return sorted[lower] + (position - static_cast<double>(lower)) * (sorted[upper] - sorted[lower]);
+}
+
+/// The non-NaN values, sorted.
+inline std::vector<double> sorted_finite(const std::vector<double>& values) {
+  std::vector<double> out;
+  for (double v : values)
+    if (!std::isnan(v)) out.push_back(v);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+inline double binomial_error(double p, std::size_t n) { return std::sqrt(p * (1 - p) / static_cast<double>(n)); }
+
+}  // namespace detail
+
+/// CLs at μ from toys (pyhf's ToyCalculator conventions): CLs+b = P(q ≥ q_obs | μ), CLb =
+/// P(q ≥ q_obs | 0), with toys generated at θ̂̂(μ) and θ̂̂(0); expected CLs are the Φ(−2) … Φ(2)
+/// percentiles of CLs evaluated at each background toy's q. Streams: 0 signal+background, 1 background.
+/// @throws invalid_argument when n_toys = 0, or for a model without a free POI.
+[[nodiscard]] inline toy_hypotest_result toy_hypotest(const likelihood::model& model, const likelihood::dataset& observed,
+                                                      double mu, const toy_options& options) {
+  if (options.n_toys == 0) throw invalid_argument("rein::infer::toy_hypotest: n_toys = 0, need at least one toy");
+  const profile_likelihood data(model, observed, options.fit);
+  toy_hypotest_result r;
+  r.mu = mu;
+  r.n_toys = options.n_toys;
+  r.q_obs = data.statistic(options.statistic, mu);
+  const auto sb = toy_statistics(model, data.conditional_fit(mu).values, mu, 0, 0, options.n_toys, options);
+  const auto b = toy_statistics(model, data.conditional_fit(0.0).values, mu, 1, 0, options.n_toys, options);
+  r.status = data.worst_status();
+  const auto sb_finite = detail::sorted_finite(sb), b_finite = detail::sorted_finite(b);
+  r.failed_fits = sb.size() - sb_finite.size() + b.size() - b_finite.size();
+  r.clsb_obs = detail::tail_fraction(sb_finite, r.q_obs);
+  r.clb_obs = detail::tail_fraction(b_finite, r.q_obs);
+  r.cls_obs = r.clsb_obs / r.clb_obs;
+  r.clsb_obs_error = detail::binomial_error(r.clsb_obs, sb_finite.size());
+  r.clb_obs_error = detail::binomial_error(r.clb_obs, b_finite.size());
+  r.cls_obs_error = r.cls_obs * std::hypot(r.clsb_obs > 0 ? r.clsb_obs_error / r.clsb_obs : 0.0,
+                                           r.clb_obs > 0 ? r.clb_obs_error / r.clb_obs : 0.0);
+  std::vector<double> cls_of_background;
+  for (double q : b_finite) cls_of_background.push_back(detail::tail_fraction(sb_finite, q) / detail::tail_fraction(b_finite, q));
+  std::sort(cls_of_background.begin(), cls_of_background.end());
+  for (std::size_t k = 0; k < 5; ++k)
+    r.cls_exp[k] = detail::percentile(cls_of_background, 100 * normal_cdf(-expected_band_sigmas[k]));
+  return r;
+}
+
+/// Discovery p-value from toys: p0 = P(q0 ≥ q0_obs | μ = 0), with its binomial error, and the
+/// expected p0 as the Φ(−2) … Φ(2) percentiles of p0 over toys generated at μ = `signal_mu`
+/// (streams: 0 background, 1 signal).
+struct toy_significance_result {
+  double q0_obs = 0;
+  double p0 = 0;
+  double p0_error = 0;
+  std::array<double, 5> p0_exp{};  ///< ascending, pyhf's order
+  std::size_t n_toys = 0;
+  std::size_t failed_fits = 0;
+  fit::fit_status status = fit::fit_status::ok;
+};
+
+/// @throws invalid_argument when n_toys = 0, or for a model without a free POI.
+[[nodiscard]] inline toy_significance_result toy_significance(const likelihood::model& model,
+                                                              const likelihood::dataset& observed, toy_options options,
+                                                              double signal_mu = 1.0) {
+  if (options.n_toys == 0) throw invalid_argument("rein::infer::toy_significance: n_toys = 0, need at least one toy");
+  options.statistic = test_statistic::q0;
+  const profile_likelihood data(model, observed, options.fit);
+  toy_significance_result r;
+  r.n_toys = options.n_toys;
+  r.q0_obs = data.statistic(test_statistic::q0, 0.0);
+  const auto null = detail::sorted_finite(toy_statistics(model, data.conditional_fit(0.0).values, 0.0, 0, 0, options.n_toys, options));
+  const auto alternative =
+      detail::sorted_finite(toy_statistics(model, data.conditional_fit(signal_mu).values, 0.0, 1, 0, options.n_toys, options));
+  r.status = data.worst_status();
+  r.failed_fits = 2 * options.n_toys - null.size() - alternative.size();
+  r.p0 = detail::tail_fraction(null, r.q0_obs);
+  r.p0_error = detail::binomial_error(r.p0, null.size());
+  std::vector<double> p0_of_signal;
+  for (double q : alternative) p0_of_signal.push_back(detail::tail_fraction(null, q));
+  std::sort(p0_of_signal.begin(), p0_of_signal.end());
+  for (std::size_t k = 0; k < 5; ++k) r.p0_exp[k] = detail::percentile(p0_of_signal, 100 * normal_cdf(-expected_band_sigmas[k]));
+  return r;
+}
+
+/// Observed and expected upper limits from toys: the μ where toy CLs (or each expected
+/// percentile) crosses 1 − cl, bracketed and solved as the asymptotic limits are. Every μ uses the
+/// same toy seeds (common random numbers), so CLs(μ) varies smoothly enough for the root finder;
+/// the limits carry the toys' Monte Carlo uncertainty (see toy_hypotest_result's errors).
+/// @throws invalid_argument unless 0 < cl < 1, n_toys ≥ 1 and the POI's lower bound is 0.
+[[nodiscard]] inline upper_limit_result toy_upper_limit(const likelihood::model& model, const likelihood::dataset& observed,
+                                                        const toy_options& options, const upper_limit_options& limit = {}) {
+  if (!(limit.cl > 0 && limit.cl < 1))
+    throw invalid_argument("rein::infer::toy_upper_limit: cl = " + rein::detail::format_value(limit.cl) + ", must lie in (0, 1)");
+  const auto& poi = model.parameters()[model.parameters().poi_index()];
+  if (!(poi.lower == 0))
+    throw invalid_argument("rein::infer::toy_upper_limit: the parameter of interest '" + poi.name + "' has lower bound " +
+                           rein::detail::format_value(poi.lower) + "; limits are searched on [0, upper bound]");
+  std::map<double, toy_hypotest_result> cache;
+  const auto at = [&](double mu) -> const toy_hypotest_result& {
+    auto found = cache.find(mu);
+    if (found == cache.end()) found = cache.emplace(mu, toy_hypotest(model, observed, mu, options)).first;
+    return found->second;
+  };
+  const profile_likelihood data(model, observed, options.fit);
+  const auto& free = data.free_fit();
+  const double sigma = free.covariance_ok ? free.errors[static_cast<Eigen::Index>(data.poi())] : 0.1 * poi.upper;
+  const double guess = std::max(data.mu_hat(), 0.0) + 2 * std::max(sigma, 1e-6 * poi.upper);
+  upper_limit_result r;
+  r.cl = limit.cl;
+  const double alpha = 1 - limit.cl;
+  r.obs = detail::solve_limit([&](double mu) { return at(mu).cls_obs; }, alpha, guess, poi.upper, limit, r.obs_status, r.evaluations);
+  for (std::size_t k = 0; k < 5; ++k)
+    r.exp[k] = detail::solve_limit([&](double mu) { return at(mu).cls_exp[k]; }, alpha, guess, poi.upper, limit,
+                                   r.exp_status[k], r.evaluations);
+  r.fit_status = data.worst_status();
+  r.evaluations = static_cast<int>(cache.size());
+  return r;
+}
+
+}  // namespace rein::infer

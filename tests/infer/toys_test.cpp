@@ -1,0 +1,124 @@
+#include "rein/infer/toys.hpp"
+#include "rein/io/json/workspace.hpp"
+#include "rein/likelihood/make_model.hpp"
+#include "support/close.hpp"
+#include "support/data.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+namespace {
+
+// One bin: a signal of 1 event × μ (μ ∈ [0, 60]) over a background b known exactly.
+rein::likelihood::model counting(double b, double n) {
+  rein::likelihood::workspace ws;
+  rein::likelihood::channel c{"bin", {}};
+  c.samples.push_back({"signal", {1.0}, {{"mu", rein::likelihood::modifier_type::normfactor, 1, 1, {}, {}, {}}}});
+  c.samples.push_back({"background", {b}, {}});
+  ws.channels.push_back(c);
+  ws.observations.push_back({"bin", {n}});
+  rein::likelihood::parameter_config mu{"mu", {}, {}, {}, {}, {}, {}};
+  mu.bounds = std::vector<std::pair<double, double>>{{0.0, 60.0}};
+  ws.measurements.push_back({"m", "mu", {mu}});
+  return rein::likelihood::make_model(ws);
+}
+
+}  // namespace
+
+TEST_SUITE("infer") {
+  TEST_CASE("toys: n = 0 observed over b = 0.5: CLs at the exact limit 2.996 is 0.05") {
+    // With n = 0 every toy with n = 0 ties with the data, so CLs+b = P(n = 0 | s+b) = e^−(s+b),
+    // CLb = e^−b and CLs = e^−s exactly: the 95% limit is s = −ln 0.05 = 2.9957.
+    const auto m = counting(0.5, 0);
+    rein::infer::toy_options options;
+    options.n_toys = 20000;
+    options.seed = 7;
+    options.threads = 2;
+    const auto r = rein::infer::toy_hypotest(m, m.observed(), -std::log(0.05), options);
+    INFO("CLs = " << r.cls_obs << " ± " << r.cls_obs_error);
+    REIN_CHECK_ABS(r.cls_obs, 0.05, 3 * r.cls_obs_error);  // 3 Monte Carlo standard errors
+    CHECK(r.failed_fits == 0);
+  }
+
+  TEST_CASE("toys: one-bin 95% CL limits measured with 1e5 toys, (b, n) = (3, 3) and (10, 10)") {
+    // Reference limits on the signal (issue 3, q̃μ, LHC-style toys): 5.39 and 8.05, to two decimals.
+    // CLs from our toys at those μ must be 0.05 within 3 Monte Carlo standard errors plus the
+    // rounding of the reference (|dCLs/dμ| ≲ 0.05 per unit × 0.005 = 2.5e-4).
+    for (const auto& [b, limit] : {std::pair<double, double>{3, 5.39}, {10, 8.05}}) {
+      CAPTURE(b);
+      const auto m = counting(b, b);
+      rein::infer::toy_options options;
+      options.n_toys = 20000;
+      options.seed = 11;
+      options.threads = 2;
+      const auto r = rein::infer::toy_hypotest(m, m.observed(), limit, options);
+      INFO("CLs = " << r.cls_obs << " ± " << r.cls_obs_error);
+      REIN_CHECK_ABS(r.cls_obs, 0.05, 3 * r.cls_obs_error + 2.5e-4);
+    }
+  }
+
+  TEST_CASE("toys: the toy upper limit solves CLs = 0.05 and orders its expected band") {
+    const auto m = counting(3, 3);
+    rein::infer::toy_options options;
+    options.n_toys = 4000;
+    options.seed = 5;
+    options.threads = 2;
+    rein::infer::upper_limit_options limit;
+    limit.rtol = 1e-4;
+    const auto r = rein::infer::toy_upper_limit(m, m.observed(), options, limit);
+    CHECK(r.obs_status == rein::infer::limit_status::ok);
+    // the reference 5.39 (1e5 toys) within the Monte Carlo spread of 4000 toys: CLs is known to
+    // ±3.5% relative here, |d ln CLs/dμ| ≈ 0.5, so the limit to about ±0.07 at one sigma
+    REIN_CHECK_ABS(r.obs, 5.39, 0.25);
+    for (std::size_t k = 0; k + 1 < 5; ++k) CHECK(r.exp[k] <= r.exp[k + 1]);
+  }
+
+  TEST_CASE("toys: results are identical for a seed whatever the thread count") {
+    const auto m = counting(3, 5);
+    rein::infer::toy_options options;
+    options.n_toys = 300;
+    options.seed = 42;
+    options.threads = 1;
+    const auto one = rein::infer::toy_hypotest(m, m.observed(), 4.0, options);
+    options.threads = 3;
+    const auto three = rein::infer::toy_hypotest(m, m.observed(), 4.0, options);
+    CHECK(one.cls_obs == three.cls_obs);
+    CHECK(one.cls_exp == three.cls_exp);
+    options.seed = 43;
+    CHECK(rein::infer::toy_hypotest(m, m.observed(), 4.0, options).cls_obs != one.cls_obs);
+  }
+
+  TEST_CASE("toys: the pyhf toy-based q0 case within 3 Monte Carlo standard errors") {
+    const auto reference = rein::io::read_json(rein::test::test_data("pyhf/root_reference_cls.json"));
+    for (const auto& c : reference["cases"]) {
+      if (c["calctype"] != "toybased") continue;
+      rein::likelihood::model_options settings;
+      settings.normsys = rein::likelihood::interpolation_code_from_string(c["modifier_settings"]["normsys"]["interpcode"]);
+      settings.histosys = rein::likelihood::interpolation_code_from_string(c["modifier_settings"]["histosys"]["interpcode"]);
+      const auto m = rein::likelihood::make_model(
+          rein::io::read_workspace(rein::test::test_data("pyhf/" + c["workspace"].get<std::string>())), settings);
+      rein::infer::toy_options options;
+      options.n_toys = 10000;
+      options.seed = 1;
+      options.threads = 2;
+      const auto r = rein::infer::toy_significance(m, m.observed(), options);
+      // the reference has 2000 toys (pyhf's test, numpy seed 0): its own binomial error counts too
+      const double p_ref = c["pyhf_this_snapshot"]["obs"];
+      const double error = std::hypot(r.p0_error, std::sqrt(p_ref * (1 - p_ref) / 2000));
+      REIN_CHECK_ABS(r.p0, p_ref, 3 * error);
+      const double median_ref = c["pyhf_this_snapshot"]["exp"][2];
+      REIN_CHECK_ABS(r.p0_exp[2], median_ref, 3 * std::sqrt(median_ref * (1 - median_ref) / 2000));
+      CHECK(r.failed_fits == 0);
+    }
+  }
+
+  TEST_CASE("toys: bad input") {
+    const auto m = counting(3, 3);
+    rein::infer::toy_options options;
+    options.n_toys = 0;
+    CHECK_THROWS_WITH_AS((void)rein::infer::toy_hypotest(m, m.observed(), 1.0, options),
+                         "rein::infer::toy_hypotest: n_toys = 0, need at least one toy", rein::invalid_argument);
+  }
+}

@@ -1,0 +1,150 @@
+// rein impacts / gof: pulls, constraints and impacts on the POI; saturated-model goodness of fit.
+// JSON on stdout; tools/plot/rein_plot.py draws the impact ranking from `rein impacts` output.
+#include "cli.hpp"
+#include "load_model.hpp"
+
+#include "rein/infer/goodness_of_fit.hpp"
+#include "rein/infer/impacts.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#if __has_include(<unistd.h>)
+#include <unistd.h>
+#define REIN_CLI_HAS_ISATTY 1
+#endif
+
+namespace {
+
+using rein::cli::arguments;
+
+std::vector<std::string> with_model_options(std::vector<std::string> extra) {
+  auto names = rein::cli::model_option_names();
+  names.insert(names.end(), extra.begin(), extra.end());
+  return names;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point begin) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+}
+
+// NaN and ±∞ have no JSON form: null.
+nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+
+nlohmann::json pair_of(const std::array<double, 2>& values) { return {number(values[0]), number(values[1])}; }
+
+unsigned threads_of(const arguments& args) {
+  const long threads = args.get_long("threads", 1);
+  if (threads < 1) throw rein::invalid_argument("--threads = " + std::to_string(threads) + ", must be >= 1");
+  return static_cast<unsigned>(threads);
+}
+
+// "what done/total" on stderr, rewritten in place, only when stderr is a terminal.
+std::function<void(std::size_t, std::size_t)> terminal_progress(const std::string& what) {
+#ifdef REIN_CLI_HAS_ISATTY
+  if (isatty(STDERR_FILENO) == 0) return {};
+  return [what](std::size_t done, std::size_t total) {
+    std::fprintf(stderr, "\r%s %zu/%zu", what.c_str(), done, total);
+    if (done == total) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+  };
+#else
+  (void)what;
+  return {};
+#endif
+}
+
+int impacts(const arguments& args) {
+  args.allow_only(with_model_options({"parameter", "no-prefit", "threads"}));
+  const auto begin = std::chrono::steady_clock::now();
+  const auto model = rein::cli::load_model(args);
+  rein::infer::impacts_options options;
+  options.parameters = args.all("parameter");
+  options.prefit = !args.has("no-prefit");
+  options.threads = threads_of(args);
+  options.progress = terminal_progress("rein impacts: fits");
+  const auto r = rein::infer::impacts(model, options);
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& item : r.impacts)
+    items.push_back({{"name", item.name},
+                     {"constrained", item.constrained},
+                     {"value", number(item.value)},
+                     {"error", number(item.error)},
+                     {"prefit_center", number(item.prefit_center)},
+                     {"prefit_sigma", number(item.prefit_sigma)},
+                     {"pull", number(item.pull)},
+                     {"constraint", number(item.constraint)},
+                     {"held_postfit", pair_of(item.postfit_held)},
+                     {"held_prefit", pair_of(item.prefit_held)},
+                     {"impact_postfit", pair_of(item.impact_postfit)},
+                     {"impact_prefit", pair_of(item.impact_prefit)},
+                     {"status", rein::fit::to_string(item.status)}});
+  rein::cli::print_json({{"poi", r.poi},
+                         {"mu_hat", number(r.mu_hat)},
+                         {"mu_error", number(r.mu_error)},
+                         {"twice_nll", number(r.free_fit.twice_nll)},
+                         {"covariance_ok", r.free_fit.covariance_ok},
+                         {"impacts", items},
+                         {"definition", "impact = mu_hat(theta_i held) - mu_hat, theta_i held at theta_hat -/+ "
+                                        "post-fit error or -/+ pre-fit width, clipped into its bounds; "
+                                        "pairs are [down, up]; ranked by max |post-fit impact|"},
+                         {"fits", r.fits},
+                         {"threads", options.threads},
+                         {"status", rein::fit::to_string(r.status)},
+                         {"seconds", seconds_since(begin)}});
+  return r.status == rein::fit::fit_status::ok ? 0 : 3;
+}
+
+int gof(const arguments& args) {
+  args.allow_only(with_model_options({"toys", "seed", "threads"}));
+  const auto begin = std::chrono::steady_clock::now();
+  const auto model = rein::cli::load_model(args);
+  rein::infer::goodness_of_fit_options options;
+  const long toys = args.get_long("toys", 0);
+  if (toys < 0) throw rein::invalid_argument("--toys = " + std::to_string(toys) + ", must be >= 0");
+  options.n_toys = static_cast<std::size_t>(toys);
+  const long seed = args.get_long("seed", 0);
+  if (seed < 0) throw rein::invalid_argument("--seed = " + std::to_string(seed) + ", must be >= 0");
+  options.seed = static_cast<std::uint64_t>(seed);
+  options.threads = threads_of(args);
+  if (options.n_toys > 0) options.progress = terminal_progress("rein gof: toys");
+  const auto r = rein::infer::goodness_of_fit(model, options);
+  nlohmann::json out = {{"q_saturated", number(r.q_saturated)},
+                        {"q_main", number(r.q_main)},
+                        {"q_constraint", number(r.q_constraint)},
+                        {"ndf", r.ndf},
+                        {"p_value", number(r.p_value)},
+                        {"n_bins", r.n_bins},
+                        {"n_free_parameters", r.n_free},
+                        {"n_free_constrained", r.n_free_constrained},
+                        {"ndf_convention", "n_bins + n_free_constrained - n_free_parameters"},
+                        {"twice_nll", number(r.fit.twice_nll)},
+                        {"status", rein::fit::to_string(r.status)},
+                        {"warnings", r.warnings}};
+  if (r.n_toys > 0) {
+    nlohmann::json q = nlohmann::json::array();
+    for (double x : r.toy_q) q.push_back(number(x));
+    out["toys"] = {{"n_toys", r.n_toys},
+                   {"seed", options.seed},
+                   {"p_value", number(r.p_value_toys)},
+                   {"p_value_error", number(r.p_value_toys_error)},
+                   {"failed_fits", r.failed_fits},
+                   {"q_saturated", q}};
+  }
+  out["seconds"] = seconds_since(begin);
+  rein::cli::print_json(out);
+  return r.status == rein::fit::fit_status::ok ? 0 : 3;
+}
+
+const std::string model_usage = "[--patch P [--patch-name N]] [--measurement M] [--interp normsys=code1,histosys=code0]";
+const bool registered_impacts = rein::cli::register_verb(
+    {"impacts", "impacts WS [--parameter NAME ...] [--no-prefit] [--threads T] " + model_usage, {"no-prefit"}, impacts});
+const bool registered_gof = rein::cli::register_verb(
+    {"gof", "gof WS [--toys N [--seed S] [--threads T]] " + model_usage, {}, gof});
+
+}  // namespace
