@@ -3,6 +3,7 @@
 #include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
 #include "rein/core/parameter_layout.hpp"
+#include "rein/likelihood/bin_function.hpp"
 #include "rein/likelihood/interpolation.hpp"
 #include "rein/likelihood/model.hpp"
 #include "rein/likelihood/validate.hpp"
@@ -25,6 +26,9 @@ namespace rein::likelihood {
 /// (pyhf's `modifier_settings`; pyhf's defaults are code4 for normsys and code4p for histosys).
 struct model_options {
   std::optional<std::string> measurement;  ///< default: the first measurement
+  /// The parameter of interest, overriding the measurement's (any parameter, custom ones too;
+  /// empty: the model has none).
+  std::optional<std::string> poi;
   interpolation_code normsys = interpolation_code::code4;
   interpolation_code histosys = interpolation_code::code4p;
 };
@@ -119,15 +123,20 @@ inline void apply_config(std::vector<parameter>& parameters, const parameter_set
 /// @throws workspace_error (an invalid_argument) for an invalid workspace, naming the JSON pointer.
 /// @throws invalid_argument for an unknown measurement or an interpolation code the modifier type
 ///         does not support (normsys: code0, code1, code2, code4; histosys: code0, code2, code4p).
-inline model make_model(const workspace& ws, const model_options& options = {}) {
+/// @param customs multiplicative modifiers defined in code (see bin_function); their parameters
+///        follow the workspace's, shared by name between custom modifiers.
+/// @throws invalid_argument for a custom modifier whose target, output range or parameters do not
+///         fit the workspace.
+inline model make_model(const workspace& ws, const model_options& options = {},
+                        const std::vector<custom_modifier>& customs = {}) {
   validate(ws);
   if (options.normsys == interpolation_code::code4p)
     throw invalid_argument("rein::likelihood::make_model: normsys does not support code4p (use code0, code1, code2 or code4)");
   if (is_multiplicative(options.histosys))
     throw invalid_argument(std::string("rein::likelihood::make_model: histosys does not support ") +
                            to_string(options.histosys) + " (use code0, code2 or code4p)");
-  if (ws.measurements.empty()) throw invalid_argument("rein::likelihood::make_model: the workspace has no measurement");
-  const measurement* chosen = &ws.measurements.front();
+  const measurement none;
+  const measurement* chosen = ws.measurements.empty() ? &none : &ws.measurements.front();
   if (options.measurement) {
     const auto found = std::find_if(ws.measurements.begin(), ws.measurements.end(),
                                     [&](const measurement& m) { return m.name == *options.measurement; });
@@ -231,15 +240,51 @@ inline model make_model(const workspace& ws, const model_options& options = {}) 
                              rein::detail::format_value(p.init) + " lies outside its bounds [" +
                              rein::detail::format_value(p.lower) + ", " + rein::detail::format_value(p.upper) + "]");
 
+  std::vector<detail::compiled_custom> compiled_customs;
+  {
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < parameters.size(); ++i) index[parameters[i].name] = i;
+    const std::size_t standard = parameters.size();
+    for (const auto& custom : customs) {
+      const std::string where = "rein::likelihood::make_model: custom modifier '" + custom.name + "'";
+      if (!custom.function) throw invalid_argument(where + " has no function");
+      if (custom.parameters.size() != custom.function->inputs())
+        throw invalid_argument(where + " declares " + std::to_string(custom.parameters.size()) +
+                               " parameters, its function takes " + std::to_string(custom.function->inputs()));
+      detail::compiled_custom compiled{custom.name, custom.function, {}};
+      for (const auto& p : custom.parameters) {
+        const auto found = index.find(p.name);
+        if (found == index.end()) {
+          if (!(p.lower <= p.init && p.init <= p.upper))
+            throw invalid_argument(where + ": parameter '" + p.name + "' init " + rein::detail::format_value(p.init) +
+                                   " lies outside its bounds [" + rein::detail::format_value(p.lower) + ", " +
+                                   rein::detail::format_value(p.upper) + "]");
+          index[p.name] = parameters.size();
+          compiled.inputs.push_back(parameters.size());
+          parameters.push_back(p);
+        } else if (found->second < standard) {
+          throw invalid_argument(where + ": parameter '" + p.name + "' is already a parameter of the workspace");
+        } else {
+          const auto& q = parameters[found->second];
+          if (q.init != p.init || q.lower != p.lower || q.upper != p.upper || q.constraint != p.constraint ||
+              q.aux != p.aux || q.sigma != p.sigma || q.factor != p.factor || q.fixed != p.fixed)
+            throw invalid_argument(where + ": parameter '" + p.name + "' is declared differently by another custom modifier");
+          compiled.inputs.push_back(found->second);
+        }
+      }
+      compiled_customs.push_back(std::move(compiled));
+    }
+  }
+
   std::vector<channel_layout> channels;
   std::vector<detail::compiled_sample> samples;
   std::size_t offset = 0;
-  for (const auto& c : ws.channels) {
-    channel_layout layout{c.name, offset, c.samples.front().data.size(), {}};
-    for (const auto& s : c.samples) {
+  for (const auto& ch : ws.channels) {
+    channel_layout layout{ch.name, offset, ch.samples.front().data.size(), {}};
+    for (const auto& s : ch.samples) {
       layout.samples.push_back(s.name);
       detail::compiled_sample compiled;
-      compiled.channel = c.name;
+      compiled.channel = ch.name;
       compiled.name = s.name;
       compiled.offset = offset;
       compiled.nominal = s.data;
@@ -268,7 +313,7 @@ inline model make_model(const workspace& ws, const model_options& options = {}) 
           case modifier_type::shapesys:
           case modifier_type::shapefactor: {
             const std::size_t first =
-                set.first + (m.type == modifier_type::staterror ? staterror_offset.at(m.name).at(c.name) : 0);
+                set.first + (m.type == modifier_type::staterror ? staterror_offset.at(m.name).at(ch.name) : 0);
             detail::bin_factor factor;
             for (std::size_t b = 0; b < s.data.size(); ++b) factor.parameters.push_back(first + b);
             compiled.bin_factors.push_back(std::move(factor));
@@ -276,11 +321,31 @@ inline model make_model(const workspace& ws, const model_options& options = {}) 
           }
         }
       }
+      for (std::size_t c = 0; c < customs.size(); ++c)
+        for (const auto& t : customs[c].targets)
+          if (t.channel == ch.name && t.sample == s.name) {
+            if (t.offset + s.data.size() > customs[c].function->outputs())
+              throw invalid_argument("rein::likelihood::make_model: custom modifier '" + customs[c].name + "' maps outputs [" +
+                                     std::to_string(t.offset) + ", " + std::to_string(t.offset + s.data.size()) +
+                                     ") to sample '" + s.name + "' of channel '" + ch.name + "', but has " +
+                                     std::to_string(customs[c].function->outputs()) + " outputs");
+            compiled.customs.push_back({c, t.offset});
+          }
       samples.push_back(std::move(compiled));
     }
     offset += layout.bins;
     channels.push_back(std::move(layout));
   }
+
+  for (const auto& custom : customs)
+    for (const auto& t : custom.targets) {
+      const bool found = std::any_of(samples.begin(), samples.end(), [&](const detail::compiled_sample& s) {
+        return s.channel == t.channel && s.name == t.sample;
+      });
+      if (!found)
+        throw invalid_argument("rein::likelihood::make_model: custom modifier '" + custom.name + "' targets sample '" +
+                               t.sample + "' of channel '" + t.channel + "', which the workspace does not have");
+    }
 
   dataset observed;
   observed.main.resize(static_cast<Eigen::Index>(offset));
@@ -293,8 +358,9 @@ inline model make_model(const workspace& ws, const model_options& options = {}) 
     if (p.constraint != constraint_kind::none) aux.push_back(p.aux);
   observed.aux = Eigen::Map<const Eigen::VectorXd>(aux.data(), static_cast<Eigen::Index>(aux.size()));
 
-  return model(parameter_layout(std::move(parameters), chosen->poi), std::move(channels), std::move(samples),
-               std::move(observed));
+  const std::string poi = options.poi ? *options.poi : chosen->poi;
+  return model(parameter_layout(std::move(parameters), poi.empty() ? std::nullopt : std::optional<std::string>(poi)),
+               std::move(channels), std::move(samples), std::move(observed), std::move(compiled_customs));
 }
 
 }  // namespace rein::likelihood

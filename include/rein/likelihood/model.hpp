@@ -34,9 +34,10 @@ struct channel_layout {
 class model {
  public:
   model(parameter_layout parameters, std::vector<channel_layout> channels,
-        std::vector<detail::compiled_sample> samples, dataset observed)
+        std::vector<detail::compiled_sample> samples, dataset observed,
+        std::vector<detail::compiled_custom> customs = {})
       : m_parameters(std::move(parameters)), m_channels(std::move(channels)), m_samples(std::move(samples)),
-        m_observed(std::move(observed)) {
+        m_customs(std::move(customs)), m_observed(std::move(observed)) {
     for (const auto& c : m_channels) m_main_bins += c.bins;
     for (std::size_t i = 0; i < m_parameters.size(); ++i)
       if (m_parameters[i].constraint != constraint_kind::none) m_constrained.push_back(i);
@@ -52,6 +53,7 @@ class model {
   [[nodiscard]] const parameter_layout& parameters() const { return m_parameters; }
   [[nodiscard]] const std::vector<channel_layout>& channels() const { return m_channels; }
   [[nodiscard]] const std::vector<detail::compiled_sample>& samples() const { return m_samples; }
+  [[nodiscard]] const std::vector<detail::compiled_custom>& custom_modifiers() const { return m_customs; }
   /// Number of main bins (all channels).
   [[nodiscard]] std::size_t main_bins() const { return m_main_bins; }
   /// Indices of the constrained parameters, in the order of the auxiliary data.
@@ -63,13 +65,8 @@ class model {
   /// @throws invalid_argument if θ has the wrong size.
   [[nodiscard]] Eigen::VectorXd expected_main(const Eigen::VectorXd& theta) const {
     check_parameters(theta);
-    Eigen::VectorXd nu = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(m_main_bins));
-    for (const auto& s : m_samples) {
-      const double scale = scalar_product(s, theta);
-      for (std::size_t b = 0; b < s.nominal.size(); ++b)
-        nu[static_cast<Eigen::Index>(s.offset + b)] += shifted(s, theta, b) * scale * bin_product(s, theta, b);
-    }
-    return nu;
+    const auto y = compute(theta, false);
+    return Eigen::Map<const Eigen::VectorXd>(y.nu.data(), static_cast<Eigen::Index>(y.nu.size()));
   }
 
   /// Expected counts of one sample in its channel's bins.
@@ -77,14 +74,18 @@ class model {
   [[nodiscard]] Eigen::VectorXd expected_sample(const Eigen::VectorXd& theta, const std::string& channel,
                                                 const std::string& sample) const {
     check_parameters(theta);
-    for (const auto& s : m_samples)
+    const auto y = compute(theta, false);
+    std::size_t sb = 0;
+    for (std::size_t si = 0; si < m_samples.size(); ++si) {
+      const auto& s = m_samples[si];
       if (s.channel == channel && s.name == sample) {
         Eigen::VectorXd nu(static_cast<Eigen::Index>(s.nominal.size()));
-        const double scale = scalar_product(s, theta);
         for (std::size_t b = 0; b < s.nominal.size(); ++b)
-          nu[static_cast<Eigen::Index>(b)] = shifted(s, theta, b) * scale * bin_product(s, theta, b);
+          nu[static_cast<Eigen::Index>(b)] = y.shifted[sb + b] * y.scales[si] * y.gammas[sb + b] * y.customs[sb + b];
         return nu;
       }
+      sb += s.nominal.size();
+    }
     throw invalid_argument("rein::likelihood::model::expected_sample: no sample '" + sample + "' in channel '" +
                            channel + "'");
   }
@@ -159,59 +160,74 @@ class model {
     return product;
   }
 
-  static double shifted(const detail::compiled_sample& s, const Eigen::VectorXd& theta, std::size_t b) {
-    double value = s.nominal[b];
-    for (const auto& h : s.shifts) {
-      const auto w = additive_weights_at(h.code, theta[static_cast<Eigen::Index>(h.parameter)]);
-      value += w.u * h.p[b] + w.v * h.q[b];
+  // The yields and everything their derivatives need, from one pass over the samples.
+  struct yields {
+    std::vector<double> nu;        ///< per main bin
+    std::vector<double> shifted;   ///< per sample bin: A_b = nominal + Σ shifts
+    std::vector<double> gammas;    ///< per sample bin: Π per-bin parameters
+    std::vector<double> customs;   ///< per sample bin: Π custom factors
+    std::vector<double> scales;    ///< per sample: Π scalar factors
+    std::vector<additive_weights> weights;         ///< per shift (with derivatives)
+    std::vector<std::vector<double>> custom_values;     ///< per custom modifier: its outputs
+    std::vector<std::vector<double>> custom_jacobians;  ///< per custom modifier: outputs × inputs
+  };
+
+  yields compute(const Eigen::VectorXd& theta, bool derivatives) const {
+    yields y;
+    y.nu.assign(m_main_bins, 0.0);
+    y.shifted.resize(m_sample_bins);
+    y.gammas.resize(m_sample_bins);
+    y.customs.assign(m_sample_bins, 1.0);
+    y.scales.resize(m_samples.size());
+    y.weights.resize(m_shift_count);
+    y.custom_values.resize(m_customs.size());
+    y.custom_jacobians.resize(m_customs.size());
+    for (std::size_t c = 0; c < m_customs.size(); ++c) {
+      const auto& custom = m_customs[c];
+      std::vector<double> x(custom.inputs.size());
+      for (std::size_t k = 0; k < x.size(); ++k) x[k] = theta[static_cast<Eigen::Index>(custom.inputs[k])];
+      y.custom_values[c].resize(custom.function->outputs());
+      if (derivatives) y.custom_jacobians[c].resize(custom.function->outputs() * x.size());
+      custom.function->evaluate(x.data(), y.custom_values[c].data(), derivatives ? y.custom_jacobians[c].data() : nullptr);
     }
-    return value;
-  }
-
-  static double bin_product(const detail::compiled_sample& s, const Eigen::VectorXd& theta, std::size_t b) {
-    double product = 1;
-    for (const auto& f : s.bin_factors) product *= theta[static_cast<Eigen::Index>(f.parameters[b])];
-    return product;
-  }
-
-  // One pass computes ν and keeps, per sample bin, the shifted yield A_b and the per-bin product
-  // P_b, and per shift the derivatives (u', v') of its weights; a second pass forms
-  // ∂nll/∂θ = Σ_b (1 − n_b/ν_b) ∂ν_b/∂θ.
-  double evaluate(const Eigen::VectorXd& theta, const dataset& data, Eigen::VectorXd* gradient) const {
-    constexpr double infinity = std::numeric_limits<double>::infinity();
-    std::vector<double> nu(m_main_bins, 0.0);
-    std::vector<double> shifted_yield(m_sample_bins), bin_products(m_sample_bins);
-    std::vector<additive_weights> weights(m_shift_count);
-    std::vector<double> scales(m_samples.size());
-
     std::size_t sb = 0, sh = 0;
     for (std::size_t si = 0; si < m_samples.size(); ++si) {
       const auto& s = m_samples[si];
       const std::size_t bins = s.nominal.size();
-      double* a = shifted_yield.data() + sb;
+      double* a = y.shifted.data() + sb;
       for (std::size_t b = 0; b < bins; ++b) a[b] = s.nominal[b];
       for (std::size_t h = 0; h < s.shifts.size(); ++h) {
         const auto& shift = s.shifts[h];
         const auto w = additive_weights_at(shift.code, theta[static_cast<Eigen::Index>(shift.parameter)]);
-        weights[sh + h] = w;
+        y.weights[sh + h] = w;
         for (std::size_t b = 0; b < bins; ++b) a[b] += w.u * shift.p[b] + w.v * shift.q[b];
       }
-      const double scale = scalar_product(s, theta);
-      scales[si] = scale;
+      y.scales[si] = scalar_product(s, theta);
       for (std::size_t b = 0; b < bins; ++b) {
-        const double p = bin_product(s, theta, b);
-        bin_products[sb + b] = p;
-        nu[s.offset + b] += a[b] * scale * p;
+        double gamma = 1;
+        for (const auto& f : s.bin_factors) gamma *= theta[static_cast<Eigen::Index>(f.parameters[b])];
+        double custom = 1;
+        for (const auto& f : s.customs) custom *= y.custom_values[f.modifier][f.offset + b];
+        y.gammas[sb + b] = gamma;
+        y.customs[sb + b] = custom;
+        y.nu[s.offset + b] += a[b] * y.scales[si] * gamma * custom;
       }
       sb += bins;
       sh += s.shifts.size();
     }
+    return y;
+  }
+
+  // ∂nll/∂θ = Σ_b (1 − n_b/ν_b) ∂ν_b/∂θ + constraint terms, from the pieces `compute` kept.
+  double evaluate(const Eigen::VectorXd& theta, const dataset& data, Eigen::VectorXd* gradient) const {
+    constexpr double infinity = std::numeric_limits<double>::infinity();
+    const auto y = compute(theta, gradient != nullptr);
 
     double value = m_normal_constant;
     std::vector<double> residual(gradient ? m_main_bins : 0);
     for (std::size_t b = 0; b < m_main_bins; ++b) {
       const double n = data.main[static_cast<Eigen::Index>(b)];
-      const double v = nu[b];
+      const double v = y.nu[b];
       if (!(v >= 0) || (v == 0 && n > 0)) return infinity;
       value += n > 0 ? v - n * std::log(v) + std::lgamma(n + 1) : v;
       if (gradient) residual[b] = n > 0 ? 1 - n / v : 1.0;
@@ -235,36 +251,53 @@ class model {
     }
     if (!gradient) return value;
 
-    sb = 0;
-    sh = 0;
+    std::size_t sb = 0, sh = 0;
     for (std::size_t si = 0; si < m_samples.size(); ++si) {
       const auto& s = m_samples[si];
       const std::size_t bins = s.nominal.size();
-      const double scale = scales[si];
+      const double scale = y.scales[si];
       const double* r = residual.data() + s.offset;
-      const double* a = shifted_yield.data() + sb;
-      const double* pb = bin_products.data() + sb;
+      const double* a = y.shifted.data() + sb;
+      const double* gammas = y.gammas.data() + sb;
+      const double* customs = y.customs.data() + sb;
       // Σ_b r_b A_b P_b: the sample's response to any of its scalar factors
       double response = 0;
-      for (std::size_t b = 0; b < bins; ++b) response += r[b] * a[b] * pb[b];
+      for (std::size_t b = 0; b < bins; ++b) response += r[b] * a[b] * gammas[b] * customs[b];
       add_scalar_gradients(s, theta, response, *gradient);
       for (std::size_t h = 0; h < s.shifts.size(); ++h) {
         const auto& shift = s.shifts[h];
         double sum_p = 0, sum_q = 0;
         for (std::size_t b = 0; b < bins; ++b) {
-          sum_p += r[b] * pb[b] * shift.p[b];
-          sum_q += r[b] * pb[b] * shift.q[b];
+          const double rp = r[b] * gammas[b] * customs[b];
+          sum_p += rp * shift.p[b];
+          sum_q += rp * shift.q[b];
         }
-        const auto& w = weights[sh + h];
+        const auto& w = y.weights[sh + h];
         (*gradient)[static_cast<Eigen::Index>(shift.parameter)] += scale * (w.du * sum_p + w.dv * sum_q);
       }
+      // per-bin factors: the product of the others (never a division: a factor may be 0)
       for (std::size_t f = 0; f < s.bin_factors.size(); ++f)
         for (std::size_t b = 0; b < bins; ++b) {
-          double others = 1;
+          double others = customs[b];
           for (std::size_t g = 0; g < s.bin_factors.size(); ++g)
             if (g != f) others *= theta[static_cast<Eigen::Index>(s.bin_factors[g].parameters[b])];
           (*gradient)[static_cast<Eigen::Index>(s.bin_factors[f].parameters[b])] += r[b] * a[b] * scale * others;
         }
+      for (std::size_t f = 0; f < s.customs.size(); ++f) {
+        const auto& ref = s.customs[f];
+        const auto& custom = m_customs[ref.modifier];
+        const std::size_t inputs = custom.inputs.size();
+        const double* jacobian = y.custom_jacobians[ref.modifier].data();
+        for (std::size_t b = 0; b < bins; ++b) {
+          double others = gammas[b];
+          for (std::size_t g = 0; g < s.customs.size(); ++g)
+            if (g != f) others *= y.custom_values[s.customs[g].modifier][s.customs[g].offset + b];
+          const double coefficient = r[b] * a[b] * scale * others;
+          const double* row = jacobian + (ref.offset + b) * inputs;
+          for (std::size_t k = 0; k < inputs; ++k)
+            (*gradient)[static_cast<Eigen::Index>(custom.inputs[k])] += coefficient * row[k];
+        }
+      }
       sb += bins;
       sh += s.shifts.size();
     }
@@ -292,6 +325,7 @@ class model {
   parameter_layout m_parameters;
   std::vector<channel_layout> m_channels;
   std::vector<detail::compiled_sample> m_samples;
+  std::vector<detail::compiled_custom> m_customs;
   dataset m_observed;
   std::vector<std::size_t> m_constrained;
   std::size_t m_main_bins = 0;

@@ -203,7 +203,7 @@ inline void validate(const workspace& ws) {
     const std::string mp = at("/measurements", mi);
     if (!measurement_names.insert(m.name).second)
       throw workspace_error(mp + "/name", "measurement name '" + m.name + "' appears twice");
-    if (sizes.count(m.poi) == 0)
+    if (!m.poi.empty() && sizes.count(m.poi) == 0)
       throw workspace_error(mp + "/config/poi", "parameter of interest '" + m.poi + "' is not a modifier of the workspace");
     std::set<std::string> configured;
     for (std::size_t pi = 0; pi < m.parameters.size(); ++pi) {

@@ -1,8 +1,10 @@
 #pragma once
 
+#include "rein/likelihood/bin_function.hpp"
 #include "rein/likelihood/interpolation.hpp"
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,8 +31,21 @@ struct bin_factor {
   std::vector<std::size_t> parameters;
 };
 
+/// A custom modifier's outputs [offset, offset + bins) multiplying a sample.
+struct custom_factor {
+  std::size_t modifier = 0;  ///< index into the model's custom modifiers
+  std::size_t offset = 0;
+};
+
+/// A custom modifier compiled: its function and the model indices of its inputs.
+struct compiled_custom {
+  std::string name;
+  std::shared_ptr<const bin_function> function;
+  std::vector<std::size_t> inputs;
+};
+
 /// One sample of one channel, ready for evaluation:
-/// ν_b = (nominal_b + Σ shifts_b) · Π scalars · Π bin_factors_b.
+/// ν_b = (nominal_b + Σ shifts_b) · Π scalars · Π bin_factors_b · Π customs_b.
 struct compiled_sample {
   std::string channel;
   std::string name;
@@ -39,6 +54,7 @@ struct compiled_sample {
   std::vector<scalar_factor> scalars;
   std::vector<additive_shift> shifts;
   std::vector<bin_factor> bin_factors;
+  std::vector<custom_factor> customs;
 };
 
 }  // namespace rein::likelihood::detail

@@ -1,0 +1,239 @@
+#pragma once
+
+#include "rein/core/detail/check.hpp"
+#include "rein/core/error.hpp"
+#include "rein/core/parameter_layout.hpp"
+#include "rein/likelihood/bin_function.hpp"
+#include "rein/reweight/bin_rates.hpp"
+#include "rein/reweight/decorrelation.hpp"
+
+#include <Eigen/Core>
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rein::reweight {
+
+/// What becomes of a weight w_j = ∫_j σ1 / ∫_j σ0 that cannot be used as computed (redist's rules).
+struct weight_policy {
+  /// Bins not inside [cutoff_low, cutoff_high] keep w = 1.
+  double cutoff_low = -std::numeric_limits<double>::infinity();
+  double cutoff_high = std::numeric_limits<double>::infinity();
+  /// A negative weight becomes 1 unless allowed.
+  bool allow_negative = false;
+  /// Weights above the bound are clipped to it.
+  std::optional<double> upper_bound;
+};
+
+/// An unconstrained parameter of the alternative model (e.g. a Wilson coefficient).
+struct free_parameter {
+  std::string name;
+  double init = 0;
+  double lower = -std::numeric_limits<double>::infinity();
+  double upper = std::numeric_limits<double>::infinity();
+};
+
+/// A Gaussian-constrained vector of the alternative model (e.g. form-factor parameters):
+/// θ = mean + D η with η_k ~ N(0, 1) the model parameters `NAME_decorrelated[k]` (init 0,
+/// bounds [−5, 5], normal constraint), D = decorrelation_matrix(covariance) unless given.
+struct correlated_parameters {
+  std::string name;
+  Eigen::VectorXd mean;
+  Eigen::MatrixXd covariance;
+  std::optional<Eigen::MatrixXd> decorrelation;
+};
+
+/// A sample to reweight and its number density M (rows: the sample's bins in the channel;
+/// columns: the kinematic bins of the rates).
+struct reweight_target {
+  std::string channel;
+  std::string sample;
+  Eigen::MatrixXd density;
+};
+
+/// A reweighting of samples to a new model: R_i(θ) = Σ_j M_ij w_j(θ) / Σ_j M_ij multiplies the
+/// yield in bin i of each target sample. The alternative's parameters are the free ones followed
+/// by each correlated vector's components, in the order `rates` expects them.
+struct reweighting {
+  std::string name;
+  std::shared_ptr<const bin_rates> rates;
+  std::vector<free_parameter> free;
+  std::vector<correlated_parameters> correlated;
+  std::vector<reweight_target> targets;
+  weight_policy policy;
+};
+
+namespace detail {
+
+/// The reweighting as a bin function of the model parameters (free ones, then the η's); its
+/// outputs are R for every target's bins, targets concatenated.
+class reweighting_function final : public likelihood::bin_function {
+ public:
+  explicit reweighting_function(const reweighting& spec) : m_rates(spec.rates), m_policy(spec.policy) {
+    const std::string where = "rein::reweight::make_modifier: reweighting '" + spec.name + "'";
+    if (!m_rates) throw invalid_argument(where + " has no rates");
+    const std::size_t bins = m_rates->bins();
+    m_free = spec.free.size();
+    std::size_t physical = m_free;
+    for (const auto& group : spec.correlated) {
+      const auto n = static_cast<std::size_t>(group.mean.size());
+      if (static_cast<std::size_t>(group.covariance.rows()) != n || static_cast<std::size_t>(group.covariance.cols()) != n)
+        throw invalid_argument(where + ": '" + group.name + "' has " + std::to_string(n) + " means but a " +
+                               std::to_string(group.covariance.rows()) + "×" + std::to_string(group.covariance.cols()) +
+                               " covariance");
+      Eigen::MatrixXd d = group.decorrelation ? *group.decorrelation
+                                              : decorrelation_matrix(group.covariance, where + ": '" + group.name + "'");
+      if (group.decorrelation) {
+        (void)decorrelation_matrix(group.covariance, where + ": '" + group.name + "'");  // validates the covariance
+        if (static_cast<std::size_t>(d.rows()) != n || static_cast<std::size_t>(d.cols()) != n)
+          throw invalid_argument(where + ": '" + group.name + "' decorrelation matrix has the wrong shape");
+      }
+      m_groups.push_back({physical, group.mean, std::move(d)});
+      physical += n;
+    }
+    if (physical != m_rates->parameters())
+      throw invalid_argument(where + " has " + std::to_string(physical) + " physical parameters, its rates take " +
+                             std::to_string(m_rates->parameters()));
+    m_physical = physical;
+
+    for (std::size_t j = 0; j < bins; ++j) {
+      const double null = m_rates->null_integrals()[j];
+      if (used(j) && (!std::isfinite(null) || null == 0))
+        throw invalid_argument(where + ": the null rate integrates to " + rein::detail::format_value(null) +
+                               " in kinematic bin " + std::to_string(j) + " inside the cutoff");
+    }
+    for (const auto& t : spec.targets) {
+      if (static_cast<std::size_t>(t.density.cols()) != bins)
+        throw invalid_argument(where + ": the number density of sample '" + t.sample + "' in channel '" + t.channel +
+                               "' has " + std::to_string(t.density.cols()) + " columns, the rates have " +
+                               std::to_string(bins) + " bins");
+      for (Eigen::Index i = 0; i < t.density.rows(); ++i)
+        for (Eigen::Index j = 0; j < t.density.cols(); ++j)
+          if (!std::isfinite(t.density(i, j)))
+            throw invalid_argument(where + ": the number density of sample '" + t.sample + "' has density(" +
+                                   std::to_string(i) + ", " + std::to_string(j) + ") = " +
+                                   rein::detail::format_value(t.density(i, j)) + ", must be finite");
+      m_rows.conservativeResize(m_rows.rows() + t.density.rows(), static_cast<Eigen::Index>(bins));
+      m_rows.bottomRows(t.density.rows()) = t.density;
+    }
+    m_row_sums = m_rows.rowwise().sum();
+    m_inputs = m_free;
+    for (const auto& g : m_groups) m_inputs += static_cast<std::size_t>(g.mean.size());
+  }
+
+  [[nodiscard]] std::size_t outputs() const override { return static_cast<std::size_t>(m_rows.rows()); }
+  [[nodiscard]] std::size_t inputs() const override { return m_inputs; }
+
+  void evaluate(const double* x, double* factors, double* jacobian) const override {
+    const std::size_t bins = m_rates->bins();
+    // physical parameters θ = (free, mean + D η)
+    std::vector<double> theta(m_physical);
+    for (std::size_t k = 0; k < m_free; ++k) theta[k] = x[k];
+    std::size_t input = m_free;
+    for (const auto& g : m_groups) {
+      const auto n = g.mean.size();
+      const Eigen::Map<const Eigen::VectorXd> eta(x + input, n);
+      Eigen::Map<Eigen::VectorXd>(theta.data() + g.first, n) = g.mean + g.d * eta;
+      input += static_cast<std::size_t>(n);
+    }
+    std::vector<double> alternative(bins), d_alternative(jacobian ? bins * m_physical : 0);
+    m_rates->alternative_integrals(theta.data(), alternative.data(), jacobian ? d_alternative.data() : nullptr);
+
+    // weights and ∂w/∂θ (zero where the policy replaced the weight)
+    Eigen::VectorXd w(static_cast<Eigen::Index>(bins));
+    Eigen::MatrixXd dw = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(bins), static_cast<Eigen::Index>(jacobian ? m_physical : 0));
+    for (std::size_t j = 0; j < bins; ++j) {
+      const double null = m_rates->null_integrals()[j];
+      double weight = used(j) ? alternative[j] / null : 1.0;
+      bool derivative = used(j);
+      if (std::isnan(weight) || (weight < 0 && !m_policy.allow_negative)) weight = 1.0, derivative = false;
+      if (m_policy.upper_bound && weight > *m_policy.upper_bound) weight = *m_policy.upper_bound, derivative = false;
+      w[static_cast<Eigen::Index>(j)] = weight;
+      if (jacobian && derivative)
+        for (std::size_t k = 0; k < m_physical; ++k)
+          dw(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(k)) = d_alternative[j * m_physical + k] / null;
+    }
+    const Eigen::VectorXd mw = m_rows * w;
+    for (Eigen::Index i = 0; i < m_rows.rows(); ++i)
+      factors[i] = m_row_sums[i] != 0 ? mw[i] / m_row_sums[i] : 1.0;  // an empty row keeps its yield
+    if (!jacobian) return;
+
+    // ∂R/∂x = (M ∂w/∂θ / rowsum) ∂θ/∂x, with ∂θ/∂x = 1 for free parameters and D for the η's
+    Eigen::MatrixXd dr = m_rows * dw;
+    for (Eigen::Index i = 0; i < dr.rows(); ++i) dr.row(i) *= m_row_sums[i] != 0 ? 1 / m_row_sums[i] : 0.0;
+    Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> out(
+        jacobian, m_rows.rows(), static_cast<Eigen::Index>(m_inputs));
+    out.leftCols(static_cast<Eigen::Index>(m_free)) = dr.leftCols(static_cast<Eigen::Index>(m_free));
+    input = m_free;
+    for (const auto& g : m_groups) {
+      const auto n = g.mean.size();
+      out.middleCols(static_cast<Eigen::Index>(input), n) = dr.middleCols(static_cast<Eigen::Index>(g.first), n) * g.d;
+      input += static_cast<std::size_t>(n);
+    }
+  }
+
+ private:
+  struct correlated_group {
+    std::size_t first;  ///< index of the group's first physical parameter
+    Eigen::VectorXd mean;
+    Eigen::MatrixXd d;
+  };
+
+  [[nodiscard]] bool used(std::size_t j) const {
+    const auto& edges = m_rates->edges();
+    return edges[j] >= m_policy.cutoff_low && edges[j + 1] <= m_policy.cutoff_high;
+  }
+
+  std::shared_ptr<const bin_rates> m_rates;
+  weight_policy m_policy;
+  std::size_t m_free = 0;
+  std::size_t m_physical = 0;
+  std::size_t m_inputs = 0;
+  std::vector<correlated_group> m_groups;
+  Eigen::MatrixXd m_rows;
+  Eigen::VectorXd m_row_sums;
+};
+
+}  // namespace detail
+
+/// The reweighting as a custom modifier of likelihood::make_model: its parameters (the free ones,
+/// unconstrained within their bounds, then `NAME_decorrelated[k]` for each correlated vector) and
+/// one target per reweighted sample.
+/// @throws invalid_argument for inconsistent sizes, a covariance that is not symmetric positive
+///         semi-definite, non-finite densities, or a null rate that integrates to 0 or a non-finite
+///         value in a kinematic bin inside the cutoff.
+inline likelihood::custom_modifier make_modifier(const reweighting& spec) {
+  auto function = std::make_shared<detail::reweighting_function>(spec);
+  likelihood::custom_modifier m;
+  m.name = spec.name;
+  m.function = function;
+  for (const auto& p : spec.free) {
+    parameter q;
+    q.name = q.set = p.name;
+    q.init = p.init, q.lower = p.lower, q.upper = p.upper;
+    m.parameters.push_back(q);
+  }
+  for (const auto& group : spec.correlated)
+    for (Eigen::Index k = 0; k < group.mean.size(); ++k) {
+      parameter q;
+      q.set = group.name + "_decorrelated";
+      q.name = q.set + "[" + std::to_string(k) + "]";
+      q.init = 0, q.lower = -5, q.upper = 5;
+      q.constraint = constraint_kind::normal, q.aux = 0, q.sigma = 1;
+      m.parameters.push_back(q);
+    }
+  std::size_t offset = 0;
+  for (const auto& t : spec.targets) {
+    m.targets.push_back({t.channel, t.sample, offset});
+    offset += static_cast<std::size_t>(t.density.rows());
+  }
+  return m;
+}
+
+}  // namespace rein::reweight

@@ -1,0 +1,370 @@
+#include "rein/io/csv.hpp"
+#include "rein/io/hdf5/number_density.hpp"
+#include "rein/io/json/read_json.hpp"
+#include "hdf5_edit.hpp"
+#include "support/close.hpp"
+#include "support/data.hpp"
+
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using rein::reweight::number_density;
+using rein::test::bits;
+
+const std::string shipped = rein::test::shipped_data("belle2-knunu/number_densities.h5");
+
+// The Belle II files: density name, CSV, channel, sample, fit bins (data/belle2-knunu/README.md).
+struct belle2_map {
+  std::string name, csv, channel, sample;
+  Eigen::Index bins;
+};
+const std::string ita = "Bsig_H_reconstructed_q2_vs_BDT2_Bplus2Kplus_v42_signal_inefficiency";
+const std::vector<belle2_map> belle2 = {
+    {"regA", "number_density_ita_regA.csv", "A__" + ita + "_zoomSR_Y4S", "signal", 9},
+    {"regB", "number_density_ita_regB.csv", "B__" + ita + "_zoomCR_Y4S", "signal", 3},
+    {"hta", "number_density_hta.csv", "sgn1_had", "sgn_1_had", 6},
+};
+
+Eigen::MatrixXd belle2_csv(const belle2_map& m) {
+  return rein::io::read_csv_matrix(rein::test::shipped_data("belle2-knunu/" + m.csv));
+}
+
+// Every entry has the same bit pattern (so -0.0 vs 0.0 would fail), and none is NaN.
+void check_bit_identical(const Eigen::MatrixXd& actual, const Eigen::MatrixXd& expected) {
+  REQUIRE(actual.rows() == expected.rows());
+  REQUIRE(actual.cols() == expected.cols());
+  std::size_t different = 0, nan = 0;
+  for (Eigen::Index i = 0; i < actual.rows(); ++i)
+    for (Eigen::Index j = 0; j < actual.cols(); ++j) {
+      if (bits(actual(i, j)) != bits(expected(i, j)) || !(actual(i, j) == expected(i, j))) ++different;
+      if (std::isnan(actual(i, j))) ++nan;
+    }
+  CHECK(different == 0);
+  CHECK(nan == 0);
+}
+
+void check_same(const number_density& a, const number_density& b) {
+  check_bit_identical(a.density(), b.density());
+  CHECK(a.name() == b.name());
+  CHECK(a.channel() == b.channel());
+  CHECK(a.sample() == b.sample());
+  CHECK(a.labels().units == b.labels().units);
+  CHECK(a.labels().normalisation == b.labels().normalisation);
+  CHECK(a.labels().source == b.labels().source);
+  CHECK(a.variables() == b.variables());
+  REQUIRE(a.kinematic_bins().dimension() == b.kinematic_bins().dimension());
+  for (std::size_t k = 0; k < a.kinematic_bins().dimension(); ++k) {
+    const auto& ea = a.kinematic_bins().axis(k).edges();
+    const auto& eb = b.kinematic_bins().axis(k).edges();
+    REQUIRE(ea.size() == eb.size());
+    for (std::size_t i = 0; i < ea.size(); ++i) CHECK(bits(ea[i]) == bits(eb[i]));
+    CHECK(a.kinematic_bins().axis(k).upper() == b.kinematic_bins().axis(k).upper());
+  }
+  CHECK(a == b);
+}
+
+// Two densities with awkward numbers: subnormal, largest double, -0.0, 1/3, 0.1; a 2-D binning
+// with the upper edge included; UTF-8 labels; an empty normalisation. Written as "zeta" then "alpha".
+std::vector<number_density> awkward_densities() {
+  Eigen::MatrixXd a(2, 4);
+  a << 0.1, 1.0 / 3.0, 4.9406564584124654e-324, std::numeric_limits<double>::max(), -0.0, 0.0, 2.0 / 3.0, 1e-300;
+  std::vector<number_density> out;
+  out.push_back(rein::reweight::make_number_density(
+      a, {{-1.0, 0.0, 0.1, 0.30000000000000004, 22.885}}, {"q²"},
+      {"zeta", "SR – signal region", "signal", {"GeV²"}, "", "synthetic: rein unit test"}));
+  Eigen::MatrixXd b(3, 6);
+  b << 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18;
+  std::vector<rein::axis> axes = {rein::axis({0.0, 1.0, 2.0}, "q2", rein::upper_edge::included),
+                                  rein::axis({-1.0, -0.5, 0.5, 1.0}, "cos_theta_K")};
+  out.emplace_back(b, rein::binning(std::move(axes)),
+                   rein::reweight::number_density_labels{"alpha", "CR", "bkg", {"GeV^2", ""}, "events", "synthetic"});
+  return out;
+}
+
+std::string read_error(const std::string& path, const std::string& name = "") {
+  try {
+    if (name.empty())
+      (void)rein::io::hdf5::read_number_densities(path);
+    else
+      (void)rein::io::hdf5::read_number_density(path, name);
+  } catch (const rein::io_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_SUITE("io_hdf5") {
+  TEST_CASE("number_density hdf5: write then read is bit-exact, labels and order included") {
+    const std::string path = rein::test::temporary_path("nd_roundtrip.h5");
+    const auto written = awkward_densities();
+    rein::io::hdf5::write_number_densities(path, written);
+    CHECK(rein::io::hdf5::number_density_names(path) == std::vector<std::string>{"zeta", "alpha"});
+    const auto back = rein::io::hdf5::read_number_densities(path);
+    REQUIRE(back.size() == 2);
+    check_same(back[0], written[0]);
+    check_same(back[1], written[1]);
+    CHECK(bits(back[0].density()(1, 0)) == bits(-0.0));  // the sign of zero survives
+    check_same(rein::io::hdf5::read_number_density(path, "alpha"), written[1]);
+    // Independent check of the stored layout with the raw C API: density row-major (C order).
+    const std::vector<double> raw = rein::test::raw_doubles(path, "/number_densities/alpha/density");
+    REQUIRE(raw.size() == 18);
+    for (std::size_t k = 0; k < raw.size(); ++k) CHECK(raw[k] == static_cast<double>(k + 1));
+  }
+
+  TEST_CASE("number_density hdf5: writing the same content twice gives byte-identical files (no time stamps)") {
+    const std::string a = rein::test::temporary_path("nd_repro_a.h5");
+    const std::string b = rein::test::temporary_path("nd_repro_b.h5");
+    rein::io::hdf5::write_number_densities(a, awkward_densities());
+    // HDF5 object time stamps have a resolution of one second: wait longer than that.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    rein::io::hdf5::write_number_densities(b, awkward_densities());
+    CHECK(rein::test::file_bytes(a) == rein::test::file_bytes(b));
+    // Re-writing the shipped file from its own content reproduces it byte for byte: the shipped
+    // file is current with this writer (if this fails after a format change, regenerate it with
+    // `rein convert belle2-knunu data/belle2-knunu data/belle2-knunu/number_densities.h5`). The
+    // shipped file was written with HDF5 1.10.8 (Debian 12); other HDF5 releases may place the same
+    // content differently, so the byte comparison runs only with HDF5 1.10.
+    const std::string c = rein::test::temporary_path("nd_repro_shipped.h5");
+    rein::io::hdf5::write_number_densities(c, rein::io::hdf5::read_number_densities(shipped));
+    unsigned major = 0, minor = 0, release = 0;
+    REQUIRE(H5get_libversion(&major, &minor, &release) >= 0);
+    if (major == 1 && minor == 10)
+      CHECK(rein::test::file_bytes(c) == rein::test::file_bytes(shipped));
+    else
+      MESSAGE("HDF5 " << major << "." << minor << "." << release << ": byte comparison with the shipped file skipped");
+  }
+
+  TEST_CASE("number_density hdf5: CSV -> HDF5 -> matrix is identical for the three Belle II CSVs") {
+    const std::vector<double> edges = rein::make_uniform_axis(100, 0.0, 22.885).edges();
+    std::vector<double> q2 = {-1.0};
+    q2.insert(q2.end(), edges.begin(), edges.end());
+    std::vector<number_density> densities;
+    for (const auto& m : belle2)
+      densities.push_back(rein::reweight::make_number_density(belle2_csv(m), {q2}, {"q2"},
+                                                              {m.name, m.channel, m.sample, {"GeV^2"}, "events", m.csv}));
+    const std::string path = rein::test::temporary_path("nd_belle2_from_csv.h5");
+    rein::io::hdf5::write_number_densities(path, densities);
+    for (const auto& m : belle2) {
+      CAPTURE(m.name);
+      const number_density back = rein::io::hdf5::read_number_density(path, m.name);
+      check_bit_identical(back.density(), belle2_csv(m));
+    }
+  }
+
+  TEST_CASE("number_density hdf5: the shipped number_densities.h5 equals the Belle II CSVs exactly") {
+    const auto densities = rein::io::hdf5::read_number_densities(shipped);
+    REQUIRE(densities.size() == 3);
+    // q² edges: the `bins` of reinterpretation_likelihood_wet.json ([-1] + numpy.linspace(0, 22.885, 101)).
+    const auto wet = rein::io::read_json(rein::test::shipped_data("belle2-knunu/reinterpretation_likelihood_wet.json"));
+    for (std::size_t k = 0; k < belle2.size(); ++k) {
+      const auto& m = belle2[k];
+      const auto& nd = densities[k];
+      CAPTURE(m.name);
+      CHECK(nd.name() == m.name);
+      CHECK(nd.channel() == m.channel);
+      CHECK(nd.sample() == m.sample);
+      CHECK(nd.variables() == std::vector<std::string>{"q2"});
+      CHECK(nd.labels().units == std::vector<std::string>{"GeV^2"});
+      CHECK(nd.labels().source.find(m.csv) != std::string::npos);
+      CHECK(nd.rows() == static_cast<std::size_t>(m.bins));
+      check_bit_identical(nd.density(), belle2_csv(m));
+      const auto bins = wet.at("bins").at(k).at(0).get<std::vector<double>>();
+      REQUIRE(bins.size() == 102);
+      const auto& edges = nd.kinematic_bins().axis(0).edges();
+      REQUIRE(edges.size() == 102);
+      for (std::size_t i = 0; i < edges.size(); ++i) CHECK(bits(edges[i]) == bits(bins[i]));
+    }
+  }
+
+  TEST_CASE("number_density hdf5: row sums of the shipped maps equal the nominal signal yields of the workspace") {
+    const auto ws = rein::io::read_json(rein::test::shipped_data("belle2-knunu/combined_likelihood.json"));
+    for (const auto& m : belle2) {
+      CAPTURE(m.name);
+      const number_density nd = rein::io::hdf5::read_number_density(shipped, m.name);
+      const nlohmann::json* nominal = nullptr;
+      for (const auto& c : ws.at("channels"))
+        if (c.at("name") == m.channel)
+          for (const auto& s : c.at("samples"))
+            if (s.at("name") == m.sample) nominal = &s.at("data");
+      REQUIRE(nominal != nullptr);
+      nd.check_rows(nominal->size(), "channel '" + m.channel + "' of combined_likelihood.json");
+      // data/belle2-knunu/README.md states relative agreement "5e-8 for A and B, 2e-5 for HTA",
+      // rounded to one digit: the largest deviations (Python math.fsum of the CSV rows, checked
+      // independently) are 5.49e-8 (regA), 3.34e-8 (regB) and 2.27e-5 (hta, rows 0-1; rows 2-5
+      // agree to 4e-15). The bounds are those maxima rounded up: 6e-8 (ITA) and 2.5e-5 (HTA).
+      const double rtol = m.name == "hta" ? 2.5e-5 : 6e-8;
+      const Eigen::VectorXd sums = nd.row_sums();
+      for (std::size_t i = 0; i < nominal->size(); ++i) {
+        CAPTURE(i);
+        REIN_CHECK_REL(sums[static_cast<Eigen::Index>(i)], (*nominal)[i].get<double>(), rtol);
+      }
+    }
+    // A map applied to a channel with a different bin count is refused, naming both.
+    const number_density regA = rein::io::hdf5::read_number_density(shipped, "regA");
+    const std::string expected = "density 'regA' (channel 'A__" + ita +
+                                 "_zoomSR_Y4S', sample 'signal') has 9 rows (fit bins), channel 'B__...' of "
+                                 "combined_likelihood.json has 3 bins";
+    CHECK_THROWS_WITH_AS(regA.check_rows(3, "channel 'B__...' of combined_likelihood.json"),
+                         doctest::Contains(expected.c_str()), rein::invalid_argument);
+  }
+
+  TEST_CASE("number_density hdf5: a missing dataset is an io_error naming the file and the dataset") {
+    const std::string path = rein::test::copy_to_temporary(shipped, "nd_missing.h5");
+    rein::test::delete_link(path, "/number_densities/regB/density");
+    const std::string message = read_error(path);
+    CHECK(message == "rein::io::hdf5::read_number_densities: '" + path +
+                         "': dataset '/number_densities/regB/density': is missing (expected a float64 dataset)");
+    CHECK(read_error(path, "regA") == "no error");
+    rein::test::delete_link(path, "/number_densities/regA/edges_0");
+    CHECK(read_error(path, "regA") == "rein::io::hdf5::read_number_density: '" + path +
+                                          "': dataset '/number_densities/regA/edges_0': is missing (expected a float64 dataset)");
+  }
+
+  TEST_CASE("number_density hdf5: a dataset of the wrong dtype is an io_error naming file, dataset, expected and found") {
+    const std::string path = rein::test::copy_to_temporary(shipped, "nd_dtype.h5");
+    rein::test::replace_with_int32(path, "/number_densities/hta/edges_0", 102);
+    CHECK(read_error(path, "hta") == "rein::io::hdf5::read_number_density: '" + path +
+                                         "': dataset '/number_densities/hta/edges_0': expected float64, found 32-bit "
+                                         "signed integer");
+    const std::string second = rein::test::copy_to_temporary(shipped, "nd_dtype_density.h5");
+    rein::test::replace_with_int32(second, "/number_densities/hta/density", 606);
+    CHECK(read_error(second).find("dataset '/number_densities/hta/density': expected float64, found 32-bit signed integer") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("number_density hdf5: a truncated file is an io_error, not a crash") {
+    const std::string path = rein::test::copy_to_temporary(shipped, "nd_truncated.h5");
+    std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
+    const std::string message = read_error(path, "hta");
+    CHECK(message.find("rein::io::hdf5::read_number_density: '" + path +
+                       "': the file: cannot be opened as HDF5, truncated or corrupt (needed to read group "
+                       "'/number_densities/hta')") == 0);
+    CHECK(message.find("truncated file") != std::string::npos);  // HDF5's own diagnosis, from its error stack
+    CHECK_THROWS_AS((void)rein::io::hdf5::read_number_densities(path), rein::io_error);
+    CHECK_THROWS_AS((void)rein::io::hdf5::number_density_names(path), rein::io_error);
+  }
+
+  TEST_CASE("number_density hdf5: a damaged value is caught by the dataset checksum (Fletcher-32)") {
+    const std::string path = rein::test::copy_to_temporary(shipped, "nd_damaged.h5");
+    // byte 8·(2·101 + 40) + 3: inside entry (2, 40) of regA's density
+    rein::test::corrupt_stored_byte(path, "/number_densities/regA/density", 8 * (2 * 101 + 40) + 3);
+    const std::string message = read_error(path, "regA");
+    CHECK(message.find("rein::io::hdf5::read_number_density: '" + path +
+                       "': dataset '/number_densities/regA/density': cannot be read (truncated or corrupt data)") == 0);
+    CHECK(message.find("checksum") != std::string::npos);  // HDF5's diagnosis, from its error stack
+    CHECK(read_error(path, "regB") == "no error");
+  }
+
+  TEST_CASE("number_density hdf5: a file that is not HDF5, or is missing, is an io_error naming it") {
+    const std::string path = rein::test::temporary_path("nd_not_hdf5.h5");
+    std::ofstream(path) << "channel,sample\n1,2\n";
+    CHECK(read_error(path, "regA") == "rein::io::hdf5::read_number_density: '" + path +
+                                          "': the file: is not an HDF5 file, no HDF5 signature (needed to read group "
+                                          "'/number_densities/regA')");
+    const std::string missing = rein::test::temporary_path("nd_does_not_exist.h5");
+    CHECK(read_error(missing).find("rein::io::hdf5::read_number_densities: '" + missing +
+                                   "': the file: cannot be read, missing or unreadable (needed to read group "
+                                   "'/number_densities')") == 0);
+  }
+
+  TEST_CASE("number_density hdf5: NaN in the map is an io_error naming file, dataset, row and column") {
+    const std::string path = rein::test::copy_to_temporary(shipped, "nd_nan.h5");
+    std::vector<double> values = rein::test::raw_doubles(path, "/number_densities/regA/density");
+    values[4 * 101 + 17] = std::numeric_limits<double>::quiet_NaN();
+    rein::test::overwrite_doubles(path, "/number_densities/regA/density", values);
+    CHECK(read_error(path, "regA") == "rein::io::hdf5::read_number_density: '" + path +
+                                          "': dataset '/number_densities/regA/density': rein::reweight::number_density "
+                                          "'regA': density(4, 17) = nan, must be finite and >= 0");
+    values[4 * 101 + 17] = -1.5;
+    rein::test::overwrite_doubles(path, "/number_densities/regA/density", values);
+    CHECK(read_error(path, "regA").find("density(4, 17) = -1.5, must be finite and >= 0") != std::string::npos);
+  }
+
+  TEST_CASE("number_density hdf5: edges that are not increasing are an io_error naming the dataset and the index") {
+    const std::string path = rein::test::copy_to_temporary(shipped, "nd_edges.h5");
+    std::vector<double> edges = rein::test::raw_doubles(path, "/number_densities/regB/edges_0");
+    edges[50] = edges[49];
+    rein::test::overwrite_doubles(path, "/number_densities/regB/edges_0", edges);
+    CHECK(read_error(path, "regB") ==
+          "rein::io::hdf5::read_number_density: '" + path + "': dataset '/number_densities/regB/edges_0': rein::axis "
+          "'q2': edges[50] = " + rein::detail::format_value(edges[49]) + " is not greater than edges[49] = " +
+          rein::detail::format_value(edges[49]) + ", edges must be strictly increasing");
+  }
+
+  TEST_CASE("number_density hdf5: wrong rank and shape mismatches are io_errors stating expected and found") {
+    const std::string path = rein::test::copy_to_temporary(shipped, "nd_shape.h5");
+    rein::test::replace_with_doubles(path, "/number_densities/regB/density", {303}, std::vector<double>(303, 1.0));
+    CHECK(read_error(path, "regB").find("dataset '/number_densities/regB/density': expected rank 2 (n_x fit bins × n_q "
+                                        "kinematic bins), found rank 1") != std::string::npos);
+    rein::test::replace_with_doubles(path, "/number_densities/regA/edges_0", {50}, rein::make_uniform_axis(49, 0, 1).edges());
+    CHECK(read_error(path, "regA").find("dataset '/number_densities/regA/density': has 101 columns, the edges_<k> "
+                                        "datasets define 49 kinematic bins") != std::string::npos);
+  }
+
+  TEST_CASE("number_density hdf5: missing or ill-typed attributes and a wrong format are io_errors") {
+    const std::string path = rein::test::copy_to_temporary(shipped, "nd_attributes.h5");
+    rein::test::delete_attribute(path, "/number_densities/hta", "channel");
+    CHECK(read_error(path, "hta") == "rein::io::hdf5::read_number_density: '" + path +
+                                         "': attribute 'channel' of '/number_densities/hta': is missing (expected a "
+                                         "string attribute)");
+    rein::test::replace_with_int_attribute(path, "/number_densities/hta", "channel");
+    CHECK(read_error(path, "hta").find("attribute 'channel' of '/number_densities/hta': expected a string, found 32-bit "
+                                       "signed integer") != std::string::npos);
+    rein::test::replace_with_fixed_string(path, "/", "format", "rein-efficiency-map", 19, H5T_STR_NULLTERM);
+    CHECK(read_error(path) == "rein::io::hdf5::read_number_densities: '" + path +
+                                  "': attribute 'format' of '/': expected 'rein-number-density', found "
+                                  "'rein-efficiency-map'");
+    rein::test::replace_with_fixed_string(path, "/", "format", "rein-number-density", 19, H5T_STR_NULLTERM);
+    rein::test::replace_with_fixed_string(path, "/", "format_version", "2", 1, H5T_STR_NULLPAD);
+    CHECK(read_error(path).find("attribute 'format_version' of '/': expected '1', found '2' (unsupported version)") !=
+          std::string::npos);
+    rein::test::delete_attribute(path, "/", "format");
+    CHECK(read_error(path).find("attribute 'format' of '/': is missing, expected 'rein-number-density'") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("number_density hdf5: fixed-length strings (NUL- or space-padded) are read like variable-length ones") {
+    const std::string path = rein::test::copy_to_temporary(shipped, "nd_fixed_strings.h5");
+    rein::test::replace_with_fixed_string(path, "/number_densities/regB", "sample", "signal", 10, H5T_STR_NULLPAD);
+    rein::test::replace_with_fixed_string(path, "/number_densities/regB", "normalisation", "events", 12, H5T_STR_SPACEPAD);
+    const number_density nd = rein::io::hdf5::read_number_density(path, "regB");
+    CHECK(nd.sample() == "signal");
+    CHECK(nd.labels().normalisation == "events");
+  }
+
+  TEST_CASE("number_density hdf5: an unknown name lists the densities the file has") {
+    CHECK(read_error(shipped, "regC") == "rein::io::hdf5::read_number_density: '" + shipped +
+                                             "': group '/number_densities/regC': is missing; the file has the number "
+                                             "densities 'regA', 'regB', 'hta'");
+  }
+
+  TEST_CASE("number_density hdf5: the writer refuses repeated names and leaves no file when it cannot write") {
+    auto densities = awkward_densities();
+    densities.push_back(densities.front());
+    const std::string path = rein::test::temporary_path("nd_duplicate.h5");
+    std::filesystem::remove(path);
+    CHECK_THROWS_WITH_AS(rein::io::hdf5::write_number_densities(path, densities),
+                         "rein::io::hdf5::write_number_densities: entry 2 repeats the name 'zeta'", rein::invalid_argument);
+    CHECK(!std::filesystem::exists(path));
+    const std::string unwritable = rein::test::temporary_path("no_such_directory/nd.h5");
+    const std::string expected =
+        "rein::io::hdf5::write_number_densities: '" + unwritable + "': the file: cannot be created";
+    CHECK_THROWS_WITH_AS(rein::io::hdf5::write_number_densities(unwritable, awkward_densities()),
+                         doctest::Contains(expected.c_str()), rein::io_error);
+    CHECK(!std::filesystem::exists(unwritable));
+  }
+}

@@ -1,0 +1,297 @@
+// rein convert: number densities from CSV matrices or HEPData JSON tables into one HDF5 file
+// (format "rein-number-density", docs/formats.md), and the Belle II B+ → K+ νν̄ preset.
+//   rein convert --to h5 OUT.h5 --density NAME=FILE:CHANNEL:SAMPLE [--density ...]
+//                [--edges VAR=SPEC ...] [--units VAR=UNIT ...] [--normalisation TEXT] [--source TEXT]
+//                [--workspace WS.json]
+//   rein convert belle2-knunu DATA_DIR OUT.h5
+// SPEC is a comma-separated list of edges and uniform runs A:B:N (N equal bins from A to B), e.g.
+// q2=-1,0:22.885:100 gives [-1] + linspace(0, 22.885, 101).
+#include "cli.hpp"
+
+#ifdef REIN_CLI_HDF5
+
+#include "rein/core/binning.hpp"
+#include "rein/io/csv.hpp"
+#include "rein/io/hdf5/number_density.hpp"
+#include "rein/io/json/hepdata_table.hpp"
+#include "rein/io/json/workspace.hpp"
+#include "rein/reweight/number_density.hpp"
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace {
+
+/// One `--density NAME=FILE:CHANNEL:SAMPLE`.
+struct density_spec {
+  std::string name, file, channel, sample;
+};
+
+density_spec parse_density(const std::string& text) {
+  const std::string what = "--density '" + text + "'";
+  const std::size_t eq = text.find('=');
+  const std::size_t last = text.rfind(':');
+  const std::size_t middle = last == std::string::npos || last == 0 ? std::string::npos : text.rfind(':', last - 1);
+  if (eq == std::string::npos || eq == 0 || middle == std::string::npos || middle <= eq + 1 || last == middle + 1 ||
+      last + 1 == text.size())
+    throw rein::invalid_argument(what + " must be NAME=FILE:CHANNEL:SAMPLE (all four non-empty)");
+  return {text.substr(0, eq), text.substr(eq + 1, middle - eq - 1), text.substr(middle + 1, last - middle - 1),
+          text.substr(last + 1)};
+}
+
+/// Parses SPEC: items separated by ',', each a number or A:B:N (N uniform bins on [A, B], edges
+/// A + i (B − A)/N with the last exactly B); a run A:B:N whose A equals the previous edge is joined
+/// without repeating that edge (plain numbers are never merged, so "1,1" is an error later).
+std::vector<double> parse_edges(const std::string& spec, const std::string& what) {
+  std::vector<double> edges;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = spec.find(',', start);
+    const std::string item = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::size_t c1 = item.find(':');
+    std::vector<double> part;
+    if (c1 == std::string::npos) {
+      part.push_back(rein::cli::parse_double(item, what + " item '" + item + "'"));
+    } else {
+      const std::size_t c2 = item.find(':', c1 + 1);
+      if (c2 == std::string::npos || item.find(':', c2 + 1) != std::string::npos)
+        throw rein::invalid_argument(what + " item '" + item + "' must be a number or A:B:N");
+      const double a = rein::cli::parse_double(item.substr(0, c1), what + " item '" + item + "' A");
+      const double b = rein::cli::parse_double(item.substr(c1 + 1, c2 - c1 - 1), what + " item '" + item + "' B");
+      const std::string n_text = item.substr(c2 + 1);
+      char* end = nullptr;
+      const long n = std::strtol(n_text.c_str(), &end, 10);
+      if (n_text.empty() || *end != '\0' || n < 1)
+        throw rein::invalid_argument(what + " item '" + item + "': N = '" + n_text + "' must be a positive integer");
+      part = rein::make_uniform_axis(static_cast<std::size_t>(n), a, b).edges();
+    }
+    if (c1 != std::string::npos && !edges.empty() && part.front() == edges.back()) part.erase(part.begin());
+    edges.insert(edges.end(), part.begin(), part.end());
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return edges;
+}
+
+/// Splits "KEY=VALUE"; `what` names the option.
+std::pair<std::string, std::string> split_key(const std::string& text, const std::string& what) {
+  const std::size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw rein::invalid_argument(what + " '" + text + "' must be KEY=VALUE");
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+/// Kinematic axes of the command line: names, edges and units (units default to "").
+struct axes_spec {
+  std::vector<std::string> variables;
+  std::vector<std::vector<double>> edges;
+  std::vector<std::string> units;
+};
+
+/// Reads one density file (.csv: a matrix, the axes from the command line; .json: a HEPData table
+/// whose kinematic bins must agree with --edges if given).
+rein::reweight::number_density load_density(const density_spec& spec, const axes_spec& axes, bool units_given,
+                                            const std::string& normalisation, const std::string& source) {
+  rein::reweight::number_density_labels labels{spec.name, spec.channel, spec.sample, axes.units, normalisation, source};
+  Eigen::MatrixXd matrix;
+  std::vector<std::vector<double>> edges = axes.edges;
+  std::vector<std::string> variables = axes.variables;
+  if (ends_with(spec.file, ".json")) {
+    rein::io::hepdata_table table = rein::io::read_hepdata_table(spec.file);
+    if (!edges.empty() && (edges.size() != 1 || edges.front() != table.column_edges))
+      throw rein::invalid_argument("--density " + spec.name + ": the kinematic bins of '" + spec.file +
+                                   "' differ from --edges");
+    matrix = std::move(table.values);
+    if (edges.empty()) {
+      edges = {table.column_edges};
+      variables = {table.column_name};
+    }
+    if (!units_given) labels.units = {table.column_units};
+  } else {
+    if (edges.empty())
+      throw rein::invalid_argument("--density " + spec.name + ": '" + spec.file +
+                                   "' is a CSV matrix, its kinematic bins need --edges VAR=SPEC");
+    matrix = rein::io::read_csv_matrix(spec.file);
+  }
+  if (labels.units.empty()) labels.units.assign(edges.size(), "");
+  try {
+    return rein::reweight::make_number_density(std::move(matrix), edges, variables, std::move(labels));
+  } catch (const rein::invalid_argument& e) {
+    throw rein::invalid_argument("'" + spec.file + "': " + e.what());
+  }
+}
+
+/// Checks each density against the workspace (channel exists, has as many bins as the density
+/// rows, has the sample); returns per density the largest |row sum / nominal − 1| of the sample.
+std::vector<double> check_against_workspace(const std::vector<rein::reweight::number_density>& densities,
+                                            const std::string& workspace_path) {
+  const rein::likelihood::workspace ws = rein::io::read_workspace(workspace_path);
+  std::vector<double> deviations;
+  for (const auto& nd : densities) {
+    const auto channel = std::find_if(ws.channels.begin(), ws.channels.end(),
+                                      [&](const auto& c) { return c.name == nd.channel(); });
+    if (channel == ws.channels.end())
+      throw rein::invalid_argument("density '" + nd.name() + "': channel '" + nd.channel() + "' is not in '" +
+                                   workspace_path + "'");
+    const auto sample = std::find_if(channel->samples.begin(), channel->samples.end(),
+                                     [&](const auto& s) { return s.name == nd.sample(); });
+    if (sample == channel->samples.end())
+      throw rein::invalid_argument("density '" + nd.name() + "': channel '" + nd.channel() + "' of '" +
+                                   workspace_path + "' has no sample '" + nd.sample() + "'");
+    nd.check_rows(sample->data.size(), "channel '" + nd.channel() + "' of '" + workspace_path + "'");
+    const Eigen::VectorXd sums = nd.row_sums();
+    double worst = 0.0;
+    for (std::size_t i = 0; i < sample->data.size(); ++i)
+      worst = std::max(worst, std::abs(sums[static_cast<Eigen::Index>(i)] / sample->data[i] - 1.0));
+    deviations.push_back(worst);
+  }
+  return deviations;
+}
+
+/// Writes, reads back, compares exactly, prints a JSON summary.
+int write_and_report(const std::string& output, const std::vector<rein::reweight::number_density>& densities,
+                     const std::vector<std::string>& files, const std::vector<double>& deviations) {
+  rein::io::hdf5::write_number_densities(output, densities);
+  const auto back = rein::io::hdf5::read_number_densities(output);
+  if (back != densities) throw rein::io_error("'" + output + "': reading back did not give the written densities");
+  nlohmann::json list = nlohmann::json::array();
+  for (std::size_t k = 0; k < densities.size(); ++k) {
+    const auto& nd = densities[k];
+    const Eigen::VectorXd sums = nd.row_sums();
+    nlohmann::json entry = {{"name", nd.name()},
+                            {"input", files[k]},
+                            {"channel", nd.channel()},
+                            {"sample", nd.sample()},
+                            {"shape", {nd.rows(), nd.columns()}},
+                            {"variables", nd.variables()},
+                            {"row_sums", std::vector<double>(sums.data(), sums.data() + sums.size())}};
+    if (!deviations.empty()) entry["max_relative_deviation_row_sums_vs_workspace"] = deviations[k];
+    list.push_back(entry);
+  }
+  rein::cli::print_json({{"output", output},
+                         {"format", rein::io::hdf5::number_density_format},
+                         {"format_version", "1"},
+                         {"verified", "read back and compared bit for bit"},
+                         {"densities", list}});
+  return 0;
+}
+
+int convert_belle2(const rein::cli::arguments& args) {
+  args.allow_only({});
+  if (args.positional_count() != 3)
+    throw rein::invalid_argument("usage: rein convert belle2-knunu DATA_DIR OUT.h5");
+  const std::string dir = args.positional(1, "DATA_DIR");
+  const std::string output = args.positional(2, "OUT.h5");
+  const std::string ita = "Bsig_H_reconstructed_q2_vs_BDT2_Bplus2Kplus_v42_signal_inefficiency";
+  const std::string origin =
+      "Belle II, B+ -> K+ nu nubar reinterpretation material for arXiv:2507.12393 (likelihood on HEPData, "
+      "doi:10.17182/hepdata.166082); file scripts/data/";
+  const std::string commit =
+      " of github.com/lorenzennio/knunu-reinterpretation-mini at commit 065bce076279e04593220889f68176f8f4d63958 "
+      "(MIT licence, Copyright (c) 2025 Belle II Collaboration); copied unchanged to data/belle2-knunu/ of rein";
+  const std::string normalisation =
+      "expected signal events (efficiency-weighted) per reconstructed fit bin (row) and generator-level q2 bin "
+      "(column); row sums are the nominal yields of the sample in the channel's bins of combined_likelihood.json";
+  axes_spec axes;
+  axes.variables = {"q2"};
+  axes.edges = {parse_edges("-1,0:22.885:100", "q2 edges")};
+  axes.units = {"GeV^2"};
+  const std::vector<density_spec> specs = {
+      {"regA", "number_density_ita_regA.csv", "A__" + ita + "_zoomSR_Y4S", "signal"},
+      {"regB", "number_density_ita_regB.csv", "B__" + ita + "_zoomCR_Y4S", "signal"},
+      {"hta", "number_density_hta.csv", "sgn1_had", "sgn_1_had"},
+  };
+  std::vector<rein::reweight::number_density> densities;
+  std::vector<std::string> files;
+  for (density_spec spec : specs) {
+    const std::string base = spec.file;
+    spec.file = dir + "/" + base;
+    densities.push_back(load_density(spec, axes, true, normalisation, origin + base + commit));
+    files.push_back(base);
+  }
+  const auto deviations = check_against_workspace(densities, dir + "/combined_likelihood.json");
+  return write_and_report(output, densities, files, deviations);
+}
+
+int convert(const rein::cli::arguments& args) {
+  if (args.positional_count() > 0 && args.positional(0, "") == "belle2-knunu") return convert_belle2(args);
+  args.allow_only({"to", "density", "edges", "units", "normalisation", "source", "workspace"});
+  if (args.get("to", "") != "h5")
+    throw rein::invalid_argument("--to must be h5 (the only output format), found '" + args.get("to", "") + "'");
+  if (args.positional_count() != 1)
+    throw rein::invalid_argument("expected exactly one positional argument OUT.h5, found " +
+                                 std::to_string(args.positional_count()));
+  const std::string output = args.positional(0, "OUT.h5");
+  const std::vector<std::string> density_args = args.all("density");
+  if (density_args.empty()) throw rein::invalid_argument("missing --density NAME=FILE:CHANNEL:SAMPLE");
+
+  axes_spec axes;
+  for (const auto& e : args.all("edges")) {
+    auto [variable, spec] = split_key(e, "--edges");
+    if (std::find(axes.variables.begin(), axes.variables.end(), variable) != axes.variables.end())
+      throw rein::invalid_argument("--edges: variable '" + variable + "' given twice");
+    axes.edges.push_back(parse_edges(spec, "--edges " + variable));
+    axes.variables.push_back(variable);
+  }
+  const bool units_given = args.has("units");
+  if (units_given) {
+    axes.units.assign(axes.variables.size(), "");
+    std::vector<bool> set(axes.variables.size(), false);
+    for (const auto& u : args.all("units")) {
+      auto [variable, unit] = split_key(u, "--units");
+      const auto it = std::find(axes.variables.begin(), axes.variables.end(), variable);
+      if (it == axes.variables.end())
+        throw rein::invalid_argument("--units: variable '" + variable + "' has no --edges");
+      const auto k = static_cast<std::size_t>(it - axes.variables.begin());
+      if (set[k]) throw rein::invalid_argument("--units: variable '" + variable + "' given twice");
+      set[k] = true;
+      axes.units[k] = unit;
+    }
+  }
+  const std::string normalisation = args.get("normalisation", "");
+  const std::string source = args.get("source", "");
+  std::vector<rein::reweight::number_density> densities;
+  std::vector<std::string> files;
+  for (const auto& text : density_args) {
+    const density_spec spec = parse_density(text);
+    densities.push_back(load_density(spec, axes, units_given, normalisation, source));
+    files.push_back(spec.file);
+  }
+  std::vector<double> deviations;
+  if (args.has("workspace")) deviations = check_against_workspace(densities, args.get("workspace", ""));
+  return write_and_report(output, densities, files, deviations);
+}
+
+const bool registered = rein::cli::register_verb(
+    {"convert",
+     "convert --to h5 OUT.h5 --density NAME=FILE:CHANNEL:SAMPLE [--edges VAR=SPEC] [--units VAR=UNIT] "
+     "[--normalisation T] [--source T] [--workspace WS]   number densities (CSV / HEPData JSON) to HDF5\n"
+     "  convert belle2-knunu DATA_DIR OUT.h5   the Belle II B->Knunu number densities of data/belle2-knunu to HDF5",
+     {},
+     convert});
+
+}  // namespace
+
+#else
+
+namespace {
+
+const bool registered = rein::cli::register_verb(
+    {"convert", "convert ...                  (unavailable: rein was built without HDF5)", {},
+     [](const rein::cli::arguments&) -> int {
+       throw rein::invalid_argument("this rein was built without HDF5 (rein::hdf5 target missing), convert is unavailable");
+     }});
+
+}  // namespace
+
+#endif
