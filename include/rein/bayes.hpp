@@ -1,7 +1,7 @@
 #pragma once
 
 // Bayesian inference: priors, log posteriors, samplers (NUTS, ensemble, adaptive Metropolis),
-// convergence diagnostics and posterior summaries. JSON output is in rein/io/json/posterior.hpp.
+// convergence diagnostics and posterior summaries.
 #include "rein/bayes/diagnostics.hpp"
 #include "rein/bayes/draws.hpp"
 #include "rein/bayes/ensemble.hpp"

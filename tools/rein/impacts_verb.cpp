@@ -1,5 +1,5 @@
 // rein impacts / gof: pulls, constraints and impacts on the POI; saturated-model goodness of fit.
-// JSON on stdout; tools/plot/rein_plot.py draws the impact ranking from `rein impacts` output.
+// JSON on stdout.
 #include "cli.hpp"
 #include "load_model.hpp"
 
