@@ -97,6 +97,28 @@ TEST_SUITE("fit") {
     REIN_CHECK_REL(best.errors[mu], minuit["mu_hat_hesse_error"].get<double>(), 1e-2);
   }
 
+  TEST_CASE("maximum_likelihood: a parameter with lower == upper is left out of the covariance like a fixed one") {
+    // bkg_norm pinned by its bounds [0.3, 0.3] must give the errors of the fit that fixes it at 0.3
+    auto ws = rein::io::read_workspace(rein::test::test_data("pyhf/workspaces/1bin_normsys.json"));
+    const auto free_model = rein::likelihood::make_model(ws);
+    rein::fit::fit_options fixed;
+    fixed.fixed = {{"bkg_norm", 0.3}};
+    const auto reference = rein::fit::fit(free_model, fixed);
+    REQUIRE(reference.covariance_ok);
+    ws.measurements[0].parameters.push_back({});
+    auto& config = ws.measurements[0].parameters.back();
+    config.name = "bkg_norm";
+    config.inits = {0.3};
+    config.bounds = {{0.3, 0.3}};
+    const auto pinned = rein::fit::fit(rein::likelihood::make_model(ws));
+    CHECK(pinned.ok());
+    CHECK(pinned.covariance_ok);
+    const auto mu = static_cast<Eigen::Index>(free_model.parameters().poi_index());
+    // same minimiser path on the same function: agreement to rounding of the Hessian differences
+    REIN_CHECK_REL(pinned.errors[mu], reference.errors[mu], 1e-9);
+    REIN_CHECK_ABS(pinned.errors[1 - mu], 0.0, 0.0);
+  }
+
   TEST_CASE("maximum_likelihood: bad input") {
     const auto m = rein::likelihood::make_model(rein::io::read_workspace(rein::test::test_data("pyhf/workspaces/1bin_normsys.json")));
     rein::fit::fit_options options;

@@ -94,9 +94,10 @@ inline objective nll_objective(const likelihood::model& model, const likelihood:
   result.covariance = Eigen::MatrixXd::Zero(n, n);
   if (!options.errors || !std::isfinite(minimum.value)) return result;
 
+  // a parameter with lower == upper cannot move either: its Hessian row is zero (see hessian)
   std::vector<Eigen::Index> free;
   for (Eigen::Index i = 0; i < n; ++i)
-    if (!fixed[static_cast<std::size_t>(i)]) free.push_back(i);
+    if (!fixed[static_cast<std::size_t>(i)] && lower[i] < upper[i]) free.push_back(i);
   const Eigen::MatrixXd h = hessian(f, minimum.x, lower, upper, fixed);
   const Eigen::Index k = static_cast<Eigen::Index>(free.size());
   Eigen::MatrixXd reduced(k, k);
