@@ -93,7 +93,7 @@ inline void run_metropolis(const target& t, const unconstrained_transform& trans
   Eigen::MatrixXd m2 = Eigen::MatrixXd::Zero(n, n);
   std::size_t count = 0;
   const std::size_t min_count = std::max<std::size_t>(static_cast<std::size_t>(2 * n), 20);
-  const std::size_t restart_at = options.warmup * 100;
+  const std::size_t restart_at = options.warmup / 2;
 
   const auto step = [&]() {
     for (Eigen::Index i = 0; i < n; ++i) z[i] = standard_normal(rng);
