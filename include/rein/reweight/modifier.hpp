@@ -153,7 +153,7 @@ class reweighting_function final : public likelihood::bin_function {
       double weight = used(j) ? alternative[j] / null : 1.0;
       bool derivative = used(j);
       if (std::isnan(weight) || (weight < 0 && !m_policy.allow_negative)) weight = 1.0, derivative = false;
-      if (m_policy.upper_bound && weight > *m_policy.upper_bound) weight = *m_policy.upper_bound, derivative = false;
+      if (used(j) && m_policy.upper_bound && weight > *m_policy.upper_bound) weight = *m_policy.upper_bound, derivative = false;
       w[static_cast<Eigen::Index>(j)] = weight;
       if (jacobian && derivative)
         for (std::size_t k = 0; k < m_physical; ++k)
