@@ -50,7 +50,10 @@ class regularized_cholesky {
         s(r, c) = std::isfinite(v) ? v * m_scale[r] * m_scale[c] : 0.0;
       }
     s.diagonal() = diagonal;
-    if (k == 0) return;
+    if (k == 0) {  // nothing free: B̃⁻¹ is the empty map (an uninitialised LDLT must not be used)
+      m_kind = kind::diagonal;
+      return;
+    }
     m_ldlt.compute(s);
     if (m_ldlt.info() == Eigen::Success) {
       const Eigen::MatrixXd& l = m_ldlt.matrixLDLT();

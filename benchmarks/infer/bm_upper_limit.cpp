@@ -1,0 +1,41 @@
+// Asymptotic inference on the real Belle II B+→K+νν̄ combined likelihood (232 parameters): one
+// q̃μ hypotest (its five fits from scratch) and the full 95% CL upper limit, observed and expected.
+#include "rein/infer/asymptotic.hpp"
+#include "rein/infer/upper_limit.hpp"
+#include "rein/io/json/workspace.hpp"
+#include "rein/likelihood/make_model.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+namespace {
+
+const rein::likelihood::model& belle2() {
+  static const auto m = rein::likelihood::make_model(
+      rein::io::read_workspace(std::string(REIN_DATA_DIR) + "/belle2-knunu/combined_likelihood.json"));
+  return m;
+}
+
+void BM_hypotest_belle2(benchmark::State& state) {
+  const auto& m = belle2();
+  for (auto _ : state) {
+    const rein::infer::asymptotic_calculator calculator(m, m.observed());
+    const auto r = calculator.hypotest(8.0);
+    if (r.status != rein::fit::fit_status::ok) state.SkipWithError("a fit did not converge");
+    benchmark::DoNotOptimize(r.cls_obs);
+  }
+}
+BENCHMARK(BM_hypotest_belle2)->Unit(benchmark::kMillisecond);
+
+void BM_upper_limit_belle2(benchmark::State& state) {
+  const auto& m = belle2();
+  for (auto _ : state) {
+    const rein::infer::asymptotic_calculator calculator(m, m.observed());
+    const auto r = rein::infer::upper_limit(calculator);
+    benchmark::DoNotOptimize(r.obs);
+  }
+}
+BENCHMARK(BM_upper_limit_belle2)->Unit(benchmark::kMillisecond);
+
+}  // namespace
