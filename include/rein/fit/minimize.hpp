@@ -21,7 +21,7 @@ namespace rein::fit {
 ///
 /// Projected quasi-Newton with an active set (dense BFGS inverse-Hessian on the parameters not held
 /// on a bound, strong-Wolfe line search on the projected path), started from a finite-difference
-/// Hessian and finished by a Newton check with a central-difference Hessian of the analytic gradient
+/// Hessian and finished by a Newton check with a finite-difference Hessian of the analytic gradient
 /// (see docs/fit.md). It stops with `fit_status::ok` when the scaled projected gradient is below
 /// `options.gradient_tolerance` and the estimated distance to the minimum g_Wᵀ H_WW⁻¹ g_W / 2 over the
 /// free, non-held parameters W is below `options.edm_tolerance`, both verified with the Newton check.

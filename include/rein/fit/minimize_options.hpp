@@ -40,13 +40,14 @@ struct minimize_options {
   /// Bound on the estimated distance to the minimum, edm = g_Wᵀ H_WW⁻¹ g_W / 2 over the free parameters
   /// not held on a bound, in objective units (for nll: Δnll; 2·edm estimates Δ(2·nll)). ≥ 0.
   double edm_tolerance = 1e-10;
-  /// Newton checks with a central-difference Hessian (2 gradient calls per free parameter each) that
-  /// must confirm the quasi-Newton stopping rule; each also takes the Newton step if it lowers f.
+  /// Newton checks with a finite-difference Hessian (see polish_differences) that must confirm the quasi-Newton stopping rule; each also takes the Newton step if it lowers f.
   /// 0 trusts the quasi-Newton matrix alone. ≥ 0.
   int polish_rounds = 3;
-  /// Differences used by the Newton check. `forward` halves its cost but is less exact along nearly
-  /// flat directions (curvature below ~1e-5 of the gradient terms).
-  hessian_differences polish_differences = hessian_differences::central;
+  /// Differences used by the Newton check. `forward` (1 gradient call per free parameter) is the
+  /// default: the check only has to confirm edm ≤ edm_tolerance, which a ~1e-8 relative Hessian
+  /// does; `central` (2 calls) is more exact along nearly flat directions (curvature below ~1e-5
+  /// of the gradient terms). Fit errors always use central differences (fit::hessian).
+  hessian_differences polish_differences = hessian_differences::forward;
   /// Start of the quasi-Newton matrix (ignored when `start_hessian` is given).
   initial_hessian start = initial_hessian::finite_differences;
   /// Optional n × n Hessian estimate to start from instead, e.g. `minimize_result::hessian` of a fit of

@@ -285,7 +285,7 @@ class bounded_quasi_newton {
     m_hg = apply(g_new);
   }
 
-  /// Newton check: finite-difference Hessian B at x (central by default), Newton step on the free,
+  /// Newton check: finite-difference Hessian B at x (forward differences by default), Newton step on the free,
   /// non-held parameters, taken when it lowers f (or keeps f within rounding and lowers the Newton
   /// decrement). Converged when B is positive definite on
   /// those parameters and the Newton edm (after the step, if taken and no parameter was clipped; before
