@@ -163,6 +163,24 @@ TEST_SUITE("fit") {
     REIN_CHECK_ABS(result.value, 0.25, 1e-10);
   }
 
+  TEST_CASE("minimize: a start on a saddle at a bound (zero gradient, negative curvature) is left") {
+    // f = (x - 1)² + c(y² - 1)²/4 - c/4 = (x - 1)² - c y²/2 + c y⁴/4 with y in [0, 5]: at y = 0 the gradient vanishes and the curvature is -c (what a Wilson coefficient starting at
+    // 0 with a rate in y² looks like). Closed form: minimum at x = 1, y = 1, f = -c/4. Curvature
+    // there: 2 in x, 2c in y, so the stopping rule gives |y - 1| <= sqrt(2e-10 / 2c).
+    constexpr double c = 0.05;
+    const objective f = [](const VectorXd& v, VectorXd* g) {
+      const double x = v[0], y = v[1];
+      if (g != nullptr) *g = (VectorXd(2) << 2 * (x - 1), -c * y + c * y * y * y).finished();
+      return (x - 1) * (x - 1) - c * y * y / 2 + c * y * y * y * y / 4;
+    };
+    const VectorXd lower = (VectorXd(2) << -10.0, 0.0).finished(), upper = (VectorXd(2) << 10.0, 5.0).finished();
+    const auto result = minimize(f, (VectorXd(2) << 3.0, 0.0).finished(), lower, upper, none_fixed(2));
+    CHECK(result.status == fit_status::ok);
+    REIN_CHECK_ABS(result.x[0], 1.0, 1e-5);
+    REIN_CHECK_ABS(result.x[1], 1.0, std::sqrt(2e-10 / (2 * c)));
+    REIN_CHECK_ABS(result.value, -c / 4, 1e-10);
+  }
+
   TEST_CASE("minimize: ill-conditioned rotated quadratic (condition 1e8, scales 1e-3 to 10)") {
     // f = (x - x*)^T Q (x - x*) / 2 with Q = R diag(lambda) R^T, lambda log-spaced over [1, 1e8], R a random
     // rotation, and x* spread over 1e-3 .. 10 in magnitude (closed-form minimum x*, f* = 0).

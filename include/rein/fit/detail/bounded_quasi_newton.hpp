@@ -10,6 +10,7 @@
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <Eigen/Eigenvalues>
 
 #include <algorithm>
 #include <cmath>
@@ -362,6 +363,7 @@ class bounded_quasi_newton {
         }
       }
     }
+    if (!moved && factor->modified()) moved = escape_saddle(b);
     if (!moved) {
       m_edm = edm_before;
       converged = !factor->modified() && edm_before <= m_options.edm_tolerance && gradient_ok;
@@ -370,6 +372,48 @@ class bounded_quasi_newton {
     if (converged) return polish_verdict::converged;
     reset_from(b);
     return moved ? polish_verdict::moved : polish_verdict::stuck;
+  }
+
+  /// Where the gradient vanishes along a direction of negative curvature, neither quasi-Newton nor
+  /// Newton steps move: a saddle, typically a parameter at 0 on which f depends quadratically (a
+  /// Wilson coefficient whose rate goes like its square). Step along the eigenvector of B with the
+  /// most negative eigenvalue λ, on the parameters not pushed against a bound, first as far as the
+  /// quadratic model predicts a decrease of 1 (α = √(2/|λ|)), halving until f decreases; both
+  /// signs are tried and the lower point kept. Finite-difference noise can make a flat direction
+  /// look negative: only a decrease of f beyond rounding (1e-11 relative) counts.
+  bool escape_saddle(const Eigen::MatrixXd& b) {
+    std::vector<Eigen::Index> open;
+    for (Eigen::Index a = 0; a < m_m; ++a)
+      if (!pushed_out(a)) open.push_back(a);
+    const auto k = static_cast<Eigen::Index>(open.size());
+    if (k == 0) return false;
+    Eigen::MatrixXd bo(k, k);
+    for (Eigen::Index q = 0; q < k; ++q)
+      for (Eigen::Index p = 0; p < k; ++p) bo(p, q) = b(open[static_cast<std::size_t>(p)], open[static_cast<std::size_t>(q)]);
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(0.5 * (bo + bo.transpose()));
+    if (eigen.info() != Eigen::Success) return false;
+    const double lambda = eigen.eigenvalues()[0];
+    if (!(lambda < 0)) return false;
+    Eigen::VectorXd v = Eigen::VectorXd::Zero(m_m);
+    for (Eigen::Index q = 0; q < k; ++q) v[open[static_cast<std::size_t>(q)]] = eigen.eigenvectors()(q, 0);
+    const Eigen::VectorXd minus_v = -v;  // projected_path keeps a reference to its direction
+    const projected_path up(m_x, m_free, m_lower, m_upper, v), down(m_x, m_free, m_lower, m_upper, minus_v);
+    search_point trial, best;
+    const double enough = m_f - 1e-11 * (1 + std::abs(m_f));
+    best.value = enough;
+    for (double alpha = std::sqrt(2 / -lambda); alpha > 1e-12 * (1 + m_x.norm()); alpha *= 0.5) {
+      for (const projected_path* path : {&up, &down}) {
+        path->point(alpha, trial.x);
+        if (m_eval(trial.x, trial.value, trial.gradient) && trial.value < best.value) best = trial;
+      }
+      if (best.value < enough) break;
+    }
+    if (!(best.value < enough)) return false;
+    m_x = std::move(best.x);
+    m_f = best.value;
+    m_g = std::move(best.gradient);
+    ++m_iterations;
+    return true;
   }
 
   minimize_result finish(fit_status status) {
