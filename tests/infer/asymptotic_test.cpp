@@ -10,6 +10,8 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -150,6 +152,35 @@ TEST_SUITE("infer") {
                          "rein::infer::upper_limit: cl = 1.5, must lie in (0, 1)", rein::invalid_argument);
     CHECK_THROWS_WITH_AS((void)rein::infer::upper_limit(calculator, {0.0, 1e-6, 100}),
                          "rein::infer::upper_limit: cl = 0, must lie in (0, 1)", rein::invalid_argument);
+    CHECK_THROWS_WITH_AS((void)rein::infer::upper_limit(calculator, {1.0, 1e-6, 100}),
+                         "rein::infer::upper_limit: cl = 1, must lie in (0, 1)", rein::invalid_argument);
+    CHECK_THROWS_WITH_AS((void)rein::infer::upper_limit(calculator, {std::nan(""), 1e-6, 100}),
+                         "rein::infer::upper_limit: cl = nan, must lie in (0, 1)", rein::invalid_argument);
+    CHECK_THROWS_WITH_AS((void)rein::infer::upper_limit(calculator, {0.95, 0.0, 100}),
+                         "rein::infer::upper_limit: rtol = 0, must be > 0", rein::invalid_argument);
+    {
+      // limits are searched on [0, upper]: a POI that may go negative is refused
+      rein::likelihood::workspace ws;
+      rein::likelihood::channel c{"bin", {}};
+      c.samples.push_back({"signal", {1.0}, {{"mu", rein::likelihood::modifier_type::normfactor, 1, 1, {}, {}, {}}}});
+      c.samples.push_back({"background", {3.0}, {}});
+      ws.channels.push_back(c);
+      ws.observations.push_back({"bin", {3.0}});
+      rein::likelihood::parameter_config mu{"mu", {}, {}, {}, {}, {}, {}};
+      mu.bounds = std::vector<std::pair<double, double>>{{-2.5, 10.0}};
+      ws.measurements.push_back({"m", "mu", {mu}});
+      const auto negative = rein::likelihood::make_model(ws);
+      CHECK_THROWS_WITH_AS((void)rein::infer::upper_limit(rein::infer::asymptotic_calculator(negative, negative.observed())),
+                           "rein::infer::upper_limit: the parameter of interest 'mu' has lower bound -2.5; limits are "
+                           "searched on [0, upper bound]",
+                           rein::invalid_argument);
+      mu.bounds.reset();
+      mu.fixed = true;
+      ws.measurements[0].parameters = {mu};
+      const auto fixed = rein::likelihood::make_model(ws);
+      CHECK_THROWS_WITH_AS(rein::infer::asymptotic_calculator(fixed, fixed.observed()),
+                           "rein::infer::profile_likelihood: the parameter of interest 'mu' is fixed", rein::invalid_argument);
+    }
     rein::fit::fit_options fixed_poi;
     fixed_poi.fixed = {{"mu", 1.0}};
     CHECK_THROWS_WITH_AS(rein::infer::profile_likelihood(m, m.observed(), fixed_poi),

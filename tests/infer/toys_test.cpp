@@ -120,5 +120,19 @@ TEST_SUITE("infer") {
     options.n_toys = 0;
     CHECK_THROWS_WITH_AS((void)rein::infer::toy_hypotest(m, m.observed(), 1.0, options),
                          "rein::infer::toy_hypotest: n_toys = 0, need at least one toy", rein::invalid_argument);
+    CHECK_THROWS_WITH_AS((void)rein::infer::toy_significance(m, m.observed(), options),
+                         "rein::infer::toy_significance: n_toys = 0, need at least one toy", rein::invalid_argument);
+    // toy_upper_limit refuses it too (today through toy_hypotest, after the fits to the data)
+    CHECK_THROWS_WITH_AS((void)rein::infer::toy_upper_limit(m, m.observed(), options), doctest::Contains("n_toys = 0"),
+                         rein::invalid_argument);
+    options.n_toys = 10;
+    for (double cl : {0.0, 1.0, 1.5, std::nan("")}) {
+      rein::infer::upper_limit_options limit;
+      limit.cl = cl;
+      CAPTURE(cl);
+      CHECK_THROWS_WITH_AS((void)rein::infer::toy_upper_limit(m, m.observed(), options, limit),
+                           ("rein::infer::toy_upper_limit: cl = " + rein::detail::format_value(cl) + ", must lie in (0, 1)").c_str(),
+                           rein::invalid_argument);
+    }
   }
 }

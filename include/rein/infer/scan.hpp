@@ -38,7 +38,7 @@ struct scan_result {
   fit::fit_status status = fit::fit_status::ok;
 };
 
-/// Evenly spaced grid lo, …, hi with n points.
+/// Evenly spaced grid lo, …, hi with n points; the end points are exactly lo and hi.
 /// @throws invalid_argument unless n ≥ 2 and lo < hi.
 inline std::vector<double> linear_grid(double lo, double hi, int n) {
   if (n < 2 || !(lo < hi))
@@ -46,43 +46,96 @@ inline std::vector<double> linear_grid(double lo, double hi, int n) {
                            ":" + rein::detail::format_value(hi) + ":" + std::to_string(n));
   std::vector<double> grid(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) grid[static_cast<std::size_t>(i)] = lo + (hi - lo) * i / (n - 1);
+  // lo + (hi − lo) can round one ulp above hi (0:0.9:14 ends at 0.9000000000000001), which would put
+  // a scan up to a parameter's bound outside it
+  grid.back() = hi;
   return grid;
 }
 
-/// The profile of 2 nll in one parameter over `grid`, and the intervals where it rises by 1 and
-/// 3.84 above the minimum, each end refined by TOMS 748 on conditional fits to 1e-6 absolute.
-/// @throws invalid_argument for an unknown or fixed parameter, or grid points outside its bounds.
-[[nodiscard]] inline scan_result profile_scan(const likelihood::model& model, const likelihood::dataset& data,
-                                              const std::string& parameter, const std::vector<double>& grid,
-                                              const fit::fit_options& options = {}) {
+namespace detail {
+
+/// The scanned parameter's index, checked: known, free (in the model and in `options`), every grid
+/// point inside its bounds, the grid strictly increasing.
+inline std::size_t scanned_parameter(const likelihood::model& model, const std::string& parameter,
+                                     const std::vector<double>& grid, const fit::fit_options& options) {
+  using rein::detail::format_value;
+  const std::string function = "rein::infer::profile_scan: ";
+  if (!model.parameters().contains(parameter)) throw invalid_argument(function + "no parameter named '" + parameter + "'");
   const std::size_t index = model.parameters().index(parameter);
   const auto& p = model.parameters()[index];
-  if (p.fixed) throw invalid_argument("rein::infer::profile_scan: parameter '" + parameter + "' is fixed");
+  if (p.fixed) throw invalid_argument(function + "parameter '" + parameter + "' is fixed");
+  // held in the free fit too, the "minimum" would be a conditional fit and Δ(2 nll) meaningless
+  for (const auto& held : options.fixed)
+    if (held.first == parameter)
+      throw invalid_argument(function + "parameter '" + parameter + "' is among options.fixed; a scan needs it free");
   for (double x : grid)
     if (!(p.lower <= x && x <= p.upper))
-      throw invalid_argument("rein::infer::profile_scan: scan point " + parameter + " = " + rein::detail::format_value(x) +
-                             " lies outside its bounds [" + rein::detail::format_value(p.lower) + ", " +
-                             rein::detail::format_value(p.upper) + "]");
+      throw invalid_argument(function + "scan point " + parameter + " = " + format_value(x) + " lies outside its bounds [" +
+                             format_value(p.lower) + ", " + format_value(p.upper) + "]");
+  // intervals are read off adjacent points: a grid out of order would lose their ends silently
+  for (std::size_t i = 1; i < grid.size(); ++i)
+    if (!(grid[i] > grid[i - 1]))
+      throw invalid_argument(function + "grid[" + std::to_string(i) + "] = " + format_value(grid[i]) + " is not above grid[" +
+                             std::to_string(i - 1) + "] = " + format_value(grid[i - 1]) + "; the grid must increase");
+  return index;
+}
+
+inline fit::fit_result conditional_fit(const likelihood::model& model, const likelihood::dataset& data,
+                                       const std::string& parameter, double x, const fit::fit_options& options) {
+  fit::fit_options conditional = options;
+  conditional.fixed.emplace_back(parameter, x);
+  conditional.errors = false;
+  return fit::fit(model, data, conditional);
+}
+
+}  // namespace detail
+
+/// The conditional fits of a scan at `grid` (each from the model's initial values, so any slice of
+/// a grid gives the points the whole grid gives): value and twice_nll; delta_twice_nll is left 0
+/// for complete_scan to fill.
+/// @throws invalid_argument for an unknown parameter, one the model fixes or `options.fixed` holds,
+///         grid points outside its bounds, or a grid that does not increase strictly.
+[[nodiscard]] inline std::vector<scan_point> profile_scan_points(const likelihood::model& model,
+                                                                 const likelihood::dataset& data,
+                                                                 const std::string& parameter,
+                                                                 const std::vector<double>& grid,
+                                                                 const fit::fit_options& options = {}) {
+  (void)detail::scanned_parameter(model, parameter, grid, options);
+  std::vector<scan_point> points;
+  for (double x : grid) {
+    const auto r = detail::conditional_fit(model, data, parameter, x, options);
+    points.push_back({x, r.twice_nll, 0.0, r.status});
+  }
+  return points;
+}
+
+/// A scan from its points (from profile_scan_points, in grid order, maybe merged from slices):
+/// the free fit, Δ(2 nll) of every point, and the intervals where it rises by 1 and 3.84 above
+/// the minimum, each end refined by TOMS 748 on conditional fits to 1e-6 absolute.
+/// @throws invalid_argument as profile_scan_points, and when there is no point.
+[[nodiscard]] inline scan_result complete_scan(const likelihood::model& model, const likelihood::dataset& data,
+                                               const std::string& parameter, std::vector<scan_point> points,
+                                               const fit::fit_options& options = {}) {
+  std::vector<double> grid;
+  for (const auto& point : points) grid.push_back(point.value);
+  if (points.empty()) throw invalid_argument("rein::infer::profile_scan: the grid is empty");
+  const std::size_t index = detail::scanned_parameter(model, parameter, grid, options);
   scan_result result;
   result.parameter = parameter;
   const auto free = fit::fit(model, data, options);
   result.best = free.values[static_cast<Eigen::Index>(index)];
   result.twice_nll_min = free.twice_nll;
   result.status = free.status;
-  const auto profile = [&](double x) {
-    fit::fit_options conditional = options;
-    conditional.fixed.emplace_back(parameter, x);
-    conditional.errors = false;
-    return fit::fit(model, data, conditional);
-  };
-  for (double x : grid) {
-    const auto r = profile(x);
-    result.points.push_back({x, r.twice_nll, r.twice_nll - free.twice_nll, r.status});
-    if (r.status != fit::fit_status::ok) result.status = r.status;
+  for (auto& point : points) {
+    point.delta_twice_nll = point.twice_nll - free.twice_nll;
+    if (point.status != fit::fit_status::ok) result.status = point.status;
   }
+  result.points = std::move(points);
   for (double level : {1.0, 3.84145882069412447}) {  // χ²₁ quantiles at 68.27% and 95%
     scan_interval interval{level, {}, {}};
-    const auto f = [&](double x) { return profile(x).twice_nll - free.twice_nll - level; };
+    const auto f = [&](double x) {
+      return detail::conditional_fit(model, data, parameter, x, options).twice_nll - free.twice_nll - level;
+    };
     const auto tolerance = [](double a, double b) { return std::abs(b - a) <= 1e-6; };
     for (std::size_t i = 0; i + 1 < result.points.size(); ++i) {
       const auto& a = result.points[i];
@@ -98,6 +151,15 @@ inline std::vector<double> linear_grid(double lo, double hi, int n) {
     result.intervals.push_back(interval);
   }
   return result;
+}
+
+/// The profile of 2 nll in one parameter over `grid`: profile_scan_points + complete_scan.
+/// @throws invalid_argument for an unknown parameter, one the model fixes or `options.fixed` holds,
+///         an empty grid, a grid that does not increase strictly, or grid points outside its bounds.
+[[nodiscard]] inline scan_result profile_scan(const likelihood::model& model, const likelihood::dataset& data,
+                                              const std::string& parameter, const std::vector<double>& grid,
+                                              const fit::fit_options& options = {}) {
+  return complete_scan(model, data, parameter, profile_scan_points(model, data, parameter, grid, options), options);
 }
 
 }  // namespace rein::infer

@@ -65,10 +65,12 @@ inline std::vector<double> toy_statistics(const likelihood::model& model, const 
                                           const toy_options& options) {
   std::vector<double> values(count, std::numeric_limits<double>::quiet_NaN());
   std::atomic<std::size_t> next{0}, done{0};
+  fit::fit_options fit = options.fit;
+  fit.errors = false;  // a toy needs its test statistic only; the Hessian would cost 1.6× the fit
   const auto work = [&]() {
     for (std::size_t i = next++; i < count; i = next++) {
       const auto toy = generate_toy(model, theta_gen, task_seed(options.seed, stream, first + i));
-      const profile_likelihood profile(model, toy, options.fit);
+      const profile_likelihood profile(model, toy, fit);
       const double q = profile.statistic(options.statistic, mu);
       if (profile.worst_status() == fit::fit_status::ok) values[i] = q;
       ++done;
@@ -134,21 +136,16 @@ inline double binomial_error(double p, std::size_t n) { return std::sqrt(p * (1 
 
 }  // namespace detail
 
-/// CLs at μ from toys (pyhf's ToyCalculator conventions): CLs+b = P(q ≥ q_obs | μ), CLb =
-/// P(q ≥ q_obs | 0), with toys generated at θ̂̂(μ) and θ̂̂(0); expected CLs are the Φ(−2) … Φ(2)
-/// percentiles of CLs evaluated at each background toy's q. Streams: 0 signal+background, 1 background.
-/// @throws invalid_argument when n_toys = 0, or for a model without a free POI.
-[[nodiscard]] inline toy_hypotest_result toy_hypotest(const likelihood::model& model, const likelihood::dataset& observed,
-                                                      double mu, const toy_options& options) {
-  if (options.n_toys == 0) throw invalid_argument("rein::infer::toy_hypotest: n_toys = 0, need at least one toy");
-  const profile_likelihood data(model, observed, options.fit);
+/// CLs at μ from test statistics already computed on toys (by toy_statistics, here or in slices
+/// elsewhere): the arithmetic of toy_hypotest, separate so that merged slices give identical results.
+/// NaN entries (toys whose fits failed) are counted and dropped.
+[[nodiscard]] inline toy_hypotest_result toy_hypotest_from(double mu, double q_obs, const std::vector<double>& sb,
+                                                           const std::vector<double>& b, fit::fit_status status) {
   toy_hypotest_result r;
   r.mu = mu;
-  r.n_toys = options.n_toys;
-  r.q_obs = data.statistic(options.statistic, mu);
-  const auto sb = toy_statistics(model, data.conditional_fit(mu).values, mu, 0, 0, options.n_toys, options);
-  const auto b = toy_statistics(model, data.conditional_fit(0.0).values, mu, 1, 0, options.n_toys, options);
-  r.status = data.worst_status();
+  r.q_obs = q_obs;
+  r.n_toys = sb.size();
+  r.status = status;
   const auto sb_finite = detail::sorted_finite(sb), b_finite = detail::sorted_finite(b);
   r.failed_fits = sb.size() - sb_finite.size() + b.size() - b_finite.size();
   r.clsb_obs = detail::tail_fraction(sb_finite, r.q_obs);
@@ -162,8 +159,44 @@ inline double binomial_error(double p, std::size_t n) { return std::sqrt(p * (1 
   for (double q : b_finite) cls_of_background.push_back(detail::tail_fraction(sb_finite, q) / detail::tail_fraction(b_finite, q));
   std::sort(cls_of_background.begin(), cls_of_background.end());
   for (std::size_t k = 0; k < 5; ++k)
-    r.cls_exp[k] = detail::percentile(cls_of_background, 100 * normal_cdf(-expected_band_sigmas[k]));
+    r.cls_exp[k] = cls_of_background.empty()
+                       ? std::numeric_limits<double>::quiet_NaN()
+                       : detail::percentile(cls_of_background, 100 * normal_cdf(-expected_band_sigmas[k]));
   return r;
+}
+
+/// The fits to the observed data that a toy hypotest at μ needs: q_obs, and the generating
+/// points θ̂̂(μ) (signal + background toys, stream 0) and θ̂̂(0) (background toys, stream 1).
+struct toy_generators {
+  double q_obs = 0;
+  Eigen::VectorXd signal_background;
+  Eigen::VectorXd background;
+  fit::fit_status status = fit::fit_status::ok;
+};
+
+/// @throws invalid_argument for a model without a free POI.
+[[nodiscard]] inline toy_generators toy_generators_at(const likelihood::model& model, const likelihood::dataset& observed,
+                                                      double mu, const toy_options& options) {
+  const profile_likelihood data(model, observed, options.fit);
+  toy_generators g;
+  g.q_obs = data.statistic(options.statistic, mu);
+  g.signal_background = data.conditional_fit(mu).values;
+  g.background = data.conditional_fit(0.0).values;
+  g.status = data.worst_status();
+  return g;
+}
+
+/// CLs at μ from toys (pyhf's ToyCalculator conventions): CLs+b = P(q ≥ q_obs | μ), CLb =
+/// P(q ≥ q_obs | 0), with toys generated at θ̂̂(μ) and θ̂̂(0); expected CLs are the Φ(−2) … Φ(2)
+/// percentiles of CLs evaluated at each background toy's q. Streams: 0 signal+background, 1 background.
+/// @throws invalid_argument when n_toys = 0, or for a model without a free POI.
+[[nodiscard]] inline toy_hypotest_result toy_hypotest(const likelihood::model& model, const likelihood::dataset& observed,
+                                                      double mu, const toy_options& options) {
+  if (options.n_toys == 0) throw invalid_argument("rein::infer::toy_hypotest: n_toys = 0, need at least one toy");
+  const auto g = toy_generators_at(model, observed, mu, options);
+  const auto sb = toy_statistics(model, g.signal_background, mu, 0, 0, options.n_toys, options);
+  const auto b = toy_statistics(model, g.background, mu, 1, 0, options.n_toys, options);
+  return toy_hypotest_from(mu, g.q_obs, sb, b, g.status);
 }
 
 /// Discovery p-value from toys: p0 = P(q0 ≥ q0_obs | μ = 0), with its binomial error, and the
