@@ -3,7 +3,9 @@
 #include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
 #include "rein/io/json/workspace.hpp"
+#include "rein/likelihood/make_model.hpp"
 #include "rein/likelihood/workspace.hpp"
+#include "rein/reweight/bin_rates.hpp"
 #include "rein/reweight/modifier.hpp"
 
 #include <Eigen/Core>
@@ -12,6 +14,8 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <limits>
 #include <optional>
 #include <set>
@@ -30,6 +34,9 @@ struct redist_reweighting {
   std::vector<double> edges;                                ///< the kinematic bin edges (one axis)
   reweight::weight_policy policy;
   std::vector<reweight::reweight_target> targets;           ///< the samples it acts on, with the map
+  /// The rates' names for reweight::make_named_rates, when the file gives them (rein's
+  /// `rein.reweight` extension does; redist's files cannot: their rates are Python code).
+  std::string null, alternative;
 };
 
 /// A model saved by redist (`redist.modifier.save`): the pyhf part as a workspace (observations
@@ -47,6 +54,26 @@ inline std::vector<double> edges_of(const nlohmann::ordered_json& bins, const sc
   if (bins.size() != 1) reader.fail(pointer, "expected one axis of bin edges, found " + std::to_string(bins.size()));
   const nlohmann::json axis = bins[0];
   return reader.numbers(axis, pointer + "/0");
+}
+
+/// Removes from every sample of `channels` (pyhf JSON) the modifiers that `custom` accepts, and
+/// hands each to `found` with its channel and sample names, in document order.
+inline void strip_modifiers(nlohmann::json& channels, const std::function<bool(const nlohmann::json&)>& custom,
+                            const std::function<void(const std::string&, const std::string&, const nlohmann::json&)>& found) {
+  if (!channels.is_array()) return;  // workspace_from_json reports it
+  for (auto& channel : channels) {
+    if (!channel.is_object() || !channel.contains("samples") || !channel["samples"].is_array()) continue;
+    const std::string channel_name = channel.value("name", "");
+    for (auto& sample : channel["samples"]) {
+      if (!sample.is_object() || !sample.contains("modifiers") || !sample["modifiers"].is_array()) continue;
+      nlohmann::json kept = nlohmann::json::array();
+      for (const auto& m : sample["modifiers"]) {
+        if (custom(m)) found(channel_name, sample.value("name", ""), m);
+        else kept.push_back(m);
+      }
+      sample["modifiers"] = kept;
+    }
+  }
 }
 
 }  // namespace detail
@@ -73,21 +100,25 @@ inline redist_model read_redist(const std::string& path) {
     if (found == object.end()) reader.fail(pointer, std::string("missing required key '") + key + "'");
     return *found;
   };
-  const auto list_or_one = [&](const nlohmann::ordered_json& value, std::size_t count, const std::string& pointer) {
+  // redist writes one modifier's entries as they are and several as lists, one entry each; `name`
+  // says which (a string or a list), so a one-row map or a one-axis binning is never mistaken
+  // for a list of modifiers
+  const auto& name_value = member(root, "", "name");
+  const bool listed = !name_value.is_string();
+  const auto per_modifier = [&](const nlohmann::ordered_json& value, std::size_t count, const std::string& pointer) {
     std::vector<nlohmann::ordered_json> items;
-    if (value.is_array() && value.size() == count) {
-      for (const auto& item : value) items.push_back(item);
-    } else if (count == 1) {
+    if (!listed) {
       items.push_back(value);
+    } else if (value.is_array() && value.size() == count) {
+      for (const auto& item : value) items.push_back(item);
     } else {
-      reader.fail(pointer, "expected " + std::to_string(count) + " entries, one per modifier");
+      reader.fail(pointer, "expected a list of " + std::to_string(count) + " entries, one per modifier of '/name'");
     }
     return items;
   };
 
   std::vector<std::string> names;
-  const auto& name_value = member(root, "", "name");
-  if (name_value.is_string()) names.push_back(name_value.get<std::string>());
+  if (!listed) names.push_back(name_value.get<std::string>());
   else {
     reader.array(nlohmann::json(name_value), "/name");
     for (std::size_t i = 0; i < name_value.size(); ++i) names.push_back(reader.string(name_value[i], "/name/" + std::to_string(i)));
@@ -98,23 +129,12 @@ inline redist_model read_redist(const std::string& path) {
   nlohmann::json spec = nlohmann::json::parse(member(root, "", "spec").dump());
   if (!spec.contains("channels")) reader.fail("/spec", "missing required key 'channels'");
   std::vector<std::vector<std::pair<std::string, std::string>>> targets(names.size());
-  for (std::size_t c = 0; c < spec["channels"].size(); ++c) {
-    auto& channel = spec["channels"][c];
-    for (std::size_t s = 0; s < channel["samples"].size(); ++s) {
-      auto& sample = channel["samples"][s];
-      nlohmann::json kept = nlohmann::json::array();
-      for (const auto& m : sample["modifiers"]) {
-        const std::string type = m.value("type", "");
-        if (custom_types.count(type) != 0) {
-          const auto index = static_cast<std::size_t>(std::find(names.begin(), names.end(), type) - names.begin());
-          targets[index].emplace_back(channel["name"].get<std::string>(), sample["name"].get<std::string>());
-        } else {
-          kept.push_back(m);
-        }
-      }
-      sample["modifiers"] = kept;
-    }
-  }
+  detail::strip_modifiers(
+      spec["channels"], [&](const nlohmann::json& m) { return m.is_object() && custom_types.count(m.value("type", "")) != 0; },
+      [&](const std::string& channel, const std::string& sample, const nlohmann::json& m) {
+        const auto index = static_cast<std::size_t>(std::find(names.begin(), names.end(), m["type"]) - names.begin());
+        targets[index].emplace_back(channel, sample);
+      });
   nlohmann::json document;
   document["version"] = "1.0.0";
   document["channels"] = spec["channels"];
@@ -138,15 +158,15 @@ inline redist_model read_redist(const std::string& path) {
   redist_model model;
   model.workspace = workspace_from_json(document, path + " (its 'spec' and 'data')");
 
-  const auto new_pars = list_or_one(member(root, "", "new_pars"), names.size(), "/new_pars");
-  const auto maps = list_or_one(member(root, "", "map"), names.size(), "/map");
-  const auto bins = list_or_one(member(root, "", "bins"), names.size(), "/bins");
+  const auto new_pars = per_modifier(member(root, "", "new_pars"), names.size(), "/new_pars");
+  const auto maps = per_modifier(member(root, "", "map"), names.size(), "/map");
+  const auto bins = per_modifier(member(root, "", "bins"), names.size(), "/bins");
   std::vector<nlohmann::ordered_json> cutoffs(names.size()), bounds(names.size());
-  if (root.contains("cutoff")) cutoffs = list_or_one(root["cutoff"], names.size(), "/cutoff");
-  if (root.contains("weight_bound")) bounds = list_or_one(root["weight_bound"], names.size(), "/weight_bound");
+  if (root.contains("cutoff")) cutoffs = per_modifier(root["cutoff"], names.size(), "/cutoff");
+  if (root.contains("weight_bound")) bounds = per_modifier(root["weight_bound"], names.size(), "/weight_bound");
 
   for (std::size_t i = 0; i < names.size(); ++i) {
-    const std::string index = names.size() == 1 ? "" : "/" + std::to_string(i);
+    const std::string index = listed ? "/" + std::to_string(i) : "";
     redist_reweighting r;
     r.name = names[i];
     for (const auto& [key, par] : new_pars[i].items()) {
@@ -214,6 +234,29 @@ inline redist_model read_redist(const std::string& path) {
     model.reweightings.push_back(std::move(r));
   }
   return model;
+}
+
+/// The rates of one saved reweighting, supplied by the caller (the file holds only their names'
+/// stand-ins: rates are code).
+using redist_rates = std::function<std::shared_ptr<const reweight::bin_rates>(const redist_reweighting&)>;
+
+/// The likelihood of a redist saved model: its workspace with every reweighting as a custom
+/// modifier whose rates come from `rates_for`. Reweightings that name the same parameter share
+/// it (they must declare it identically), as in redist, where they are pyhf parameters.
+/// @throws invalid_argument when rates_for returns no rates or rates that do not fit the
+///         reweighting (bins, parameter count), and for what make_model and make_modifier reject
+inline likelihood::model make_redist_model(const redist_model& saved, const redist_rates& rates_for,
+                                           const likelihood::model_options& options = {}) {
+  std::vector<likelihood::custom_modifier> modifiers;
+  for (const auto& r : saved.reweightings) {
+    auto rates = rates_for(r);
+    if (rates && rates->edges() != r.edges)
+      throw invalid_argument("rein::io::make_redist_model: the rates of '" + r.name + "' have " +
+                             std::to_string(rates->edges().size()) + " edges that differ from the modifier's " +
+                             std::to_string(r.edges.size()));
+    modifiers.push_back(reweight::make_modifier({r.name, std::move(rates), r.free, r.correlated, r.targets, r.policy}));
+  }
+  return likelihood::make_model(saved.workspace, options, modifiers);
 }
 
 }  // namespace rein::io
