@@ -7,7 +7,7 @@
 
 namespace rein::cli {
 
-arguments::arguments(std::vector<std::string> tokens, std::vector<std::string> flags_without_value) {
+arguments::arguments(std::vector<std::string> tokens, std::vector<std::string> flags_without_value) : m_tokens(tokens) {
   const std::set<std::string> bare(flags_without_value.begin(), flags_without_value.end());
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const std::string& token = tokens[i];

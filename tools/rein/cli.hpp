@@ -20,6 +20,8 @@ class arguments {
   /// The i-th positional argument; throws invalid_argument naming `what` when absent.
   [[nodiscard]] const std::string& positional(std::size_t i, const std::string& what) const;
   [[nodiscard]] std::size_t positional_count() const { return m_positional.size(); }
+  /// The tokens as given (to record how a result was made, and to re-run it).
+  [[nodiscard]] const std::vector<std::string>& tokens() const { return m_tokens; }
   [[nodiscard]] bool has(const std::string& name) const { return m_options.count(name) != 0; }
   /// The last value given for `--name`, or `fallback`.
   [[nodiscard]] std::string get(const std::string& name, const std::string& fallback) const;
@@ -31,6 +33,7 @@ class arguments {
   void allow_only(const std::vector<std::string>& known) const;
 
  private:
+  std::vector<std::string> m_tokens;
   std::vector<std::string> m_positional;
   std::multimap<std::string, std::string> m_options;
   std::vector<std::string> m_order;

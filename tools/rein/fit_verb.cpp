@@ -37,7 +37,8 @@ int fit(const rein::cli::arguments& args) {
   rein::cli::print_json({{"status", rein::fit::to_string(result.status)},
                          {"twice_nll", result.twice_nll},
                          {"parameters", parameters},
-                         {"poi", model.parameters()[model.parameters().poi_index()].name},
+                         {"poi", model.parameters().poi() ? nlohmann::json(model.parameters()[*model.parameters().poi()].name)
+                                                          : nlohmann::json(nullptr)},
                          {"at_bound", at_bound},
                          {"covariance_ok", result.covariance_ok},
                          {"iterations", result.iterations},
@@ -48,7 +49,7 @@ int fit(const rein::cli::arguments& args) {
 
 const bool registered = rein::cli::register_verb(
     {"fit",
-     "fit WS [--patch P [--patch-name N]] [--measurement M] [--fix NAME=VALUE ...] [--interp normsys=code1,histosys=code0]",
+     "fit WS [--fix NAME=VALUE ...] " + rein::cli::model_usage(),
      {}, fit});
 
 }  // namespace

@@ -1,6 +1,7 @@
 // rein impacts / gof: pulls, constraints and impacts on the POI; saturated-model goodness of fit.
 // JSON on stdout.
 #include "cli.hpp"
+#include "infer_output.hpp"
 #include "load_model.hpp"
 
 #include "rein/infer/goodness_of_fit.hpp"
@@ -8,33 +9,21 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
 
-#if __has_include(<unistd.h>)
-#include <unistd.h>
-#define REIN_CLI_HAS_ISATTY 1
-#endif
 
 namespace {
 
 using rein::cli::arguments;
 
-std::vector<std::string> with_model_options(std::vector<std::string> extra) {
-  auto names = rein::cli::model_option_names();
-  names.insert(names.end(), extra.begin(), extra.end());
-  return names;
-}
+using rein::cli::seconds_since;
+using rein::cli::with_model_options;
 
-double seconds_since(std::chrono::steady_clock::time_point begin) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-}
-
-// NaN and ±∞ have no JSON form: null.
-nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+using rein::cli::number;
+using rein::cli::terminal_progress;
 
 nlohmann::json pair_of(const std::array<double, 2>& values) { return {number(values[0]), number(values[1])}; }
 
@@ -42,21 +31,6 @@ unsigned threads_of(const arguments& args) {
   const long threads = args.get_long("threads", 1);
   if (threads < 1) throw rein::invalid_argument("--threads = " + std::to_string(threads) + ", must be >= 1");
   return static_cast<unsigned>(threads);
-}
-
-// "what done/total" on stderr, rewritten in place, only when stderr is a terminal.
-std::function<void(std::size_t, std::size_t)> terminal_progress(const std::string& what) {
-#ifdef REIN_CLI_HAS_ISATTY
-  if (isatty(STDERR_FILENO) == 0) return {};
-  return [what](std::size_t done, std::size_t total) {
-    std::fprintf(stderr, "\r%s %zu/%zu", what.c_str(), done, total);
-    if (done == total) std::fprintf(stderr, "\n");
-    std::fflush(stderr);
-  };
-#else
-  (void)what;
-  return {};
-#endif
 }
 
 int impacts(const arguments& args) {
@@ -141,10 +115,9 @@ int gof(const arguments& args) {
   return r.status == rein::fit::fit_status::ok ? 0 : 3;
 }
 
-const std::string model_usage = "[--patch P [--patch-name N]] [--measurement M] [--interp normsys=code1,histosys=code0]";
 const bool registered_impacts = rein::cli::register_verb(
-    {"impacts", "impacts WS [--parameter NAME ...] [--no-prefit] [--threads T] " + model_usage, {"no-prefit"}, impacts});
+    {"impacts", "impacts WS [--parameter NAME ...] [--no-prefit] [--threads T] " + rein::cli::model_usage(), {"no-prefit"}, impacts});
 const bool registered_gof = rein::cli::register_verb(
-    {"gof", "gof WS [--toys N [--seed S] [--threads T]] " + model_usage, {}, gof});
+    {"gof", "gof WS [--toys N [--seed S] [--threads T]] " + rein::cli::model_usage(), {}, gof});
 
 }  // namespace

@@ -1,12 +1,25 @@
 #include "load_model.hpp"
 
+#include "rein/io/json/read_json.hpp"
+#include "rein/io/json/redist.hpp"
 #include "rein/io/json/workspace.hpp"
+#include "rein/reweight/named_rates.hpp"
+
+#include <map>
 
 namespace rein::cli {
 
 const std::vector<std::string>& model_option_names() {
-  static const std::vector<std::string> names = {"patch", "patch-name", "measurement", "interp"};
+  static const std::vector<std::string> names = {"patch", "patch-name", "measurement", "interp",
+                                                 "poi", "null", "alt", "quadrature"};
   return names;
+}
+
+const std::string& model_usage() {
+  static const std::string usage =
+      "[--patch P [--patch-name N]] [--measurement M] [--interp normsys=code1,histosys=code0] [--poi NAME] "
+      "[--null NAME --alt NAME [--quadrature endpoint-adapted|gauss-legendre]]";
+  return usage;
 }
 
 likelihood::workspace load_workspace(const arguments& args) {
@@ -22,6 +35,7 @@ likelihood::workspace load_workspace(const arguments& args) {
 likelihood::model_options load_model_options(const arguments& args) {
   likelihood::model_options options;
   if (args.has("measurement")) options.measurement = args.get("measurement", "");
+  if (args.has("poi")) options.poi = args.get("poi", "");
   for (const auto& setting : args.all("interp")) {
     std::size_t start = 0;
     while (start <= setting.size()) {
@@ -41,8 +55,56 @@ likelihood::model_options load_model_options(const arguments& args) {
   return options;
 }
 
+bool is_redist_file(const std::string& path) {
+  const auto document = io::read_json(path);
+  return document.is_object() && document.contains("spec") && document.contains("new_pars");
+}
+
+namespace {
+
+reweight::quadrature_rule quadrature_of(const arguments& args) {
+  const std::string rule = args.get("quadrature", "endpoint-adapted");
+  if (rule == "endpoint-adapted") return reweight::quadrature_rule::endpoint_adapted;
+  if (rule == "gauss-legendre") return reweight::quadrature_rule::gauss_legendre;
+  throw invalid_argument("--quadrature '" + rule + "' must be endpoint-adapted or gauss-legendre (redist's rule)");
+}
+
+likelihood::model load_redist_model(const std::string& path, const arguments& args) {
+  if (args.has("patch")) throw invalid_argument("--patch applies to pyhf workspaces; '" + path + "' is a redist saved model");
+  if (!args.has("null") || !args.has("alt"))
+    throw invalid_argument("'" + path + "' is a redist saved model: say which rates it reweights with --null NAME --alt NAME "
+                           "(e.g. --null hpqcd-b-to-k-nunu --alt wet-b-to-k-nunu)");
+  const std::string null = args.get("null", ""), alternative = args.get("alt", "");
+  const auto rule = quadrature_of(args);
+  // reweightings over the same kinematic bins share one set of rates
+  std::map<std::vector<double>, std::shared_ptr<const reweight::bin_rates>> rates;
+  const auto rates_for = [&](const io::redist_reweighting& r) {
+    auto& found = rates[r.edges];
+    if (!found) found = reweight::make_named_rates(null, alternative, r.edges, rule);
+    return found;
+  };
+  return io::make_redist_model(io::read_redist(path), rates_for, load_model_options(args));
+}
+
+}  // namespace
+
 likelihood::model load_model(const arguments& args) {
+  const std::string path = args.positional(0, "WS (a pyhf JSON workspace or a redist saved model)");
+  if (is_redist_file(path)) return load_redist_model(path, args);
+  for (const char* name : {"null", "alt", "quadrature"})
+    if (args.has(name)) throw invalid_argument(std::string("--") + name + " applies to redist saved models; '" + path +
+                                               "' is a pyhf workspace");
   return likelihood::make_model(load_workspace(args), load_model_options(args));
+}
+
+std::vector<std::string> with_model_options(std::vector<std::string> extra) {
+  auto names = model_option_names();
+  names.insert(names.end(), extra.begin(), extra.end());
+  return names;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point begin) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
 }
 
 }  // namespace rein::cli

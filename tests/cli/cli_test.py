@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""The rein command line against the references and its own contracts.
+
+usage: cli_test.py REIN_BINARY TEST_DATA_DIR DATA_DIR WORK_DIR
+
+Runs the verbs as a user would (real files, JSON on stdout) and checks: the JSON shapes the issues
+spell out, values against pinned outside references (pyhf, the Belle II reference file), that
+`--shard I/N` + `rein merge` gives exactly what one run gives, that bad input fails with exit
+code 1 and a message naming the culprit, and that rein-plot draws the three plots.
+"""
+import json
+import math
+import os
+import subprocess
+import sys
+
+REIN, TEST_DATA, DATA, WORK = sys.argv[1:5]
+PLOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "rein-plot")
+failures = []
+
+
+def check(condition, what):
+    if not condition:
+        failures.append(what)
+        print("FAIL: " + what, file=sys.stderr)
+
+
+def close(actual, expected, rel, what, abs_tol=0.0):
+    ok = actual is not None and math.isfinite(actual) and abs(actual - expected) <= max(rel * abs(expected), abs_tol)
+    check(ok, f"{what}: {actual!r} vs {expected!r} (rel {rel:g})")
+
+
+def rein(*args, code=0):
+    run = subprocess.run([REIN, *args], capture_output=True, text=True)
+    check(run.returncode == code, f"rein {' '.join(args)}: exit {run.returncode}, expected {code}; stderr: {run.stderr.strip()}")
+    return (json.loads(run.stdout) if code in (0, 3) and run.stdout else None), run.stderr
+
+
+def without_seconds(document):
+    return {k: v for k, v in document.items() if k != "seconds"}
+
+
+pyhf = json.load(open(os.path.join(TEST_DATA, "pyhf", "root_reference_cls.json")))
+belle2_reference = json.load(open(os.path.join(TEST_DATA, "belle2-knunu", "reference.json")))
+belle2 = os.path.join(DATA, "belle2-knunu", "combined_likelihood.json")
+wet = os.path.join(DATA, "belle2-knunu", "reinterpretation_likelihood_wet.json")
+
+# rein cls: the issue's JSON keys, and pyhf converged to 1e-12 (1e-6 relative: the issue's tolerance)
+case = next(c for c in pyhf["cases"] if c["id"] == "1bin_shapesys_mu1")
+ws = os.path.join(TEST_DATA, "pyhf", case["workspace"])
+interp = "--interp=normsys=code1,histosys=code0"
+out, _ = rein("cls", ws, "--mu", "1", "--test-stat", "q", interp)
+for key in ("mu", "cls_obs", "cls_exp", "clsb_obs", "clb_obs"):
+    check(key in out, f"rein cls output has '{key}'")
+reference = case["pyhf_converged_scipy_tol1e-12"]
+close(out["cls_obs"], reference["obs"], 1e-6, "rein cls 1bin_shapesys obs")
+for k in range(5):
+    close(out["cls_exp"][k], reference["exp"][k], 1e-6, f"rein cls 1bin_shapesys exp[{k}]")
+
+# rein upper-limit, significance on the Belle II likelihood: pyhf (reference.json, upper_limit_mu
+# with pyhf's rtol 1e-4; fit_combined: sqrt(q0) = 3.460 of pyhf converged)
+out, _ = rein("upper-limit", belle2, "--scan", "0:10:6")
+for key in ("cl", "obs", "exp"):
+    check(key in out, f"rein upper-limit output has '{key}'")
+limits = belle2_reference["upper_limit_mu"]["values"]
+close(out["obs"], limits["obs"], 2e-4, "rein upper-limit Belle II obs")
+for k in range(5):
+    close(out["exp"][k], limits["exp"][k], 2e-4, f"rein upper-limit Belle II exp[{k}]")
+check(len(out.get("scan", [])) == 6, "rein upper-limit --scan 0:10:6 gives 6 CLs points")
+limit_json = os.path.join(WORK, "limit.json")
+json.dump(out, open(limit_json, "w"))
+
+out, _ = rein("significance", belle2)
+for key in ("q0", "p0", "z_obs", "z_exp"):
+    check(key in out, f"rein significance output has '{key}'")
+close(out["z_obs"], 3.460, 1e-3, "rein significance Belle II z_obs (pyhf sqrt(q0) = 3.460)")
+close(out["p0"], 0.5 * math.erfc(out["z_obs"] / math.sqrt(2)), 1e-12, "p0 = Φ(−z_obs)")
+
+# toys: --shard I/N + rein merge gives the whole run's numbers exactly, whatever the thread count
+toy_ws = os.path.join(TEST_DATA, "pyhf", "workspaces", "1bin_shapesys.json")
+common = ["cls", toy_ws, "--mu", "1", "--toys", "300", "--seed", "7", interp]
+whole, _ = rein(*common, "--threads", "2")
+check(whole["calculator"] == "toys" and whole["toys"] == 300, "rein cls --toys reports the calculator and the toy count")
+shards = []
+for i in range(3):
+    part, _ = rein(*common, "--shard", f"{i}/3")
+    path = os.path.join(WORK, f"cls_shard_{i}.json")
+    json.dump(part, open(path, "w"))
+    shards.append(path)
+merged, _ = rein("merge", shards[2], shards[0], shards[1])
+check(without_seconds(merged) == without_seconds(whole), "rein merge of 3 cls shards equals the unsharded toy run exactly")
+
+# scan shards
+scan_args = ["scan", belle2, "--poi", "mu", "--range", "0:10:5"]
+whole, _ = rein(*scan_args)
+parts = []
+for i in range(2):
+    part, _ = rein(*scan_args, "--shard", f"{i}/2")
+    path = os.path.join(WORK, f"scan_shard_{i}.json")
+    json.dump(part, open(path, "w"))
+    parts.append(path)
+merged, _ = rein("merge", *parts)
+check(without_seconds(merged) == without_seconds(whole), "rein merge of 2 scan shards equals the unsharded scan exactly")
+scan_json = os.path.join(WORK, "scan.json")
+json.dump(whole, open(scan_json, "w"))
+check(whole["intervals"][0]["lower"] is not None and whole["intervals"][0]["upper"] is not None,
+      "the Belle II scan 0:10 closes the 68% interval")
+
+# rein expected on the redist WET file with the built-in rates: reference.json wet_yields
+# (belle2_mode, FFK at its mean: 1e-8 relative, the issue's tolerance)
+point = belle2_reference["wet_yields"]["values"]["a_FFK_decorrelated_zero"]["belle2_mode"]
+out, _ = rein("expected", wet, "--null", "hpqcd-b-to-k-nunu", "--alt", "wet-b-to-k-nunu", "--quadrature", "gauss-legendre",
+              "--set", f"cvl={point['cvl']}", "--set", f"csl={point['csl']}", "--set", f"ctl={point['ctl']}")
+yields = [y for c in out["channels"] for y in c["yields"]]
+check(len(yields) == len(point["expected_actualdata"]), "rein expected: every main bin")
+for b, (a, e) in enumerate(zip(yields, point["expected_actualdata"])):
+    close(a, e, 1e-8, f"rein expected WET belle2_mode bin {b}")
+out, _ = rein("fit", wet, "--null", "hpqcd-b-to-k-nunu", "--alt", "wet-b-to-k-nunu")
+check(out["status"] == "ok" and out["poi"] is None, "rein fit of the WET model converges; it has no POI")
+values = {p["name"]: p["value"] for p in out["parameters"]}
+close(values["cvl"], belle2_reference["wet_fit"]["values"]["free"]["theory"]["cvl"], 0, "rein fit WET cvl", abs_tol=0.05)
+
+# bad input: exit code 1, a message naming the culprit
+for args, words in [
+    (("cls", belle2, "--mu", "1", "--poi", "nope"), ["nope"]),
+    (("upper-limit", belle2, "--cl", "1.5"), ["1.5"]),
+    (("cls", belle2, "--mu", "1", "--toys", "0"), ["toys", "0"]),
+    (("scan", belle2, "--poi", "mu", "--range", "-5:5:3"), ["-5", "bounds"]),
+    (("scan", belle2, "--poi", "mu", "--range", "0:5:2.5"), ["2.5"]),
+    (("cls", belle2, "--mu", "1", "--toys", "10", "--shard", "3/3"), ["3/3"]),
+    (("expected", wet), ["--null", "--alt"]),
+    (("expected", wet, "--null", "sm", "--alt", "wet-b-to-k-nunu"), ["sm", "hpqcd-b-to-k-nunu"]),
+    (("expected", belle2, "--set", "mu=-3"), ["mu", "-3"]),
+    (("merge", shards[0], shards[1]), ["missing"]),
+    (("merge", shards[0], shards[0], shards[1]), ["twice"]),
+]:
+    _, stderr = rein(*args, code=1)
+    for word in words:
+        check(word in stderr, f"rein {' '.join(args)}: the message names '{word}': {stderr.strip()}")
+
+# rein-plot: the Brazil band, the scan curve, the impact ranking
+out, _ = rein("impacts", os.path.join(TEST_DATA, "pyhf", "workspaces", "2bin_2channel.json"))
+impacts_json = os.path.join(WORK, "impacts.json")
+json.dump(out, open(impacts_json, "w"))
+for kind, source in [("brazil", limit_json), ("scan", scan_json), ("impacts", impacts_json)]:
+    png = os.path.join(WORK, kind + ".png")
+    if os.path.exists(png):
+        os.remove(png)
+    run = subprocess.run([sys.executable, PLOT, kind, source, png], capture_output=True, text=True)
+    check(run.returncode == 0 and os.path.getsize(png) > 10000 if os.path.exists(png) else False,
+          f"rein-plot {kind} writes a PNG: {run.stderr.strip()}")
+    with open(png, "rb") as f:
+        check(f.read(8) == b"\x89PNG\r\n\x1a\n", f"rein-plot {kind}: the file is a PNG")
+
+if failures:
+    print(f"{len(failures)} check(s) failed", file=sys.stderr)
+    sys.exit(1)
+print("cli: all checks passed")

@@ -1,0 +1,166 @@
+// rein merge SHARD.json ...: combines the outputs of `--shard I/N` runs into the JSON the whole
+// run prints (identical numbers: the same tasks, combined in the same order).
+#include "cli.hpp"
+#include "infer_output.hpp"
+#include "load_model.hpp"
+
+#include "rein/io/json/read_json.hpp"
+
+#include <chrono>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace {
+
+using rein::cli::arguments;
+
+struct shard_file {
+  std::string path;
+  nlohmann::json document;
+};
+
+std::string where(const shard_file& f, const std::string& pointer) { return "'" + f.path + "' at " + pointer; }
+
+const nlohmann::json& member(const shard_file& f, const nlohmann::json& object, const std::string& pointer, const char* key) {
+  if (!object.is_object() || !object.contains(key))
+    throw rein::io_error("rein merge: " + where(f, pointer) + ": missing key '" + key + "' (not the output of a --shard run?)");
+  return object[key];
+}
+
+// The command line of the whole run: the shard's arguments without --shard.
+std::vector<std::string> whole_run(const std::vector<std::string>& tokens) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i] == "--shard") {
+      ++i;
+      continue;
+    }
+    if (tokens[i].rfind("--shard=", 0) == 0) continue;
+    out.push_back(tokens[i]);
+  }
+  return out;
+}
+
+// Values of a shard's task list, null (a failed toy fit) as NaN.
+std::vector<double> values_of(const shard_file& f, const nlohmann::json& list, const std::string& pointer) {
+  if (!list.is_array()) throw rein::io_error("rein merge: " + where(f, pointer) + ": expected an array");
+  std::vector<double> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (list[i].is_null()) out.push_back(std::numeric_limits<double>::quiet_NaN());
+    else if (list[i].is_number()) out.push_back(list[i].get<double>());
+    else throw rein::io_error("rein merge: " + where(f, pointer + "/" + std::to_string(i)) + ": expected a number or null");
+  }
+  return out;
+}
+
+rein::fit::fit_status status_of(const shard_file& f, const nlohmann::json& value, const std::string& pointer) {
+  for (auto s : {rein::fit::fit_status::ok, rein::fit::fit_status::max_iterations, rein::fit::fit_status::line_search_failed,
+                 rein::fit::fit_status::non_finite, rein::fit::fit_status::not_converged})
+    if (value.is_string() && value.get<std::string>() == rein::fit::to_string(s)) return s;
+  throw rein::io_error("rein merge: " + where(f, pointer) + ": unknown fit status " + value.dump());
+}
+
+// The shards in index order, checked: one verb and command line, N files, each index once, and
+// each shard's tasks starting where the previous one's ended.
+std::vector<shard_file> ordered_shards(const arguments& args) {
+  std::vector<shard_file> files;
+  for (std::size_t i = 0; i < args.positional_count(); ++i) {
+    const std::string path = args.positional(i, "SHARD.json");
+    files.push_back({path, rein::io::read_json(path)});
+  }
+  if (files.empty()) throw rein::invalid_argument("missing argument SHARD.json: the outputs of the --shard I/N runs");
+  const auto& first = member(files[0], files[0].document, "", "shard");
+  const auto count = member(files[0], first, "/shard", "count").get<std::size_t>();
+  const auto tokens = whole_run(member(files[0], first, "/shard", "arguments").get<std::vector<std::string>>());
+  std::vector<shard_file> ordered(count);
+  std::vector<bool> seen(count, false);
+  for (auto& f : files) {
+    const auto& s = member(f, f.document, "", "shard");
+    if (member(f, s, "/shard", "verb") != first["verb"] || member(f, s, "/shard", "count").get<std::size_t>() != count ||
+        whole_run(member(f, s, "/shard", "arguments").get<std::vector<std::string>>()) != tokens)
+      throw rein::invalid_argument("rein merge: '" + f.path + "' is a shard of another run than '" + files[0].path +
+                                   "' (verb, N or command line differ)");
+    const auto index = member(f, s, "/shard", "index").get<std::size_t>();
+    if (index >= count) throw rein::io_error("rein merge: " + where(f, "/shard/index") + ": " + std::to_string(index) + " >= N");
+    if (seen[index]) throw rein::invalid_argument("rein merge: shard " + std::to_string(index) + " given twice ('" + f.path + "')");
+    seen[index] = true;
+    ordered[index] = std::move(f);
+  }
+  for (std::size_t i = 0; i < count; ++i)
+    if (!seen[i]) throw rein::invalid_argument("rein merge: shard " + std::to_string(i) + "/" + std::to_string(count) + " is missing");
+  return ordered;
+}
+
+// The whole run's arguments, parsed as `verb` parses them.
+arguments arguments_of(const std::string& verb, const shard_file& f) {
+  const auto tokens = whole_run(f.document["shard"]["arguments"].get<std::vector<std::string>>());
+  return arguments(tokens, rein::cli::verbs().at(verb).flags_without_value);
+}
+
+int merge_cls(const std::vector<shard_file>& shards, std::chrono::steady_clock::time_point begin) {
+  const auto run = arguments_of("cls", shards[0]);
+  const auto options = rein::cli::toy_options_of(run);
+  std::vector<double> sb, b;
+  for (const auto& f : shards) {
+    if (member(f, f.document, "", "first").get<std::size_t>() != sb.size())
+      throw rein::io_error("rein merge: " + where(f, "/first") + ": its toys do not start where the previous shard's end");
+    if (member(f, f.document, "", "q_obs") != shards[0].document["q_obs"])
+      throw rein::invalid_argument("rein merge: '" + f.path + "' has another q_obs than '" + shards[0].path + "'");
+    const auto part_sb = values_of(f, member(f, f.document, "", "sb"), "/sb");
+    const auto part_b = values_of(f, member(f, f.document, "", "b"), "/b");
+    sb.insert(sb.end(), part_sb.begin(), part_sb.end());
+    b.insert(b.end(), part_b.begin(), part_b.end());
+  }
+  if (sb.size() != options.n_toys || b.size() != options.n_toys)
+    throw rein::invalid_argument("rein merge: the shards hold " + std::to_string(sb.size()) + " toys, the run asked for " +
+                                 std::to_string(options.n_toys));
+  const auto& d = shards[0].document;
+  const auto r = rein::infer::toy_hypotest_from(member(shards[0], d, "", "mu").get<double>(), d["q_obs"].get<double>(), sb, b,
+                                                status_of(shards[0], member(shards[0], d, "", "status"), "/status"));
+  auto out = rein::cli::toy_cls_json(r, options);
+  out["seconds"] = rein::cli::seconds_since(begin);
+  rein::cli::print_json(out);
+  return r.status == rein::fit::fit_status::ok ? 0 : 3;
+}
+
+int merge_scan(const std::vector<shard_file>& shards, std::chrono::steady_clock::time_point begin) {
+  const auto run = arguments_of("scan", shards[0]);
+  const auto model = rein::cli::load_model(run);
+  const std::string poi = run.get("poi", model.parameters()[model.parameters().poi_index()].name);
+  std::vector<rein::infer::scan_point> points;
+  for (const auto& f : shards) {
+    if (member(f, f.document, "", "first").get<std::size_t>() != points.size())
+      throw rein::io_error("rein merge: " + where(f, "/first") + ": its points do not start where the previous shard's end");
+    const auto& list = member(f, f.document, "", "points");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string pointer = "/points/" + std::to_string(i);
+      points.push_back({member(f, list[i], pointer, "value").get<double>(), member(f, list[i], pointer, "twice_nll").get<double>(),
+                        0.0, status_of(f, member(f, list[i], pointer, "status"), pointer + "/status")});
+    }
+  }
+  const auto grid = rein::cli::scan_grid(run.get("range", ""), "--range");
+  if (points.size() != grid.size())
+    throw rein::invalid_argument("rein merge: the shards hold " + std::to_string(points.size()) + " scan points, the run has " +
+                                 std::to_string(grid.size()));
+  const auto r = rein::infer::complete_scan(model, model.observed(), poi, std::move(points));
+  auto out = rein::cli::scan_json(r);
+  out["seconds"] = rein::cli::seconds_since(begin);
+  rein::cli::print_json(out);
+  return r.status == rein::fit::fit_status::ok ? 0 : 3;
+}
+
+int merge(const arguments& args) {
+  args.allow_only({});
+  const auto begin = std::chrono::steady_clock::now();
+  const auto shards = ordered_shards(args);
+  const std::string verb = shards[0].document["shard"]["verb"].get<std::string>();
+  if (verb == "cls") return merge_cls(shards, begin);
+  if (verb == "scan") return merge_scan(shards, begin);
+  throw rein::invalid_argument("rein merge: '" + shards[0].path + "' is a shard of 'rein " + verb + "', which rein merge does not know");
+}
+
+const bool registered = rein::cli::register_verb(
+    {"merge", "merge SHARD.json ... (the outputs of one run's --shard 0/N … N-1/N, in any order)", {}, merge});
+
+}  // namespace
