@@ -4,7 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -128,5 +130,31 @@ TEST_SUITE("io_hdf5") {
                                  {""}, ""};
     CHECK_THROWS_WITH_AS(rein::io::hdf5::write_efficiency_maps(path, {unnamed}),
                          doctest::Contains("map 'x': axis 0 has no name"), rein::invalid_argument);
+  }
+
+  TEST_CASE("efficiency_map hdf5: missing dataset, NaN, unordered edges and truncation are io_errors naming file and dataset") {
+    const std::string path = rein::test::temporary_path("eff_damaged.h5");
+    rein::io::hdf5::write_efficiency_maps(path, {two_d_map()});
+    const std::string prefix = "rein::io::hdf5::read_efficiency_maps: '" + path + "': ";
+    rein::test::overwrite_doubles(path, "/efficiency_maps/ita_q2_cos/efficiency",
+                                  {0.0, 0.1, 0.2, std::numeric_limits<double>::quiet_NaN(), 1.0, 0.0});
+    CHECK(read_error(path) == prefix + "dataset '/efficiency_maps/ita_q2_cos/efficiency': flat entry 3 = nan, must be in [0, 1]");
+    rein::test::overwrite_doubles(path, "/efficiency_maps/ita_q2_cos/efficiency", {0.0, 0.1, 0.2, 0.3, 1.0, 0.0});
+    CHECK(read_error(path) == "no error");
+    rein::test::overwrite_doubles(path, "/efficiency_maps/ita_q2_cos/edges_1", {-1.0, 0.4, 0.4, 1.0});
+    CHECK(read_error(path) == prefix + "dataset '/efficiency_maps/ita_q2_cos/edges_1': rein::axis 'cos_theta': edges[2] = "
+                                       "0.40000000000000002 is not greater than edges[1] = 0.40000000000000002, edges "
+                                       "must be strictly increasing");
+    rein::test::overwrite_doubles(path, "/efficiency_maps/ita_q2_cos/edges_1", {-1.0, -0.2, 0.4, 1.0});
+    rein::test::delete_link(path, "/efficiency_maps/ita_q2_cos/efficiency");
+    CHECK(read_error(path) == prefix + "dataset '/efficiency_maps/ita_q2_cos/efficiency': is missing (expected a float64 "
+                                       "dataset)");
+    const std::string truncated = rein::test::temporary_path("eff_truncated.h5");
+    rein::io::hdf5::write_efficiency_maps(truncated, {two_d_map(), one_d_map()});
+    std::filesystem::resize_file(truncated, std::filesystem::file_size(truncated) - 100);
+    const std::string message = read_error(truncated);
+    CHECK(message.find("rein::io::hdf5::read_efficiency_maps: '" + truncated +
+                       "': the file: cannot be opened as HDF5, truncated or corrupt") == 0);
+    CHECK(message.find("truncated file") != std::string::npos);  // HDF5's own diagnosis, from its error stack
   }
 }

@@ -1,6 +1,11 @@
 #include "rein/io/csv.hpp"
 #include "rein/io/hdf5/number_density.hpp"
 #include "rein/io/json/read_json.hpp"
+#include "rein/io/json/redist.hpp"
+#include "rein/likelihood/make_model.hpp"
+#include "rein/physics/callables.hpp"
+#include "rein/reweight/bin_rates.hpp"
+#include "rein/reweight/modifier.hpp"
 #include "hdf5_edit.hpp"
 #include "support/close.hpp"
 #include "support/data.hpp"
@@ -14,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -103,6 +109,42 @@ std::string read_error(const std::string& path, const std::string& name = "") {
     return e.what();
   }
   return "no error";
+}
+
+// The Belle II WET model of the published redist file (as tests/reweight/modifier_test.cpp
+// builds it: HPQCD null, WET alternative, kernel_rates with the default endpoint-adapted rule)
+// with the given targets in place of the file's map.
+rein::likelihood::model wet_model_with(const std::vector<rein::reweight::reweight_target>& targets) {
+  const auto redist = rein::io::read_redist(rein::test::shipped_data("belle2-knunu/reinterpretation_likelihood_wet.json"));
+  const rein::physics::b_to_k_nunu_null null;
+  const rein::physics::b_to_k_nunu_alternative alternative;
+  rein::reweight::bin_integration_options null_options, alternative_options;
+  null_options.lower_limit = alternative_options.lower_limit = 0;
+  null_options.endpoint = null.q2_max();
+  alternative_options.endpoint = alternative.q2_max();
+  const auto kernel_at = [alternative](double q2) { return alternative.kernel(q2); };
+  auto rates = std::make_shared<rein::reweight::kernel_rates<11, decltype(kernel_at)>>(
+      [null](double q2) { return null(q2); }, kernel_at, redist.reweightings[0].edges, null_options, alternative_options);
+  const auto& first = redist.reweightings[0];
+  const rein::reweight::reweighting spec{"wet", rates, first.free, first.correlated, targets, first.policy};
+  return rein::likelihood::make_model(redist.workspace, {}, {rein::reweight::make_modifier(spec)});
+}
+
+// The published map of the redist file, as targets (its JSON numbers, not the CSVs).
+std::vector<rein::reweight::reweight_target> redist_targets() {
+  std::vector<rein::reweight::reweight_target> targets;
+  for (const auto& r : rein::io::read_redist(rein::test::shipped_data("belle2-knunu/reinterpretation_likelihood_wet.json")).reweightings)
+    for (const auto& t : r.targets) targets.push_back(t);
+  return targets;
+}
+
+// Yields equal bit for bit (and none NaN).
+void check_same_yields(const Eigen::VectorXd& actual, const Eigen::VectorXd& expected) {
+  REQUIRE(actual.size() == expected.size());
+  std::size_t different = 0;
+  for (Eigen::Index b = 0; b < actual.size(); ++b)
+    if (bits(actual[b]) != bits(expected[b]) || std::isnan(actual[b])) ++different;
+  CHECK(different == 0);
 }
 
 }  // namespace
@@ -366,5 +408,81 @@ TEST_SUITE("io_hdf5") {
     CHECK_THROWS_WITH_AS(rein::io::hdf5::write_number_densities(unwritable, awkward_densities()),
                          doctest::Contains(expected.c_str()), rein::io_error);
     CHECK(!std::filesystem::exists(unwritable));
+  }
+
+  TEST_CASE("number_density hdf5: CSV -> HDF5 -> reweighted model gives the yields of the CSV maps bit for bit") {
+    const auto reference = rein::io::read_json(rein::test::test_data("belle2-knunu/reference.json"))["wet_yields"];
+    const auto wet = rein::io::read_json(rein::test::shipped_data("belle2-knunu/reinterpretation_likelihood_wet.json"));
+    const auto q2 = wet.at("bins").at(0).at(0).get<std::vector<double>>();
+    // CSV -> number_density -> HDF5 file in the test directory -> number_density -> target
+    std::vector<number_density> from_csv;
+    std::vector<rein::reweight::reweight_target> csv_targets;
+    for (const auto& m : belle2) {
+      from_csv.push_back(rein::reweight::make_number_density(belle2_csv(m), {q2}, {"q2"},
+                                                             {m.name, m.channel, m.sample, {"GeV^2"}, "events", m.csv}));
+      csv_targets.push_back({m.channel, m.sample, belle2_csv(m)});
+    }
+    const std::string path = rein::test::temporary_path("nd_belle2_model.h5");
+    rein::io::hdf5::write_number_densities(path, from_csv);
+    std::vector<rein::reweight::reweight_target> h5_targets, shipped_targets;
+    for (const auto& nd : rein::io::hdf5::read_number_densities(path)) h5_targets.push_back(rein::reweight::make_target(nd));
+    for (const auto& nd : rein::io::hdf5::read_number_densities(shipped))
+      shipped_targets.push_back(rein::reweight::make_target(nd));
+    REQUIRE(h5_targets.size() == 3);
+    CHECK(h5_targets[2].edges == q2);  // make_target carries the edges, make_modifier compared them with the rates'
+
+    const auto csv_model = wet_model_with(csv_targets);
+    const auto h5_model = wet_model_with(h5_targets);
+    const auto shipped_model = wet_model_with(shipped_targets);
+    const auto redist_model = wet_model_with(redist_targets());
+    const auto& layout = h5_model.parameters();
+    std::size_t points = 0;
+    for (const auto* group : {"a_FFK_decorrelated_zero", "b_FFK_decorrelated_unit_vectors"})
+      for (const auto& item : reference["values"][group].items()) {
+        const std::string name = item.key();  // not a structured binding: clang 14 cannot capture those
+        const auto& point = item.value();
+        CAPTURE(name);
+        Eigen::VectorXd theta = layout.inits();
+        for (const char* p : {"cvl", "csl", "ctl"}) theta[static_cast<Eigen::Index>(layout.index(p))] = point[p].get<double>();
+        for (std::size_t k = 0; k < 8; ++k)
+          theta[static_cast<Eigen::Index>(layout.index("FFK_decorrelated[" + std::to_string(k) + "]"))] =
+              point["FFK_decorrelated"][k].get<double>();
+        const Eigen::VectorXd nu = h5_model.expected_main(theta);
+        check_same_yields(nu, csv_model.expected_main(theta));
+        check_same_yields(nu, shipped_model.expected_main(theta));
+        check_same_yields(nu, redist_model.expected_main(theta));  // the file's map equals the CSVs (data/belle2-knunu/README.md)
+        // at η = 0 the decorrelation matrix does not matter: the reference (adaptive quadrature,
+        // pyhf + redist) holds to 1e-8 relative, the tolerance (as in modifier_test.cpp)
+        if (std::string(group) == "a_FFK_decorrelated_zero") {
+          ++points;
+          for (Eigen::Index b = 0; b < nu.size(); ++b)
+            REIN_CHECK_REL(nu[b], point["expected_actualdata"][static_cast<std::size_t>(b)].get<double>(), 1e-8);
+        }
+      }
+    CHECK(points == 4);
+  }
+
+  TEST_CASE("number_density hdf5: a map read from HDF5 must fit its channel and the rates' edges") {
+    // regB (3 rows) applied to regA's 9-bin channel: make_model refuses it
+    auto regB = rein::reweight::make_target(rein::io::hdf5::read_number_density(shipped, "regB"));
+    regB.channel = belle2[0].channel;
+    CHECK_THROWS_WITH_AS((void)wet_model_with({regB}),
+                         ("rein::likelihood::make_model: custom modifier 'wet' has 3 outputs for sample 'signal' of "
+                          "channel '" + belle2[0].channel + "', which has 9 bins (one output per bin)").c_str(),
+                         rein::invalid_argument);
+    // a file whose q² edges were rebinned (edges_0 edited in the file): the density still has 101
+    // columns, but its edges are not the rates' and make_modifier says which one differs
+    const std::string path = rein::test::copy_to_temporary(shipped, "nd_other_edges.h5");
+    std::vector<double> edges = rein::test::raw_doubles(path, "/number_densities/hta/edges_0");
+    const double original = edges[51];
+    edges[51] = 0.5 * (edges[50] + edges[51]);
+    rein::test::overwrite_doubles(path, "/number_densities/hta/edges_0", edges);
+    const auto hta = rein::reweight::make_target(rein::io::hdf5::read_number_density(path, "hta"));
+    CHECK_THROWS_WITH_AS((void)wet_model_with({hta}),
+                         ("rein::reweight::make_modifier: reweighting 'wet': the number density of sample 'sgn_1_had' in "
+                          "channel 'sgn1_had' has kinematic edges[51] = " + rein::detail::format_value(edges[51]) +
+                          ", the rates have edges[51] = " + rein::detail::format_value(original) +
+                          " (the edges must agree to 1e-12 of the largest |edge|)").c_str(),
+                         rein::invalid_argument);
   }
 }

@@ -32,6 +32,9 @@ struct custom_modifier {
     std::string channel;
     std::string sample;
     std::size_t offset = 0;
+    /// How many outputs are meant for this sample; 0: not stated (then only offset + the
+    /// sample's bins ≤ outputs() is checked). make_model requires it to equal the sample's bins.
+    std::size_t bins = 0;
   };
   std::string name;
   std::vector<parameter> parameters;  ///< name, init, bounds, constraint; shared by name across custom modifiers

@@ -324,6 +324,10 @@ inline model make_model(const workspace& ws, const model_options& options = {},
       for (std::size_t c = 0; c < customs.size(); ++c)
         for (const auto& t : customs[c].targets)
           if (t.channel == ch.name && t.sample == s.name) {
+            if (t.bins != 0 && t.bins != s.data.size())
+              throw invalid_argument("rein::likelihood::make_model: custom modifier '" + customs[c].name + "' has " +
+                                     std::to_string(t.bins) + " outputs for sample '" + s.name + "' of channel '" +
+                                     ch.name + "', which has " + std::to_string(s.data.size()) + " bins (one output per bin)");
             if (t.offset + s.data.size() > customs[c].function->outputs())
               throw invalid_argument("rein::likelihood::make_model: custom modifier '" + customs[c].name + "' maps outputs [" +
                                      std::to_string(t.offset) + ", " + std::to_string(t.offset + s.data.size()) +

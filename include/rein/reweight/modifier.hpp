@@ -6,11 +6,17 @@
 #include "rein/likelihood/bin_function.hpp"
 #include "rein/reweight/bin_rates.hpp"
 #include "rein/reweight/decorrelation.hpp"
+#include "rein/reweight/number_density.hpp"
 
 #include <Eigen/Core>
 
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -55,7 +61,23 @@ struct reweight_target {
   std::string channel;
   std::string sample;
   Eigen::MatrixXd density;
+  /// The kinematic edges of the density's columns (columns + 1 values), if known: make_modifier
+  /// then requires them to agree with the rates' edges. Empty: only the column count is checked.
+  std::vector<double> edges{};
 };
+
+/// The target of a 1-D number density: its channel, sample, matrix and kinematic edges (so that
+/// make_modifier checks the edges against the rates').
+/// @throws invalid_argument if the density has more than one kinematic axis (the reweighting
+///         modifier works in one kinematic variable)
+inline reweight_target make_target(const number_density& density) {
+  if (density.kinematic_bins().dimension() != 1)
+    throw invalid_argument("rein::reweight::make_target: number density '" + density.name() + "' (channel '" +
+                           density.channel() + "', sample '" + density.sample() + "') has " +
+                           std::to_string(density.kinematic_bins().dimension()) +
+                           " kinematic axes, the reweighting modifier needs exactly 1");
+  return {density.channel(), density.sample(), density.density(), density.kinematic_bins().axis(0).edges()};
+}
 
 /// A reweighting of samples to a new model: R_i(θ) = Σ_j M_ij w_j(θ) / Σ_j M_ij multiplies the
 /// yield in bin i of each target sample. The alternative's parameters are the free ones followed
@@ -79,6 +101,13 @@ class reweighting_function final : public likelihood::bin_function {
     const std::string where = "rein::reweight::make_modifier: reweighting '" + spec.name + "'";
     if (!m_rates) throw invalid_argument(where + " has no rates");
     const std::size_t bins = m_rates->bins();
+    check_rates(where);
+    if (std::isnan(m_policy.cutoff_low) || std::isnan(m_policy.cutoff_high))
+      throw invalid_argument(where + ": the weight policy's cutoff is [" + rein::detail::format_value(m_policy.cutoff_low) +
+                             ", " + rein::detail::format_value(m_policy.cutoff_high) +
+                             "], its ends must be numbers (use ±infinity for none)");
+    if (m_policy.upper_bound && std::isnan(*m_policy.upper_bound))
+      throw invalid_argument(where + ": the weight policy's upper_bound = nan, must be a number (or none)");
     m_free = spec.free.size();
     std::size_t physical = m_free;
     for (const auto& group : spec.correlated) {
@@ -87,12 +116,24 @@ class reweighting_function final : public likelihood::bin_function {
         throw invalid_argument(where + ": '" + group.name + "' has " + std::to_string(n) + " means but a " +
                                std::to_string(group.covariance.rows()) + "×" + std::to_string(group.covariance.cols()) +
                                " covariance");
+      for (Eigen::Index i = 0; i < group.mean.size(); ++i)
+        if (!std::isfinite(group.mean[i]))
+          throw invalid_argument(where + ": '" + group.name + "' has mean[" + std::to_string(i) + "] = " +
+                                 rein::detail::format_value(group.mean[i]) + ", must be finite");
       Eigen::MatrixXd d = group.decorrelation ? *group.decorrelation
                                               : decorrelation_matrix(group.covariance, where + ": '" + group.name + "'");
       if (group.decorrelation) {
         (void)decorrelation_matrix(group.covariance, where + ": '" + group.name + "'");  // validates the covariance
         if (static_cast<std::size_t>(d.rows()) != n || static_cast<std::size_t>(d.cols()) != n)
-          throw invalid_argument(where + ": '" + group.name + "' decorrelation matrix has the wrong shape");
+          throw invalid_argument(where + ": '" + group.name + "' has a " + std::to_string(d.rows()) + "×" +
+                                 std::to_string(d.cols()) + " decorrelation matrix, must be " + std::to_string(n) +
+                                 "×" + std::to_string(n) + " like its covariance");
+        for (Eigen::Index i = 0; i < d.rows(); ++i)
+          for (Eigen::Index j = 0; j < d.cols(); ++j)
+            if (!std::isfinite(d(i, j)))
+              throw invalid_argument(where + ": '" + group.name + "' has decorrelation(" + std::to_string(i) + ", " +
+                                     std::to_string(j) + ") = " + rein::detail::format_value(d(i, j)) +
+                                     ", must be finite");
       }
       m_groups.push_back({physical, group.mean, std::move(d)});
       physical += n;
@@ -108,17 +149,24 @@ class reweighting_function final : public likelihood::bin_function {
         throw invalid_argument(where + ": the null rate integrates to " + rein::detail::format_value(null) +
                                " in kinematic bin " + std::to_string(j) + " inside the cutoff");
     }
-    for (const auto& t : spec.targets) {
+    for (std::size_t k = 0; k < spec.targets.size(); ++k) {
+      const auto& t = spec.targets[k];
+      const std::string target = where + ": the number density of sample '" + t.sample + "' in channel '" + t.channel + "'";
+      for (std::size_t l = 0; l < k; ++l)
+        if (spec.targets[l].channel == t.channel && spec.targets[l].sample == t.sample)
+          throw invalid_argument(where + ": targets " + std::to_string(l) + " and " + std::to_string(k) +
+                                 " are both sample '" + t.sample + "' in channel '" + t.channel +
+                                 "', a sample can be reweighted once");
+      if (t.density.rows() == 0) throw invalid_argument(target + " has no rows, needs one per bin of the channel");
       if (static_cast<std::size_t>(t.density.cols()) != bins)
-        throw invalid_argument(where + ": the number density of sample '" + t.sample + "' in channel '" + t.channel +
-                               "' has " + std::to_string(t.density.cols()) + " columns, the rates have " +
+        throw invalid_argument(target + " has " + std::to_string(t.density.cols()) + " columns, the rates have " +
                                std::to_string(bins) + " bins");
       for (Eigen::Index i = 0; i < t.density.rows(); ++i)
         for (Eigen::Index j = 0; j < t.density.cols(); ++j)
           if (!std::isfinite(t.density(i, j)))
-            throw invalid_argument(where + ": the number density of sample '" + t.sample + "' has density(" +
-                                   std::to_string(i) + ", " + std::to_string(j) + ") = " +
+            throw invalid_argument(target + " has density(" + std::to_string(i) + ", " + std::to_string(j) + ") = " +
                                    rein::detail::format_value(t.density(i, j)) + ", must be finite");
+      if (!t.edges.empty()) check_target_edges(t.edges, target);
       m_rows.conservativeResize(m_rows.rows() + t.density.rows(), static_cast<Eigen::Index>(bins));
       m_rows.bottomRows(t.density.rows()) = t.density;
     }
@@ -130,7 +178,119 @@ class reweighting_function final : public likelihood::bin_function {
   [[nodiscard]] std::size_t outputs() const override { return static_cast<std::size_t>(m_rows.rows()); }
   [[nodiscard]] std::size_t inputs() const override { return m_inputs; }
 
+  /// R(x) and, if `jacobian` is not null, ∂R/∂x. The last result of each reweighting function
+  /// is kept per thread (thread_local, so concurrent calls share nothing) and returned again
+  /// when the inputs are bitwise the same: the model evaluates every custom modifier at each
+  /// call, and when only workspace parameters change (finite-difference Hessians, profile fits
+  /// at a fixed alternative) the weights need not be recomputed. A repeated result is a copy of
+  /// the computed one, so results do not depend on whether it was kept.
   void evaluate(const double* x, double* factors, double* jacobian) const override {
+    memo_entry& entry = memo_for(m_id);
+    const std::size_t outputs = static_cast<std::size_t>(m_rows.rows());
+    const bool same_inputs = entry.owner == m_id && (jacobian == nullptr || entry.has_jacobian) &&
+                             (m_inputs == 0 || std::memcmp(entry.x.data(), x, m_inputs * sizeof(double)) == 0);
+    if (same_inputs) {
+      std::copy(entry.factors.begin(), entry.factors.end(), factors);
+      if (jacobian) std::copy(entry.jacobian.begin(), entry.jacobian.end(), jacobian);
+      return;
+    }
+    compute(x, factors, jacobian);
+    entry.owner = m_id;
+    entry.has_jacobian = jacobian != nullptr;
+    entry.x.assign(x, x + m_inputs);
+    entry.factors.assign(factors, factors + outputs);
+    if (jacobian)
+      entry.jacobian.assign(jacobian, jacobian + outputs * m_inputs);
+    else
+      entry.jacobian.clear();
+  }
+
+ private:
+  struct correlated_group {
+    std::size_t first;  ///< index of the group's first physical parameter
+    Eigen::VectorXd mean;
+    Eigen::MatrixXd d;
+  };
+
+  /// The last evaluation of one reweighting function on this thread.
+  struct memo_entry {
+    std::uint64_t owner = 0;  ///< m_id of the function, 0 for none
+    bool has_jacobian = false;
+    std::vector<double> x, factors, jacobian;
+  };
+
+  /// A distinct id for every reweighting function ever built (never reused, unlike an address).
+  static std::uint64_t next_id() {
+    static std::atomic<std::uint64_t> counter{0};
+    return ++counter;
+  }
+
+  /// This thread's entry for function `id`: its own if it has one, else the oldest of a few
+  /// (a model with several reweightings evaluates them in turn, each keeps its entry).
+  static memo_entry& memo_for(std::uint64_t id) {
+    constexpr std::size_t slots = 8;
+    thread_local std::array<memo_entry, slots> entries;
+    thread_local std::size_t next = 0;
+    for (auto& e : entries)
+      if (e.owner == id) return e;
+    memo_entry& e = entries[next];
+    next = (next + 1) % slots;
+    e.owner = 0;
+    return e;
+  }
+
+  // The rates' own consistency: bins() + 1 finite, strictly increasing edges (the cutoff and the
+  // targets' edges are compared with them) and bins() null integrals.
+  void check_rates(const std::string& where) const {
+    const auto& edges = m_rates->edges();
+    if (m_rates->bins() == 0) throw invalid_argument(where + ": the rates have no kinematic bins");
+    if (edges.size() != m_rates->bins() + 1)
+      throw invalid_argument(where + ": the rates have " + std::to_string(m_rates->bins()) + " bins but " +
+                             std::to_string(edges.size()) + " edges, must be bins + 1");
+    if (m_rates->null_integrals().size() != m_rates->bins())
+      throw invalid_argument(where + ": the rates have " + std::to_string(m_rates->bins()) + " bins but " +
+                             std::to_string(m_rates->null_integrals().size()) + " null integrals, must be one per bin");
+    for (std::size_t k = 0; k < edges.size(); ++k) {
+      if (!std::isfinite(edges[k]))
+        throw invalid_argument(where + ": the rates' edges[" + std::to_string(k) + "] = " +
+                               rein::detail::format_value(edges[k]) + ", must be finite");
+      if (k > 0 && !(edges[k] > edges[k - 1]))
+        throw invalid_argument(where + ": the rates' edges[" + std::to_string(k) + "] = " +
+                               rein::detail::format_value(edges[k]) + " is not greater than edges[" +
+                               std::to_string(k - 1) + "] = " + rein::detail::format_value(edges[k - 1]) +
+                               ", edges must be strictly increasing");
+    }
+  }
+
+  // A target's edges must be as many as the rates' and equal to them within 1e-12 of the larger
+  // end of the rates' range: the same binning computed twice (numpy.linspace here, a C++ loop
+  // there) differs by a few ulp, a different binning by far more.
+  void check_target_edges(const std::vector<double>& edges, const std::string& target) const {
+    const auto& rates = m_rates->edges();
+    if (edges.size() != rates.size())
+      throw invalid_argument(target + " has " + std::to_string(edges.size()) + " kinematic edges, the rates have " +
+                             std::to_string(rates.size()) + " (the edges must agree)");
+    for (std::size_t k = 0; k < edges.size(); ++k) {
+      if (!std::isfinite(edges[k]))
+        throw invalid_argument(target + " has kinematic edges[" + std::to_string(k) + "] = " +
+                               rein::detail::format_value(edges[k]) + ", must be finite");
+      if (k > 0 && !(edges[k] > edges[k - 1]))
+        throw invalid_argument(target + " has kinematic edges[" + std::to_string(k) + "] = " +
+                               rein::detail::format_value(edges[k]) + " not greater than edges[" + std::to_string(k - 1) +
+                               "] = " + rein::detail::format_value(edges[k - 1]) + ", edges must be strictly increasing");
+    }
+    const double tolerance = edge_tolerance * std::max(std::abs(rates.front()), std::abs(rates.back()));
+    for (std::size_t k = 0; k < edges.size(); ++k)
+      if (!(std::abs(edges[k] - rates[k]) <= tolerance))
+        throw invalid_argument(target + " has kinematic edges[" + std::to_string(k) + "] = " +
+                               rein::detail::format_value(edges[k]) + ", the rates have edges[" + std::to_string(k) +
+                               "] = " + rein::detail::format_value(rates[k]) +
+                               " (the edges must agree to 1e-12 of the largest |edge|)");
+  }
+
+  static constexpr double edge_tolerance = 1e-12;
+
+  void compute(const double* x, double* factors, double* jacobian) const {
     const std::size_t bins = m_rates->bins();
     // physical parameters θ = (free, mean + D η)
     std::vector<double> theta(m_physical);
@@ -178,18 +338,12 @@ class reweighting_function final : public likelihood::bin_function {
     }
   }
 
- private:
-  struct correlated_group {
-    std::size_t first;  ///< index of the group's first physical parameter
-    Eigen::VectorXd mean;
-    Eigen::MatrixXd d;
-  };
-
   [[nodiscard]] bool used(std::size_t j) const {
     const auto& edges = m_rates->edges();
     return edges[j] >= m_policy.cutoff_low && edges[j + 1] <= m_policy.cutoff_high;
   }
 
+  std::uint64_t m_id = next_id();
   std::shared_ptr<const bin_rates> m_rates;
   weight_policy m_policy;
   std::size_t m_free = 0;
@@ -205,9 +359,18 @@ class reweighting_function final : public likelihood::bin_function {
 /// The reweighting as a custom modifier of likelihood::make_model: its parameters (the free ones,
 /// unconstrained within their bounds, then `NAME_decorrelated[k]` for each correlated vector) and
 /// one target per reweighted sample.
-/// @throws invalid_argument for inconsistent sizes, a covariance that is not symmetric positive
-///         semi-definite, non-finite densities, or a null rate that integrates to 0 or a non-finite
-///         value in a kinematic bin inside the cutoff.
+/// Checks made here (the workspace is not known yet: make_model checks that each target's
+/// channel and sample exist and that its rows fit the outputs).
+/// @throws invalid_argument (messages name the reweighting, the parameter group or the target's
+///         channel and sample, the index and the value) for: no rates; rates whose edges are not
+///         bins() + 1 finite, strictly increasing values; a NaN cutoff or upper bound; a physical
+///         parameter count different from the rates'; a non-finite mean, a covariance of the
+///         wrong shape, not finite, not symmetric or not positive semi-definite, a given
+///         decorrelation matrix of the wrong shape or not finite; a target repeated, with no rows,
+///         with a column count different from the rates' bins, with a non-finite density entry,
+///         or with `edges` that are not strictly increasing or do not agree with the rates' edges
+///         (count, and values to 1e-12 of the largest |edge|); a null rate that integrates to 0 or
+///         a non-finite value in a kinematic bin inside the cutoff.
 inline likelihood::custom_modifier make_modifier(const reweighting& spec) {
   auto function = std::make_shared<detail::reweighting_function>(spec);
   likelihood::custom_modifier m;
@@ -230,7 +393,7 @@ inline likelihood::custom_modifier make_modifier(const reweighting& spec) {
     }
   std::size_t offset = 0;
   for (const auto& t : spec.targets) {
-    m.targets.push_back({t.channel, t.sample, offset});
+    m.targets.push_back({t.channel, t.sample, offset, static_cast<std::size_t>(t.density.rows())});
     offset += static_cast<std::size_t>(t.density.rows());
   }
   return m;
