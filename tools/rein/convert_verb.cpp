@@ -4,17 +4,21 @@
 //                [--edges VAR=SPEC ...] [--units VAR=UNIT ...] [--normalisation TEXT] [--source TEXT]
 //                [--workspace WS.json]
 //   rein convert belle2-knunu DATA_DIR OUT.h5
+//   rein convert redist SAVED.json OUT.json DENSITIES.h5 --null NAME --alt NAME
 // SPEC is a comma-separated list of edges and uniform runs A:B:N (N equal bins from A to B), e.g.
 // q2=-1,0:22.885:100 gives [-1] + linspace(0, 22.885, 101).
 #include "cli.hpp"
+#include "load_model.hpp"
 
 #ifdef REIN_CLI_HDF5
 
 #include "rein/core/binning.hpp"
 #include "rein/io/csv.hpp"
 #include "rein/io/hdf5/number_density.hpp"
+#include "rein/io/hdf5/reweighted_workspace.hpp"
 #include "rein/io/json/hepdata_table.hpp"
 #include "rein/io/json/workspace.hpp"
+#include "rein/reweight/named_rates.hpp"
 #include "rein/reweight/number_density.hpp"
 
 #include <Eigen/Core>
@@ -223,8 +227,32 @@ int convert_belle2(const rein::cli::arguments& args) {
   return write_and_report(output, densities, files, deviations);
 }
 
+// A redist saved model as rein's reweighted workspace: the same likelihood, with the rates named
+// in the file and the maps as HDF5 number densities beside it.
+int convert_redist(const rein::cli::arguments& args) {
+  args.allow_only({"null", "alt", "source"});
+  if (args.positional_count() != 4)
+    throw rein::invalid_argument("usage: rein convert redist SAVED.json OUT.json DENSITIES.h5 --null NAME --alt NAME");
+  const std::string input = args.positional(1, "SAVED.json"), output = args.positional(2, "OUT.json");
+  const std::string densities = args.positional(3, "DENSITIES.h5");
+  if (densities.find('/') != std::string::npos)
+    throw rein::invalid_argument("DENSITIES.h5 '" + densities + "' is a file name: it is written next to OUT.json");
+  auto saved = rein::cli::read_redist_named(input, args);
+  // the rates must exist under these names before they are written down
+  for (const auto& r : saved.reweightings) (void)rein::reweight::make_named_rates(r.null, r.alternative, r.edges);
+  rein::io::hdf5::reweighted_workspace_options options;
+  options.source = args.get("source", "converted by rein convert redist from " + input);
+  rein::io::hdf5::write_reweighted_workspace(output, densities, saved, options);
+  const auto back = rein::io::hdf5::read_reweighted_workspace(output);
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto& r : back.reweightings) names.push_back(r.name);
+  rein::cli::print_json({{"output", output}, {"densities", densities}, {"reweightings", names}, {"verified", "read back"}});
+  return 0;
+}
+
 int convert(const rein::cli::arguments& args) {
   if (args.positional_count() > 0 && args.positional(0, "") == "belle2-knunu") return convert_belle2(args);
+  if (args.positional_count() > 0 && args.positional(0, "") == "redist") return convert_redist(args);
   args.allow_only({"to", "density", "edges", "units", "normalisation", "source", "workspace"});
   if (args.get("to", "") != "h5")
     throw rein::invalid_argument("--to must be h5 (the only output format), found '" + args.get("to", "") + "'");
@@ -276,7 +304,9 @@ const bool registered = rein::cli::register_verb(
     {"convert",
      "convert --to h5 OUT.h5 --density NAME=FILE:CHANNEL:SAMPLE [--edges VAR=SPEC] [--units VAR=UNIT] "
      "[--normalisation T] [--source T] [--workspace WS]   number densities (CSV / HEPData JSON) to HDF5\n"
-     "  convert belle2-knunu DATA_DIR OUT.h5   the Belle II B->Knunu number densities of data/belle2-knunu to HDF5",
+     "  convert belle2-knunu DATA_DIR OUT.h5   the Belle II B->Knunu number densities of data/belle2-knunu to HDF5\n"
+     "  convert redist SAVED.json OUT.json DENSITIES.h5 --null NAME --alt NAME   a redist saved model as rein's "
+     "reweighted workspace",
      {},
      convert});
 

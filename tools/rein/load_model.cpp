@@ -4,8 +4,12 @@
 #include "rein/io/json/redist.hpp"
 #include "rein/io/json/workspace.hpp"
 #include "rein/reweight/named_rates.hpp"
+#ifdef REIN_CLI_HDF5
+#include "rein/io/hdf5/reweighted_workspace.hpp"
+#endif
 
 #include <map>
+#include <tuple>
 
 namespace rein::cli {
 
@@ -55,12 +59,12 @@ likelihood::model_options load_model_options(const arguments& args) {
   return options;
 }
 
-bool is_redist_file(const std::string& path) {
+saved_kind saved_kind_of(const std::string& path) {
   const auto document = io::read_json(path);
-  return document.is_object() && document.contains("spec") && document.contains("new_pars");
+  if (document.is_object() && document.contains("spec") && document.contains("new_pars")) return saved_kind::redist;
+  if (document.is_object() && document.contains("rein.reweight")) return saved_kind::reweighted_workspace;
+  return saved_kind::workspace;
 }
-
-namespace {
 
 reweight::quadrature_rule quadrature_of(const arguments& args) {
   const std::string rule = args.get("quadrature", "endpoint-adapted");
@@ -69,30 +73,50 @@ reweight::quadrature_rule quadrature_of(const arguments& args) {
   throw invalid_argument("--quadrature '" + rule + "' must be endpoint-adapted or gauss-legendre (redist's rule)");
 }
 
-likelihood::model load_redist_model(const std::string& path, const arguments& args) {
-  if (args.has("patch")) throw invalid_argument("--patch applies to pyhf workspaces; '" + path + "' is a redist saved model");
+io::redist_model read_redist_named(const std::string& path, const arguments& args) {
   if (!args.has("null") || !args.has("alt"))
     throw invalid_argument("'" + path + "' is a redist saved model: say which rates it reweights with --null NAME --alt NAME "
                            "(e.g. --null hpqcd-b-to-k-nunu --alt wet-b-to-k-nunu)");
-  const std::string null = args.get("null", ""), alternative = args.get("alt", "");
+  auto saved = io::read_redist(path);
+  for (auto& r : saved.reweightings) r.null = args.get("null", ""), r.alternative = args.get("alt", "");
+  return saved;
+}
+
+namespace {
+
+likelihood::model load_saved_model(const std::string& path, const arguments& args, saved_kind kind) {
+  if (args.has("patch")) throw invalid_argument("--patch applies to pyhf workspaces; '" + path + "' holds a reweighted model");
+  io::redist_model saved;
+  if (kind == saved_kind::redist) {
+    saved = read_redist_named(path, args);
+  } else {
+    for (const char* name : {"null", "alt"})
+      if (args.has(name)) throw invalid_argument(std::string("--") + name + ": '" + path + "' names its rates itself");
+#ifdef REIN_CLI_HDF5
+    saved = io::hdf5::read_reweighted_workspace(path);
+#else
+    throw invalid_argument("'" + path + "' is a reweighted workspace with HDF5 densities; this rein was built without HDF5");
+#endif
+  }
   const auto rule = quadrature_of(args);
-  // reweightings over the same kinematic bins share one set of rates
-  std::map<std::vector<double>, std::shared_ptr<const reweight::bin_rates>> rates;
+  // reweightings with the same rates over the same kinematic bins share one set of integrals
+  std::map<std::tuple<std::string, std::string, std::vector<double>>, std::shared_ptr<const reweight::bin_rates>> rates;
   const auto rates_for = [&](const io::redist_reweighting& r) {
-    auto& found = rates[r.edges];
-    if (!found) found = reweight::make_named_rates(null, alternative, r.edges, rule);
+    auto& found = rates[{r.null, r.alternative, r.edges}];
+    if (!found) found = reweight::make_named_rates(r.null, r.alternative, r.edges, rule);
     return found;
   };
-  return io::make_redist_model(io::read_redist(path), rates_for, load_model_options(args));
+  return io::make_redist_model(saved, rates_for, load_model_options(args));
 }
 
 }  // namespace
 
 likelihood::model load_model(const arguments& args) {
-  const std::string path = args.positional(0, "WS (a pyhf JSON workspace or a redist saved model)");
-  if (is_redist_file(path)) return load_redist_model(path, args);
+  const std::string path = args.positional(0, "WS (a pyhf JSON workspace or a reweighted model)");
+  const auto kind = saved_kind_of(path);
+  if (kind != saved_kind::workspace) return load_saved_model(path, args, kind);
   for (const char* name : {"null", "alt", "quadrature"})
-    if (args.has(name)) throw invalid_argument(std::string("--") + name + " applies to redist saved models; '" + path +
+    if (args.has(name)) throw invalid_argument(std::string("--") + name + " applies to reweighted models; '" + path +
                                                "' is a pyhf workspace");
   return likelihood::make_model(load_workspace(args), load_model_options(args));
 }

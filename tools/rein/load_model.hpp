@@ -2,10 +2,13 @@
 
 // What every verb that builds a model shares: WS [--patch P [--patch-name N]] [--measurement M]
 // [--interp normsys=codeX,histosys=codeY] [--poi NAME]; for a redist saved model, --null NAME
-// --alt NAME [--quadrature endpoint-adapted|gauss-legendre] name its rates.
+// --alt NAME name its rates; for both it and rein's reweighted workspace, --quadrature
+// endpoint-adapted|gauss-legendre says how to integrate them.
 #include "cli.hpp"
 
+#include "rein/io/json/redist.hpp"
 #include "rein/likelihood/make_model.hpp"
+#include "rein/reweight/bin_integration.hpp"
 #include "rein/likelihood/workspace.hpp"
 
 #include <chrono>
@@ -32,8 +35,16 @@ std::vector<std::string> with_model_options(std::vector<std::string> extra);
 /// Wall time since `begin`, in seconds.
 double seconds_since(std::chrono::steady_clock::time_point begin);
 
-/// Whether `path` holds a redist saved model (keys `spec` and `new_pars`) rather than a workspace.
-bool is_redist_file(const std::string& path);
+/// What a model file holds: a pyhf workspace, a redist saved model (keys `spec` and `new_pars`),
+/// or rein's reweighted workspace (key `rein.reweight`, densities in HDF5).
+enum class saved_kind { workspace, redist, reweighted_workspace };
+saved_kind saved_kind_of(const std::string& path);
+
+/// A redist saved model with the rates that --null and --alt name.
+io::redist_model read_redist_named(const std::string& path, const arguments& args);
+
+/// --quadrature endpoint-adapted|gauss-legendre.
+reweight::quadrature_rule quadrature_of(const arguments& args);
 
 /// The model of the first positional argument: a pyhf workspace (load_workspace + make_model) or
 /// a redist saved model with the rates named by --null and --alt.
