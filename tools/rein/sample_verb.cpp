@@ -1,0 +1,179 @@
+// rein sample WS [--chains 4] [--warmup 1000] [--draws 1000] [--seed S] [--threads T]
+//   [--prior NAME=uniform:LO:HI|normal:MEAN:SIGMA|log-uniform:LO:HI ...] [--parameters A,B,...]
+//   [--start best-fit|inits] [--out DRAWS.h5|DRAWS.json]
+// The posterior of a workspace or reweighted model with NUTS: every free parameter is sampled
+// (uniform priors within the bounds unless --prior says otherwise; the constraint terms stay in
+// the likelihood); JSON summary on stdout, the draws in HDF5 or JSON.
+#include "cli.hpp"
+#include "infer_output.hpp"
+#include "load_model.hpp"
+
+#include "rein/bayes/model_posterior.hpp"
+#include "rein/bayes/nuts.hpp"
+#include "rein/bayes/summary.hpp"
+#include "rein/fit/maximum_likelihood.hpp"
+#include "rein/io/json/read_json.hpp"
+#ifdef REIN_CLI_HDF5
+#include "rein/io/hdf5/posterior_draws.hpp"
+#endif
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+using rein::cli::arguments;
+using rein::cli::number;
+
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (;;) {
+    const auto at = text.find(separator, start);
+    parts.push_back(text.substr(start, at - start));
+    if (at == std::string::npos) return parts;
+    start = at + 1;
+  }
+}
+
+std::map<std::string, rein::bayes::prior> priors_of(const arguments& args) {
+  std::map<std::string, rein::bayes::prior> priors;
+  for (const auto& item : args.all("prior")) {
+    const auto eq = item.find('=');
+    const auto spec = split(eq == std::string::npos ? "" : item.substr(eq + 1), ':');
+    const std::string usage = "--prior '" + item + "' must be NAME=uniform:LO:HI, NAME=normal:MEAN:SIGMA or NAME=log-uniform:LO:HI";
+    if (eq == std::string::npos || spec.size() != 3) throw rein::invalid_argument(usage);
+    const std::string name = item.substr(0, eq);
+    const double a = rein::cli::parse_double(spec[1], "--prior " + name), b = rein::cli::parse_double(spec[2], "--prior " + name);
+    if (spec[0] == "uniform") priors.emplace(name, rein::bayes::prior::uniform(a, b));
+    else if (spec[0] == "normal") priors.emplace(name, rein::bayes::prior::normal(a, b));
+    else if (spec[0] == "log-uniform") priors.emplace(name, rein::bayes::prior::log_uniform(a, b));
+    else throw rein::invalid_argument(usage);
+  }
+  return priors;
+}
+
+std::size_t positive(const arguments& args, const std::string& name, long fallback) {
+  const long value = args.get_long(name, fallback);
+  if (value < 1) throw rein::invalid_argument("--" + name + " " + std::to_string(value) + ": must be >= 1");
+  return static_cast<std::size_t>(value);
+}
+
+// Parameters to summarise: --parameters, else the POI, else those without a constraint term
+// (normalisations, Wilson coefficients).
+std::vector<std::string> reported(const arguments& args, const rein::likelihood::model& model,
+                                  const std::vector<std::string>& sampled) {
+  if (args.has("parameters")) {
+    auto names = split(args.get("parameters", ""), ',');
+    for (const auto& n : names)
+      if (std::find(sampled.begin(), sampled.end(), n) == sampled.end())
+        throw rein::invalid_argument("--parameters: '" + n + "' is not a sampled (free) parameter of the model");
+    return names;
+  }
+  if (model.parameters().poi()) return {model.parameters()[*model.parameters().poi()].name};
+  std::vector<std::string> names;
+  for (const auto& n : sampled)
+    if (model.parameters()[model.parameters().index(n)].constraint == rein::constraint_kind::none) names.push_back(n);
+  return names;
+}
+
+void write_draws_json(const std::string& path, const rein::bayes::posterior_draws& draws) {
+  nlohmann::json chains = nlohmann::json::array(), log_prob = nlohmann::json::array();
+  for (std::size_t c = 0; c < draws.n_chains(); ++c) {
+    nlohmann::json chain = nlohmann::json::array();
+    for (Eigen::Index k = 0; k < draws.chains[c].rows(); ++k) {
+      const Eigen::VectorXd row = draws.chains[c].row(k);
+      chain.push_back(std::vector<double>(row.data(), row.data() + row.size()));
+    }
+    chains.push_back(chain);
+    log_prob.push_back(std::vector<double>(draws.log_prob[c].data(), draws.log_prob[c].data() + draws.log_prob[c].size()));
+  }
+  rein::io::write_json({{"format", "rein-posterior-draws"}, {"format_version", "1"}, {"names", draws.names},
+                        {"chains", chains}, {"log_prob", log_prob}},
+                       path, 0);
+}
+
+int sample(const arguments& args) {
+  args.allow_only(rein::cli::with_model_options(
+      {"chains", "warmup", "draws", "seed", "threads", "prior", "parameters", "start", "out", "metric"}));
+  const auto begin = std::chrono::steady_clock::now();
+  const auto model = rein::cli::load_model(args);
+  const rein::bayes::model_posterior posterior(model, model.observed(), priors_of(args));
+  rein::bayes::nuts_options options;
+  options.chains = positive(args, "chains", 4);
+  options.warmup = static_cast<std::size_t>(std::max(0L, args.get_long("warmup", 1000)));
+  options.draws = positive(args, "draws", 1000);
+  const long seed = args.get_long("seed", 0);
+  if (seed < 0) throw rein::invalid_argument("--seed " + std::to_string(seed) + ": must be >= 0");
+  options.seed = static_cast<std::uint64_t>(seed);
+  options.threads = static_cast<unsigned>(positive(args, "threads", 1));
+  const std::string metric = args.get("metric", "diagonal");
+  if (metric == "dense") options.metric = rein::bayes::metric_kind::dense;
+  else if (metric != "diagonal") throw rein::invalid_argument("--metric '" + metric + "' must be diagonal or dense");
+  const std::string start = args.get("start", "best-fit");
+  Eigen::VectorXd init = model.parameters().inits();
+  if (start == "best-fit") {
+    rein::fit::fit_options fit;
+    fit.errors = false;
+    init = rein::fit::fit(model, fit).values;
+    options.init_radius = 0.1;  // chains start near the mode, on the unconstrained scale
+  } else if (start != "inits") {
+    throw rein::invalid_argument("--start '" + start + "' must be best-fit or inits");
+  }
+  const auto names = reported(args, model, posterior.names());
+  const auto draws = rein::bayes::sample_nuts(posterior.as_target(), posterior.start_point(init), options);
+  const auto summary = rein::bayes::summarize(draws);
+
+  nlohmann::json parameters = nlohmann::json::object();
+  bool converged = draws.status == rein::bayes::sample_status::ok;
+  for (const auto& name : names) {
+    const auto i = static_cast<std::size_t>(std::find(draws.names.begin(), draws.names.end(), name) - draws.names.begin());
+    const auto& s = summary.parameters[i];
+    const auto& d = draws.diagnostics.parameters[i];
+    nlohmann::json hdi = nlohmann::json::object();
+    for (const auto& h : s.hdi)
+      hdi[std::to_string(static_cast<int>(std::lround(100 * h.prob)))] = {{"lower", h.lower}, {"upper", h.upper}, {"kind", h.kind}};
+    parameters[name] = {{"mean", s.mean}, {"sd", s.sd}, {"mode", s.mode},
+                        {"hdi95", {s.hdi[1].lower, s.hdi[1].upper}}, {"hdi", hdi},
+                        {"upper_limit90", s.upper_limits[0]}, {"upper_limit95", s.upper_limits[1]},
+                        {"rhat", number(d.rhat)}, {"ess_bulk", number(d.ess_bulk)}, {"ess_tail", number(d.ess_tail)}};
+    converged = converged && d.rhat < options.diagnostics.max_rhat && d.ess_bulk >= options.diagnostics.min_ess;
+  }
+  std::string out = args.get("out", "");
+  if (!out.empty()) {
+    if (out.size() > 3 && out.compare(out.size() - 3, 3, ".h5") == 0) {
+#ifdef REIN_CLI_HDF5
+      rein::io::hdf5::write_posterior_draws(out, draws);
+#else
+      throw rein::invalid_argument("--out " + out + ": this rein was built without HDF5; write .json");
+#endif
+    } else {
+      write_draws_json(out, draws);
+    }
+  }
+  std::size_t evaluations = 0;
+  for (const auto& s : draws.stats) evaluations += s.n_evaluations;
+  rein::cli::print_json({{"parameters", parameters},
+                         {"sampler",
+                          {{"algorithm", "nuts"}, {"metric", metric}, {"chains", options.chains}, {"warmup", options.warmup},
+                           {"draws", options.draws}, {"seed", options.seed}, {"threads", options.threads},
+                           {"divergent", draws.n_divergent()}, {"gradient_evaluations", evaluations},
+                           {"status", rein::bayes::to_string(draws.status)}, {"seconds", draws.seconds}}},
+                         {"n_sampled", posterior.names().size()},
+                         {"warnings", draws.diagnostics.warnings},
+                         {"out", out.empty() ? nlohmann::json(nullptr) : nlohmann::json(out)},
+                         {"status", converged ? "ok" : "not_converged"},
+                         {"seconds", rein::cli::seconds_since(begin)}});
+  return converged ? 0 : 3;
+}
+
+const bool registered = rein::cli::register_verb(
+    {"sample",
+     "sample WS [--chains 4] [--warmup 1000] [--draws 1000] [--seed S] [--threads T] [--metric diagonal|dense] "
+     "[--prior NAME=uniform:LO:HI|normal:M:S|log-uniform:LO:HI ...] [--parameters A,B] [--start best-fit|inits] "
+     "[--out DRAWS.h5|DRAWS.json] " + rein::cli::model_usage(),
+     {}, sample});
+
+}  // namespace
