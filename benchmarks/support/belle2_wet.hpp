@@ -2,14 +2,12 @@
 
 // The Belle II B+→K+νν̄ WET reinterpretation model for benchmarks: the published redist file
 // (data/belle2-knunu/reinterpretation_likelihood_wet.json) with rein's built-in rates, the
-// HPQCD null and the EOS-convention WET alternative integrated by kernel_rates. The same
-// construction as belle2_wet_model in tests/reweight/modifier_test.cpp (copied, so that the
-// benchmarks do not depend on tests/), with rein's default decorrelation matrix.
+// HPQCD null and the EOS-convention WET alternative (reweight::make_named_rates), the three
+// published modifiers merged into one reweighting, with rein's default decorrelation matrix.
 #include "rein/io/json/redist.hpp"
 #include "rein/likelihood/make_model.hpp"
-#include "rein/physics/callables.hpp"
-#include "rein/reweight/bin_rates.hpp"
 #include "rein/reweight/modifier.hpp"
+#include "rein/reweight/named_rates.hpp"
 
 #include <memory>
 #include <string>
@@ -26,16 +24,7 @@ inline std::string belle2_wet_file() {
 inline reweight::reweighting belle2_wet_reweighting(
     reweight::quadrature_rule rule = reweight::quadrature_rule::endpoint_adapted) {
   const auto redist = io::read_redist(belle2_wet_file());
-  const physics::b_to_k_nunu_null null;
-  const physics::b_to_k_nunu_alternative alternative;
-  reweight::bin_integration_options null_options, alternative_options;
-  null_options.rule = alternative_options.rule = rule;
-  null_options.lower_limit = alternative_options.lower_limit = 0;
-  null_options.endpoint = null.q2_max();
-  alternative_options.endpoint = alternative.q2_max();
-  const auto kernel_at = [alternative](double q2) { return alternative.kernel(q2); };
-  auto rates = std::make_shared<reweight::kernel_rates<11, decltype(kernel_at)>>(
-      [null](double q2) { return null(q2); }, kernel_at, redist.reweightings[0].edges, null_options, alternative_options);
+  auto rates = reweight::make_named_rates("hpqcd-b-to-k-nunu", "wet-b-to-k-nunu", redist.reweightings[0].edges, rule);
   reweight::reweighting spec{"wet", rates, redist.reweightings[0].free, redist.reweightings[0].correlated, {},
                              redist.reweightings[0].policy};
   for (const auto& r : redist.reweightings)

@@ -1,8 +1,8 @@
 #include "rein/io/json/redist.hpp"
 #include "rein/io/json/workspace.hpp"
 #include "rein/likelihood/make_model.hpp"
-#include "rein/physics/callables.hpp"
 #include "rein/reweight/modifier.hpp"
+#include "rein/reweight/named_rates.hpp"
 #include "support/close.hpp"
 #include "support/data.hpp"
 
@@ -36,16 +36,7 @@ Eigen::VectorXd vector_of(const nlohmann::json& values) {
 // the HPQCD null and the EOS-convention WET alternative, integrated as `rule` says.
 rein::likelihood::model belle2_wet_model(rein::reweight::quadrature_rule rule, const Eigen::MatrixXd* decorrelation = nullptr) {
   auto redist = rein::io::read_redist(rein::test::shipped_data("belle2-knunu/reinterpretation_likelihood_wet.json"));
-  const rein::physics::b_to_k_nunu_null null;
-  const rein::physics::b_to_k_nunu_alternative alternative;
-  rein::reweight::bin_integration_options null_options, alternative_options;
-  null_options.rule = alternative_options.rule = rule;
-  null_options.lower_limit = alternative_options.lower_limit = 0;
-  null_options.endpoint = null.q2_max();
-  alternative_options.endpoint = alternative.q2_max();
-  const auto kernel_at = [alternative](double q2) { return alternative.kernel(q2); };
-  auto rates = std::make_shared<rein::reweight::kernel_rates<11, decltype(kernel_at)>>(
-      [null](double q2) { return null(q2); }, kernel_at, redist.reweightings[0].edges, null_options, alternative_options);
+  auto rates = rein::reweight::make_named_rates("hpqcd-b-to-k-nunu", "wet-b-to-k-nunu", redist.reweightings[0].edges, rule);
   // the three published modifiers share parameters, binning and cutoff: one reweighting, three targets
   rein::reweight::reweighting spec{"wet", rates, redist.reweightings[0].free, redist.reweightings[0].correlated, {},
                                    redist.reweightings[0].policy};
