@@ -38,6 +38,16 @@ def rein(*args, code=0):
     return (json.loads(run.stdout) if run.returncode in (0, 3) and run.stdout else None), run.stderr
 
 
+def run_shards(args, count, label):
+    """Runs `rein ARGS --shard i/count` for every i; the paths of the outputs."""
+    paths = []
+    for i in range(count):
+        part, _ = rein(*args, "--shard", f"{i}/{count}")
+        paths.append(os.path.join(WORK, f"{label}_shard_{i}.json"))
+        json.dump(part, open(paths[-1], "w"))
+    return paths
+
+
 def without_seconds(document):
     return {k: v for k, v in document.items() if k != "seconds"}
 
@@ -83,24 +93,14 @@ toy_ws = os.path.join(TEST_DATA, "pyhf", "workspaces", "1bin_shapesys.json")
 common = ["cls", toy_ws, "--mu", "1", "--toys", "300", "--seed", "7", interp]
 whole, _ = rein(*common, "--threads", "2")
 check(whole["calculator"] == "toys" and whole["toys"] == 300, "rein cls --toys reports the calculator and the toy count")
-shards = []
-for i in range(3):
-    part, _ = rein(*common, "--shard", f"{i}/3")
-    path = os.path.join(WORK, f"cls_shard_{i}.json")
-    json.dump(part, open(path, "w"))
-    shards.append(path)
+shards = run_shards(common, 3, "cls")
 merged, _ = rein("merge", shards[2], shards[0], shards[1])
 check(without_seconds(merged) == without_seconds(whole), "rein merge of 3 cls shards equals the unsharded toy run exactly")
 
 # scan shards
 scan_args = ["scan", belle2, "--poi", "mu", "--range", "0:10:5"]
 whole, _ = rein(*scan_args)
-parts = []
-for i in range(2):
-    part, _ = rein(*scan_args, "--shard", f"{i}/2")
-    path = os.path.join(WORK, f"scan_shard_{i}.json")
-    json.dump(part, open(path, "w"))
-    parts.append(path)
+parts = run_shards(scan_args, 2, "scan")
 merged, _ = rein("merge", *parts)
 check(without_seconds(merged) == without_seconds(whole), "rein merge of 2 scan shards equals the unsharded scan exactly")
 scan_json = os.path.join(WORK, "scan.json")

@@ -6,6 +6,8 @@
 #include "support/close.hpp"
 #include "support/data.hpp"
 
+#include "infer/counting.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -32,19 +34,9 @@ void check_cls(double ours, double reference) {
   else REIN_CHECK_REL(ours, reference, 1e-6);
 }
 
-// A one-bin counting experiment: signal of 1 event × μ (μ ∈ [0, mu_max]), background b known exactly.
-rein::likelihood::model counting(double b, double n, double mu_max = 60) {
-  rein::likelihood::workspace ws;
-  rein::likelihood::channel c{"bin", {}};
-  c.samples.push_back({"signal", {1.0}, {{"mu", rein::likelihood::modifier_type::normfactor, 1, 1, {}, {}, {}}}});
-  c.samples.push_back({"background", {b}, {}});
-  ws.channels.push_back(c);
-  ws.observations.push_back({"bin", {n}});
-  rein::likelihood::parameter_config mu{"mu", {}, {}, {}, {}, {}, {}};
-  mu.bounds = std::vector<std::pair<double, double>>{{0.0, mu_max}};
-  ws.measurements.push_back({"m", "mu", {mu}});
-  return rein::likelihood::make_model(ws);
-}
+
+// a signal of 1 event × μ, μ ∈ [0, mu_max]
+rein::likelihood::model counting(double b, double n, double mu_max = 60) { return rein::test::counting(1, b, n, mu_max); }
 
 }  // namespace
 

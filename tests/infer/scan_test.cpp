@@ -5,6 +5,8 @@
 #include <boost/math/special_functions/lambert_w.hpp>
 #include <boost/math/tools/roots.hpp>
 
+#include "infer/counting.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -20,18 +22,9 @@ using rein::likelihood::modifier_type;
 
 constexpr double chi2_95 = 3.84145882069412447;  // the second level profile_scan reports
 
-// One bin: signal s·μ (normfactor μ ∈ [0, mu_max]) over a background b known exactly, n observed.
+
 rein::likelihood::model counting(double s, double b, double n, double mu_max = 10) {
-  rein::likelihood::workspace ws;
-  rein::likelihood::channel c{"bin", {}};
-  c.samples.push_back({"signal", {s}, {{"mu", modifier_type::normfactor, 1, 1, {}, {}, {}}}});
-  c.samples.push_back({"background", {b}, {}});
-  ws.channels.push_back(c);
-  ws.observations.push_back({"bin", {n}});
-  rein::likelihood::parameter_config mu{"mu", {}, {}, {}, {}, {}, {}};
-  mu.bounds = std::vector<std::pair<double, double>>{{0.0, mu_max}};
-  ws.measurements.push_back({"m", "mu", {mu}});
-  return rein::likelihood::make_model(ws);
+  return rein::test::counting(s, b, n, mu_max);
 }
 
 // The on/off problem as HistFactory writes it: ν = s μ + b γ in the main bin, and a shapesys δ on

@@ -4,6 +4,8 @@
 #include "support/close.hpp"
 #include "support/data.hpp"
 
+#include "infer/counting.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -11,19 +13,9 @@
 
 namespace {
 
-// One bin: a signal of 1 event × μ (μ ∈ [0, 60]) over a background b known exactly.
-rein::likelihood::model counting(double b, double n) {
-  rein::likelihood::workspace ws;
-  rein::likelihood::channel c{"bin", {}};
-  c.samples.push_back({"signal", {1.0}, {{"mu", rein::likelihood::modifier_type::normfactor, 1, 1, {}, {}, {}}}});
-  c.samples.push_back({"background", {b}, {}});
-  ws.channels.push_back(c);
-  ws.observations.push_back({"bin", {n}});
-  rein::likelihood::parameter_config mu{"mu", {}, {}, {}, {}, {}, {}};
-  mu.bounds = std::vector<std::pair<double, double>>{{0.0, 60.0}};
-  ws.measurements.push_back({"m", "mu", {mu}});
-  return rein::likelihood::make_model(ws);
-}
+// a signal of 1 event × μ, μ ∈ [0, 60]
+rein::likelihood::model counting(double b, double n) { return rein::test::counting(1, b, n, 60); }
+
 
 }  // namespace
 
