@@ -87,6 +87,9 @@ for key in ("q0", "p0", "z_obs", "z_exp"):
     check(key in out, f"rein significance output has '{key}'")
 close(out["z_obs"], 3.460, 1e-3, "rein significance Belle II z_obs (pyhf sqrt(q0) = 3.460)")
 close(out["p0"], 0.5 * math.erfc(out["z_obs"] / math.sqrt(2)), 1e-12, "p0 = Φ(−z_obs)")
+band = out.get("p0_exp_band", [])
+check(len(band) == 5 and band == sorted(band), "rein significance: p0_exp_band has 5 ascending values")
+close(band[2], out["p0_exp"], 1e-12, "p0_exp_band median = p0_exp")
 
 # toys: --shard I/N + rein merge gives the whole run's numbers exactly, whatever the thread count
 toy_ws = os.path.join(TEST_DATA, "pyhf", "workspaces", "1bin_shapesys.json")

@@ -237,6 +237,7 @@ int significance(const arguments& args) {
                          {"z_obs", r.z_obs},
                          {"z_exp", r.z_exp},
                          {"p0_exp", r.p0_exp},
+                         {"p0_exp_band", array_of(r.p0_exp_band)},
                          {"q0_asimov", r.q0_asimov},
                          {"mu_hat", r.mu_hat},
                          {"status", rein::fit::to_string(r.status)},
