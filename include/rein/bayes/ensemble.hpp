@@ -153,24 +153,17 @@ inline void run_ensemble(const target& t, const unconstrained_transform& transfo
   if (walkers < 2 * t.size())
     throw invalid_argument(function + ": options.walkers = " + std::to_string(walkers) +
                            ", must be at least 2 * dimension = " + std::to_string(2 * t.size()) + " (emcee's rule)");
-  if (!(options.a > 1) || !std::isfinite(options.a))
-    throw invalid_argument(function + ": options.a = " + rein::detail::format_value(options.a) + ", must be finite and > 1");
-  if (!(options.init_radius > 0) || !std::isfinite(options.init_radius))
-    throw invalid_argument(function + ": options.init_radius = " + rein::detail::format_value(options.init_radius) +
-                           ", must be finite and > 0 (the walkers must start apart)");
+  detail::check_option(options.a > 1 && std::isfinite(options.a), options.a, function, "a", "finite and > 1");
+  detail::check_option(options.init_radius > 0 && std::isfinite(options.init_radius), options.init_radius, function,
+                       "init_radius", "finite and > 0 (the walkers must start apart)");
   const auto start = std::chrono::steady_clock::now();
   const unconstrained_transform transform(t.lower, t.upper);
   const Eigen::VectorXd y0 = detail::check_start(t, transform, init, false, function);
 
   ensemble_result r;
-  r.names.resize(t.size());
-  for (std::size_t i = 0; i < t.size(); ++i) r.names[i] = t.name(i);
-  r.lower = t.lower;
-  r.upper = t.upper;
   r.walkers = walkers;
   const std::size_t total = options.ensembles * walkers;
-  r.chains.resize(total);
-  r.log_prob.resize(total);
+  detail::prepare_draws(r, t, total);
   r.n_non_finite.resize(options.ensembles);
   r.n_evaluations.resize(options.ensembles);
   std::vector<Eigen::VectorXd> acceptance(options.ensembles);

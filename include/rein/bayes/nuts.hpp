@@ -512,26 +512,18 @@ inline void add_nuts_warnings(nuts_result& r, const nuts_options& options) {
   check_target(t, function);
   detail::check_counts(options.chains, options.draws, options.thin, function);
   rein::detail::check(options.max_depth >= 1, function + ": options.max_depth = 0, must be at least 1");
-  if (!(options.target_accept > 0 && options.target_accept < 1))
-    throw invalid_argument(function + ": options.target_accept = " + rein::detail::format_value(options.target_accept) +
-                           ", must be in (0, 1)");
-  if (!(options.step_size > 0) || !std::isfinite(options.step_size))
-    throw invalid_argument(function + ": options.step_size = " + rein::detail::format_value(options.step_size) +
-                           ", must be finite and > 0");
-  if (!(options.init_radius >= 0) || !std::isfinite(options.init_radius))
-    throw invalid_argument(function + ": options.init_radius = " + rein::detail::format_value(options.init_radius) +
-                           ", must be finite and >= 0");
+  detail::check_option(options.target_accept > 0 && options.target_accept < 1, options.target_accept, function,
+                       "target_accept", "in (0, 1)");
+  detail::check_option(options.step_size > 0 && std::isfinite(options.step_size), options.step_size, function, "step_size",
+                       "finite and > 0");
+  detail::check_option(options.init_radius >= 0 && std::isfinite(options.init_radius), options.init_radius, function,
+                       "init_radius", "finite and >= 0");
   const auto start = std::chrono::steady_clock::now();
   const unconstrained_transform transform(t.lower, t.upper);
   const Eigen::VectorXd y0 = detail::check_start(t, transform, init, true, function);
 
   nuts_result r;
-  r.names.resize(t.size());
-  for (std::size_t i = 0; i < t.size(); ++i) r.names[i] = t.name(i);
-  r.lower = t.lower;
-  r.upper = t.upper;
-  r.chains.resize(options.chains);
-  r.log_prob.resize(options.chains);
+  detail::prepare_draws(r, t, options.chains);
   r.stats.resize(options.chains);
   detail::run_parallel(options.chains, options.threads, [&](std::size_t c) {
     detail::nuts_chain chain(t, transform, options, detail::chain_seed(options.seed, 1, c));

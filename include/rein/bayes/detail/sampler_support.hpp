@@ -2,6 +2,7 @@
 
 // Shared machinery of the samplers: the density on the unconstrained space, start points, the
 // thread pool over chains, argument checks.
+#include "rein/bayes/draws.hpp"
 #include "rein/bayes/target.hpp"
 #include "rein/bayes/transform.hpp"
 #include "rein/config.hpp"
@@ -144,6 +145,24 @@ inline void check_counts(std::size_t chains, std::size_t draws, std::size_t thin
   rein::detail::check(chains >= 1, function + ": options." + chains_name + " = 0, must be at least 1");
   rein::detail::check(draws >= 1, function + ": options.draws = 0, must be at least 1");
   rein::detail::check(thin >= 1, function + ": options.thin = 0, must be at least 1");
+}
+
+/// Throws invalid_argument "<function>: options.<name> = <value>, must be <requirement>" unless
+/// `ok` (callers test with !(x > 0) and the like, so that NaN fails).
+inline void check_option(bool ok, double value, const std::string& function, const char* name, const char* requirement) {
+  if (!ok)
+    throw invalid_argument(function + ": options." + name + " = " + rein::detail::format_value(value) + ", must be " +
+                           requirement);
+}
+
+/// The draws' names and bounds from the target, and `chains` empty chains to fill.
+inline void prepare_draws(posterior_draws& r, const target& t, std::size_t chains) {
+  r.names.resize(t.size());
+  for (std::size_t i = 0; i < t.size(); ++i) r.names[i] = t.name(i);
+  r.lower = t.lower;
+  r.upper = t.upper;
+  r.chains.resize(chains);
+  r.log_prob.resize(chains);
 }
 
 /// A start point near y₀: y₀ + r·(2u − 1) componentwise (u uniform01), redrawn up to 100 times
