@@ -1,3 +1,4 @@
+#include <rein/bayes/summary.hpp>
 #include <rein/io/hdf5/posterior_draws.hpp>
 
 #include <doctest/doctest.h>
@@ -20,7 +21,8 @@ TEST_SUITE("io_hdf5") {
       draws.log_prob.push_back(Eigen::VectorXd::LinSpaced(4, -1.0 / 3, -c - 0.1));
     }
     const std::string path = std::string(REIN_TEST_BINARY_DIR) + "/posterior_draws.h5";
-    rein::io::hdf5::write_posterior_draws(path, draws);
+    const auto summary = rein::bayes::summarize(draws);
+    rein::io::hdf5::write_posterior_draws(path, draws, &summary);
     const auto back = rein::io::hdf5::read_posterior_draws(path);
     CHECK(back.names == draws.names);
     CHECK(back.lower == draws.lower);
@@ -30,6 +32,16 @@ TEST_SUITE("io_hdf5") {
       CHECK(back.chains[c] == draws.chains[c]);
       CHECK(back.log_prob[c] == draws.log_prob[c]);
     }
+    // the summary as written: read back the raw datasets
+    const auto f = rein::io::hdf5::file::open(path, "posterior_draws_test");
+    const auto mean = f.read_doubles("/summary/mean");
+    REQUIRE(mean.shape == std::vector<std::size_t>{2});
+    CHECK(mean.values[0] == summary.parameters[0].mean);
+    CHECK(mean.values[1] == summary.parameters[1].mean);
+    const auto hdi = f.read_doubles("/summary/hdi");
+    REQUIRE(hdi.shape == std::vector<std::size_t>{2, summary.hdi_probs.size(), 2});
+    CHECK(hdi.values[2] == summary.parameters[0].hdi[1].lower);  // parameter 0, second probability
+    CHECK(f.read_strings("/summary", "hdi_kinds").size() == 2 * summary.hdi_probs.size());
   }
 
   TEST_CASE("posterior draws: bad input names the file and the problem") {

@@ -145,7 +145,7 @@ int sample(const arguments& args) {
   if (!out.empty()) {
     if (out.size() > 3 && out.compare(out.size() - 3, 3, ".h5") == 0) {
 #ifdef REIN_CLI_HDF5
-      rein::io::hdf5::write_posterior_draws(out, draws);
+      rein::io::hdf5::write_posterior_draws(out, draws, &summary);
 #else
       throw rein::invalid_argument("--out " + out + ": this rein was built without HDF5; write .json");
 #endif

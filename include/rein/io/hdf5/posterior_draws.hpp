@@ -3,8 +3,10 @@
 // Posterior draws (rein::bayes::posterior_draws) in HDF5, format "rein-posterior-draws"
 // (docs/formats.md): root attributes format/format_version; group /draws with the string-array
 // attribute `names`, datasets `lower` and `upper` (n_parameters), and per chain c the datasets
-// `chain_<c>` (n_draws × n_parameters, row-major: draw slowest) and `log_prob_<c>` (n_draws).
+// `chain_<c>` (n_draws × n_parameters, row-major: draw slowest) and `log_prob_<c>` (n_draws);
+// optionally group /summary with the bayes::summarize results (see write_posterior_draws).
 #include "rein/bayes/draws.hpp"
+#include "rein/bayes/summary.hpp"
 #include "rein/core/error.hpp"
 #include "rein/io/hdf5/detail/layout.hpp"
 #include "rein/io/hdf5/file.hpp"
@@ -19,10 +21,17 @@ namespace rein::io::hdf5 {
 /// Value of the root attribute `format` of a posterior-draws file.
 inline constexpr const char* posterior_draws_format = "rein-posterior-draws";
 
-/// Writes `draws` to a new file (an existing one is replaced; on failure no file is left).
-/// @throws rein::invalid_argument for draws without chains or with chains of different shapes
+/// Writes `draws` to a new file (an existing one is replaced; on failure no file is left), and,
+/// when given, their summary in /summary: datasets `mean`, `sd`, `mode` (n_parameters),
+/// `quantiles` (n_parameters × n_probs, probabilities in `quantile_probs`), `hdi` (n_parameters ×
+/// n_probs × 2: lower, upper; probabilities in `hdi_probs`), `upper_limits` (n_parameters ×
+/// n_probs; `upper_limit_probs`), and the string attribute `hdi_kinds` (per parameter and
+/// probability, parameter slowest).
+/// @throws rein::invalid_argument for draws without chains or with chains of different shapes,
+///         or a summary of other parameters
 /// @throws rein::io_error if the file cannot be written
-inline void write_posterior_draws(const std::string& path, const bayes::posterior_draws& draws) {
+inline void write_posterior_draws(const std::string& path, const bayes::posterior_draws& draws,
+                                  const bayes::posterior_summary* summary = nullptr) {
   const std::string function = "rein::io::hdf5::write_posterior_draws";
   const auto n = static_cast<Eigen::Index>(draws.n_parameters());
   if (draws.n_chains() == 0) throw invalid_argument(function + ": no chains to write");
@@ -31,8 +40,33 @@ inline void write_posterior_draws(const std::string& path, const bayes::posterio
         draws.log_prob.size() != draws.n_chains() || draws.log_prob[c].size() != draws.chains[c].rows())
       throw invalid_argument(function + ": chain " + std::to_string(c) + " does not have the shape of chain 0 (" +
                              std::to_string(draws.n_draws()) + " draws × " + std::to_string(n) + " parameters) and a log_prob per draw");
+  if (summary && summary->parameters.size() != draws.n_parameters())
+    throw invalid_argument(function + ": the summary has " + std::to_string(summary->parameters.size()) +
+                           " parameters, the draws " + std::to_string(draws.n_parameters()));
   detail::write_whole_file(path, function, [&](file& f) {
     detail::write_format(f, posterior_draws_format);
+    if (summary) {
+      f.create_group("/summary");
+      const std::size_t n_params = summary->parameters.size();
+      std::vector<double> mean, sd, mode, quantiles, hdi, limits;
+      std::vector<std::string> kinds;
+      for (const auto& p : summary->parameters) {
+        mean.push_back(p.mean), sd.push_back(p.sd), mode.push_back(p.mode);
+        quantiles.insert(quantiles.end(), p.quantiles.begin(), p.quantiles.end());
+        for (const auto& h : p.hdi) hdi.push_back(h.lower), hdi.push_back(h.upper), kinds.push_back(h.kind);
+        limits.insert(limits.end(), p.upper_limits.begin(), p.upper_limits.end());
+      }
+      f.write_doubles("/summary/mean", {n_params}, mean);
+      f.write_doubles("/summary/sd", {n_params}, sd);
+      f.write_doubles("/summary/mode", {n_params}, mode);
+      f.write_doubles("/summary/quantile_probs", {summary->quantile_probs.size()}, summary->quantile_probs);
+      f.write_doubles("/summary/quantiles", {n_params, summary->quantile_probs.size()}, quantiles);
+      f.write_doubles("/summary/hdi_probs", {summary->hdi_probs.size()}, summary->hdi_probs);
+      f.write_doubles("/summary/hdi", {n_params, summary->hdi_probs.size(), 2}, hdi);
+      f.write_strings("/summary", "hdi_kinds", kinds);
+      f.write_doubles("/summary/upper_limit_probs", {summary->upper_limit_probs.size()}, summary->upper_limit_probs);
+      f.write_doubles("/summary/upper_limits", {n_params, summary->upper_limit_probs.size()}, limits);
+    }
     f.create_group("/draws");
     f.write_strings("/draws", "names", draws.names);
     f.write_doubles("/draws/lower", {draws.n_parameters()}, std::vector<double>(draws.lower.data(), draws.lower.data() + n));
