@@ -12,6 +12,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -93,6 +95,21 @@ TEST_SUITE("bayes") {
     options.threads = 3;
     const auto three = rein::bayes::sample_nuts(g.target(), Eigen::VectorXd::Zero(10), options);
     for (std::size_t c = 0; c < one.chains.size(); ++c) CHECK(one.chains[c] == three.chains[c]);
+  }
+
+  TEST_CASE("nuts: a progress callback sees every transition and changes no draw") {
+    const correlated_gaussian g;
+    rein::bayes::nuts_options options;
+    options.seed = 7, options.warmup = 200, options.draws = 100, options.threads = 2;
+    const auto quiet = rein::bayes::sample_nuts(g.target(), Eigen::VectorXd::Zero(10), options);
+    std::vector<std::pair<std::size_t, std::size_t>> calls;
+    options.progress = [&](std::size_t done, std::size_t total) { calls.emplace_back(done, total); };
+    const auto reported = rein::bayes::sample_nuts(g.target(), Eigen::VectorXd::Zero(10), options);
+    for (std::size_t c = 0; c < quiet.chains.size(); ++c) CHECK(quiet.chains[c] == reported.chains[c]);
+    REQUIRE_FALSE(calls.empty());
+    const std::size_t total = 4 * (200 + 100);  // 4 chains × (warm-up + draws), thin = 1
+    CHECK(calls.back() == std::make_pair(total, total));
+    for (std::size_t k = 1; k < calls.size(); ++k) CHECK(calls[k].first >= calls[k - 1].first);
   }
 
   TEST_CASE("nuts: a bounded target with its mass at the bound, Exp(1) on [0, inf)") {

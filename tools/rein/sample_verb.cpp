@@ -122,6 +122,7 @@ int sample(const arguments& args) {
   } else if (start != "inits") {
     throw rein::invalid_argument("--start '" + start + "' must be best-fit or inits");
   }
+  options.progress = rein::cli::terminal_progress("rein sample: transitions");
   const auto names = reported(args, model, posterior.names());
   const auto draws = rein::bayes::sample_nuts(posterior.as_target(), posterior.start_point(init), options);
   const auto summary = rein::bayes::summarize(draws);

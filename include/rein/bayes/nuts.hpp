@@ -17,13 +17,17 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <limits>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace rein::bayes {
@@ -67,6 +71,9 @@ struct nuts_options {
   std::size_t base_window = 25;     ///< first slow window (then doubled)
   double gamma = 0.05, kappa = 0.75, t0 = 10;  ///< dual-averaging constants
   diagnostics_options diagnostics;  ///< thresholds of the warnings in nuts_result::diagnostics
+  /// Called about every 200 ms from the calling thread with (transitions done, transitions in
+  /// all), all chains together, warm-up included; for progress displays. Results do not depend on it.
+  std::function<void(std::size_t, std::size_t)> progress;
 };
 
 /// Per-chain sampler output of NUTS.
@@ -115,9 +122,10 @@ inline double log_sum_exp(double a, double b) {
 /// One NUTS chain. All vectors are allocated once; a transition allocates nothing.
 class nuts_chain {
  public:
+  /// @param done counts the transitions of every chain (for nuts_options::progress); may be null
   nuts_chain(const target& t, const unconstrained_transform& transform, const nuts_options& options,
-             std::uint64_t seed)
-      : m_options(options), m_density(t, transform), m_rng(seed), m_n(static_cast<Eigen::Index>(t.size())),
+             std::uint64_t seed, std::atomic<std::size_t>* done = nullptr)
+      : m_done(done), m_options(options), m_density(t, transform), m_rng(seed), m_n(static_cast<Eigen::Index>(t.size())),
         m_step(options.target_accept, options.gamma, options.kappa, options.t0),
         m_schedule(options.warmup, options.init_buffer, options.term_buffer, options.base_window),
         m_estimator(m_n, options.metric == metric_kind::dense) {
@@ -157,6 +165,7 @@ class nuts_chain {
     m_step.restart(m_epsilon);
     for (std::size_t it = 0; it < m_options.warmup; ++it) {
       transition();
+      if (m_done) ++*m_done;
       if (m_divergent) ++stats.n_divergent_warmup;
       m_epsilon = m_step.learn(m_accept_stat);
       if (m_options.metric != metric_kind::unit && m_schedule.active()) {
@@ -192,6 +201,7 @@ class nuts_chain {
     for (Eigen::Index k = 0; k < kept; ++k) {
       for (std::size_t s = 0; s < m_options.thin; ++s) {
         transition();
+        if (m_done) ++*m_done;
         if (m_divergent) ++stats.n_divergent;
         if (m_depth >= static_cast<int>(m_options.max_depth)) ++stats.n_max_depth;
       }
@@ -440,6 +450,7 @@ class nuts_chain {
     return persist;
   }
 
+  std::atomic<std::size_t>* m_done;
   const nuts_options& m_options;
   unconstrained_density m_density;
   std::mt19937_64 m_rng;
@@ -525,10 +536,36 @@ inline void add_nuts_warnings(nuts_result& r, const nuts_options& options) {
   nuts_result r;
   detail::prepare_draws(r, t, options.chains);
   r.stats.resize(options.chains);
-  detail::run_parallel(options.chains, options.threads, [&](std::size_t c) {
-    detail::nuts_chain chain(t, transform, options, detail::chain_seed(options.seed, 1, c));
-    chain.run(y0, transform, r.chains[c], r.log_prob[c], r.stats[c]);
-  });
+  std::atomic<std::size_t> done{0};
+  const auto run_chains = [&]() {
+    detail::run_parallel(options.chains, options.threads, [&](std::size_t c) {
+      detail::nuts_chain chain(t, transform, options, detail::chain_seed(options.seed, 1, c), &done);
+      chain.run(y0, transform, r.chains[c], r.log_prob[c], r.stats[c]);
+    });
+  };
+  if (options.progress) {
+    // the chains run beside the calling thread, which reports
+    const std::size_t total = options.chains * (options.warmup + options.draws * options.thin);
+    std::atomic<bool> finished{false};
+    std::exception_ptr failure;
+    std::thread runner([&]() {
+      try {
+        run_chains();
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      finished = true;
+    });
+    while (!finished) {
+      options.progress(done, total);
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    runner.join();
+    if (failure) std::rethrow_exception(failure);
+    options.progress(done, total);
+  } else {
+    run_chains();
+  }
   for (const auto& s : r.stats)
     if (s.status != sample_status::ok && (r.status == sample_status::ok || s.status == sample_status::non_finite))
       r.status = s.status;
