@@ -111,6 +111,15 @@ json.dump(whole, open(scan_json, "w"))
 check(whole["intervals"][0]["lower"] is not None and whole["intervals"][0]["upper"] is not None,
       "the Belle II scan 0:10 closes the 68% interval")
 
+# two-parameter scan of independent channels: Δ(2 nll) at the free fit's grid point is ≈ 0 and
+# the plot draws contours
+ws2 = os.path.join(TEST_DATA, "pyhf", "workspaces", "2bin_2channel.json")
+out, _ = rein("scan", ws2, "--poi", "mu", "--range", "0:3:7", "--poi2", "uncorr_bkguncrt_signal[0]", "--range2", "0.5:1.5:5")
+check(out["shape"] == [7, 5] and len(out["points"]) == 35, "rein scan --poi2: 7 × 5 points")
+check(min(p["delta_twice_nll"] for p in out["points"]) >= -1e-9, "rein scan --poi2: no point below the free fit")
+scan2_json = os.path.join(WORK, "scan2.json")
+json.dump(out, open(scan2_json, "w"))
+
 # rein expected on the redist WET file with the built-in rates: reference.json wet_yields
 # (belle2_mode, FFK at its mean: 1e-8 relative, the tolerance)
 point = belle2_reference["wet_yields"]["values"]["a_FFK_decorrelated_zero"]["belle2_mode"]
@@ -177,11 +186,12 @@ for args, words in [
 out, _ = rein("impacts", os.path.join(TEST_DATA, "pyhf", "workspaces", "2bin_2channel.json"))
 impacts_json = os.path.join(WORK, "impacts.json")
 json.dump(out, open(impacts_json, "w"))
-for kind, source in [("brazil", limit_json), ("scan", scan_json), ("impacts", impacts_json), ("corner", draws_json)]:
+for kind, source in [("brazil", limit_json), ("scan", scan_json), ("scan2", scan2_json), ("impacts", impacts_json),
+                     ("corner", draws_json)]:
     png = os.path.join(WORK, kind + ".png")
     if os.path.exists(png):
         os.remove(png)
-    run = subprocess.run([sys.executable, PLOT, kind, source, png], capture_output=True, text=True)
+    run = subprocess.run([sys.executable, PLOT, kind.rstrip("2"), source, png], capture_output=True, text=True)
     check(run.returncode == 0 and os.path.getsize(png) > 10000 if os.path.exists(png) else False,
           f"rein-plot {kind} writes a PNG: {run.stderr.strip()}")
     with open(png, "rb") as f:

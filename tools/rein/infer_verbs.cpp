@@ -245,11 +245,34 @@ int significance(const arguments& args) {
   return r.status == rein::fit::fit_status::ok ? 0 : 3;
 }
 
+// rein scan --poi2 B --range2 LO:HI:N: the profile in two parameters on the product grid.
+int scan_2d(const arguments& args, const rein::likelihood::model& model, const std::string& poi,
+            std::chrono::steady_clock::time_point begin) {
+  if (args.has("shard")) throw rein::invalid_argument("--shard splits one-parameter scans only; drop it or --poi2");
+  const std::string second = args.get("poi2", "");
+  const auto r = rein::infer::profile_scan_2d(model, model.observed(), poi, rein::cli::scan_grid(args.get("range", ""), "--range"),
+                                              second, rein::cli::scan_grid(args.get("range2", ""), "--range2"));
+  nlohmann::json points = nlohmann::json::array();
+  for (const auto& p : r.points)
+    points.push_back({{"value", {p.x, p.y}}, {"twice_nll", p.twice_nll}, {"delta_twice_nll", p.delta_twice_nll},
+                      {"status", rein::fit::to_string(p.status)}});
+  rein::cli::print_json({{"poi", {r.x_parameter, r.y_parameter}},
+                         {"best", {r.best_x, r.best_y}},
+                         {"twice_nll_min", r.twice_nll_min},
+                         {"shape", {r.nx, r.ny}},
+                         {"points", points},
+                         {"levels", {{"68", 2.29574893}, {"95", 5.99146455}}},  // χ²₂ quantiles
+                         {"status", rein::fit::to_string(r.status)},
+                         {"seconds", seconds_since(begin)}});
+  return r.status == rein::fit::fit_status::ok ? 0 : 3;
+}
+
 int scan(const arguments& args) {
-  args.allow_only(with_model_options({"range", "shard"}));
+  args.allow_only(with_model_options({"range", "shard", "poi2", "range2"}));
   const auto begin = std::chrono::steady_clock::now();
   const auto model = rein::cli::load_model(args);
   const std::string poi = args.get("poi", model.parameters()[model.parameters().poi_index()].name);
+  if (args.has("poi2") || args.has("range2")) return scan_2d(args, model, poi, begin);
   const auto grid = rein::cli::scan_grid(args.get("range", ""), "--range");
   if (const auto shard = rein::cli::shard_of(args)) {
     const auto [first, end] = rein::cli::slice(grid.size(), *shard);
@@ -281,6 +304,7 @@ const bool registered_limit = rein::cli::register_verb(
 const bool registered_significance = rein::cli::register_verb(
     {"significance", "significance WS [--asimov-mu 1] " + rein::cli::model_usage(), {}, significance});
 const bool registered_scan = rein::cli::register_verb(
-    {"scan", "scan WS --poi NAME --range LO:HI:N [--shard I/N] " + rein::cli::model_usage(), {}, scan});
+    {"scan", "scan WS --poi NAME --range LO:HI:N [--shard I/N | --poi2 NAME --range2 LO:HI:N] " + rein::cli::model_usage(), {},
+     scan});
 
 }  // namespace
