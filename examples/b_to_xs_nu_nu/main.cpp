@@ -9,6 +9,8 @@
 // other two profiled (model_options.poi). A second model, where one POI scales all three regions
 // with fixed synthetic fractions, gives the limit on the total branching fraction. Closure tests
 // inject known values into Asimov data and fit them back.
+#include "../common/summary.hpp"
+
 #include <rein/core/random.hpp>
 #include <rein/fit/maximum_likelihood.hpp>
 #include <rein/infer/asymptotic.hpp>
@@ -103,41 +105,6 @@ lh::workspace build_workspace(bool combined, const std::vector<double>& observed
   return b.build();
 }
 
-nlohmann::json limit_json(const rein::infer::upper_limit_result& r) {
-  nlohmann::json exp = nlohmann::json::array(), exp_status = nlohmann::json::array();
-  for (std::size_t k = 0; k < 5; ++k) {
-    exp.push_back(r.exp[k] * bf_unit);
-    exp_status.push_back(rein::infer::to_string(r.exp_status[k]));
-  }
-  return {{"obs", r.obs * bf_unit}, {"exp", exp}, {"obs_status", rein::infer::to_string(r.obs_status)},
-          {"exp_status", exp_status}};
-}
-
-// The 90% CL limit on the model's POI; `ok` collects the statuses.
-nlohmann::json limit90(const lh::model& model, bool& ok) {
-  const rein::infer::asymptotic_calculator calculator(model, model.observed());
-  rein::infer::upper_limit_options options;
-  options.cl = 0.90;
-  const auto limit = rein::infer::upper_limit(calculator, options);
-  ok = ok && limit.fit_status == rein::fit::fit_status::ok && limit.obs_status == rein::infer::limit_status::ok;
-  return limit_json(limit);
-}
-
-// Asimov data at `injected` (POI name → value in bf_unit, other parameters nominal), fitted freely.
-nlohmann::json closure(const lh::model& model, const std::vector<std::pair<std::string, double>>& injected, bool& ok) {
-  Eigen::VectorXd truth = model.parameters().inits();
-  for (const auto& [name, value] : injected) truth[static_cast<Eigen::Index>(model.parameters().index(name))] = value;
-  const auto fit = rein::fit::fit(model, rein::infer::asimov_data(model, truth));
-  ok = ok && fit.ok() && fit.covariance_ok;
-  nlohmann::json out;
-  for (const auto& [name, value] : injected) {
-    const auto i = static_cast<Eigen::Index>(model.parameters().index(name));
-    out[name] = {{"injected", value * bf_unit}, {"fitted", fit.values[i] * bf_unit}, {"error", fit.errors[i] * bf_unit},
-                 {"fit_status", rein::fit::to_string(fit.status)}};
-  }
-  return out;
-}
-
 }  // namespace
 
 int main() try {
@@ -152,14 +119,15 @@ int main() try {
   for (const auto& r : regions) {
     lh::model_options options;
     options.poi = r.poi;  // this region tested, the other two profiled
-    limits[r.poi] = limit90(lh::make_model(per_region, options), ok);
+    limits[r.poi] = examples::limit_json(examples::upper_limit(lh::make_model(per_region, options), 0.90, ok), bf_unit);
   }
   const auto total = lh::make_model(build_workspace(true, observed));
-  limits["B_total"] = limit90(total, ok);
+  limits["B_total"] = examples::limit_json(examples::upper_limit(total, 0.90, ok), bf_unit);
 
   // Injected partial BFs of a few times the SM-like expectation, all regions at once, and a total.
-  closures["per_region"] = closure(lh::make_model(per_region), {{"B_low", 4.0}, {"B_mid", 6.0}, {"B_high", 10.0}}, ok);
-  closures["total"] = closure(total, {{"B", 20.0}}, ok);
+  closures["per_region"] =
+      examples::closure(lh::make_model(per_region), {{"B_low", 4.0}, {"B_mid", 6.0}, {"B_high", 10.0}}, bf_unit, ok);
+  closures["total"] = examples::closure(total, {{"B", 20.0}}, bf_unit, ok);
 
   nlohmann::json setup;
   for (const auto& r : regions)
@@ -173,6 +141,7 @@ int main() try {
       {"bins", {{"O", o_edges}, {"M_Xs_GeV", m_edges}, {"order", "row-major, O slowest"}}},
       {"upper_limit_90", limits},
       {"closure", closures},
+      {"postfit", examples::postfit(lh::make_model(per_region))},
       {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count()}};
   std::cout << summary.dump(2) << '\n';
   return ok ? 0 : 1;

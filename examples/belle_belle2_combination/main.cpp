@@ -9,6 +9,8 @@
 // first, into one channel with one set of (yield-weighted) nuisances, losing the datasets'
 // different signal purities. Both give 90% CL CLs limits, as do the datasets alone; closure tests
 // inject a known branching fraction into Asimov data and fit it back.
+#include "../common/summary.hpp"
+
 #include <rein/core/random.hpp>
 #include <rein/fit/maximum_likelihood.hpp>
 #include <rein/infer/asymptotic.hpp>
@@ -115,25 +117,8 @@ lh::workspace summed(const experiment& a, const experiment& b) {
 // The 90% CL limit and, on Asimov data at BF = `injected` (nuisances nominal), the fitted BF.
 nlohmann::json analyse(const lh::workspace& ws, double injected, bool& ok) {
   const auto model = lh::make_model(ws);
-  const rein::infer::asymptotic_calculator calculator(model, model.observed());
-  rein::infer::upper_limit_options options;
-  options.cl = 0.90;
-  const auto limit = rein::infer::upper_limit(calculator, options);
-  const auto poi = static_cast<Eigen::Index>(model.parameters().poi_index());
-  Eigen::VectorXd truth = model.parameters().inits();
-  truth[poi] = injected;
-  const auto fit = rein::fit::fit(model, rein::infer::asimov_data(model, truth));
-  ok = ok && limit.fit_status == rein::fit::fit_status::ok && limit.obs_status == rein::infer::limit_status::ok &&
-       fit.ok() && fit.covariance_ok;
-  nlohmann::json exp = nlohmann::json::array(), exp_status = nlohmann::json::array();
-  for (std::size_t k = 0; k < 5; ++k) {
-    exp.push_back(limit.exp[k] * bf_unit);
-    exp_status.push_back(rein::infer::to_string(limit.exp_status[k]));
-  }
-  return {{"upper_limit_90", {{"obs", limit.obs * bf_unit}, {"exp", exp},
-                              {"obs_status", rein::infer::to_string(limit.obs_status)}, {"exp_status", exp_status}}},
-          {"closure", {{"injected", injected * bf_unit}, {"fitted", fit.values[poi] * bf_unit},
-                       {"error", fit.errors[poi] * bf_unit}, {"fit_status", rein::fit::to_string(fit.status)}}},
+  return {{"upper_limit_90", examples::limit_json(examples::upper_limit(model, 0.90, ok), bf_unit)},
+          {"closure", examples::closure(model, {{"BF", injected}}, bf_unit, ok)["BF"]},
           {"n_parameters", model.parameters().size()}};
 }
 
@@ -169,6 +154,7 @@ int main() try {
       {"datasets", setup},
       {"results", results},
       {"median_expected_ratio_simultaneous_over_summed", ratio},
+      {"postfit", examples::postfit(lh::make_model(simultaneous({&belle, &belle2})))},
       {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count()}};
   std::cout << summary.dump(2) << '\n';
   return ok ? 0 : 1;

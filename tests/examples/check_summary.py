@@ -12,13 +12,19 @@ Checks, wherever they occur in the summary (at any depth):
     |fitted - injected| <= error: the fit to Asimov data with a known injected signal gives it
     back within its own Hessian error (on Asimov data it should be far closer; the bound is the
     one the issue asks for);
-  - "seconds" is finite.
+  - "seconds" is finite;
+  - the "postfit" block (per channel: observed counts and one yield list per sample, all of the
+    channel's length, the fit ok) draws with scripts/rein-plot postfit into a PNG next to the
+    summary's name in the working directory.
 There must be at least one limit and one closure object, so a summary cannot pass by being empty.
 """
 import json
 import math
+import os
 import subprocess
 import sys
+
+PLOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "rein-plot")
 
 
 def walk(node, path, found):
@@ -74,6 +80,25 @@ def main():
             problems.append(f"{path}/error = {error}, must be finite and > 0")
         elif not abs(c["fitted"] - c["injected"]) <= error:
             problems.append(f"{path}: fitted {c['fitted']} vs injected {c['injected']}, off by more than error {error}")
+
+    block = summary.get("postfit")
+    if block is None:
+        problems.append("no postfit block in the summary")
+    else:
+        if block.get("status") != "ok":
+            problems.append(f"/postfit/status = {block.get('status')!r}, expected 'ok'")
+        for c in block.get("channels", []):
+            bins = len(c["observed"])
+            if bins == 0 or any(len(s["yields"]) != bins for s in c["samples"]):
+                problems.append(f"/postfit channel {c['name']}: yields do not match its {bins} bins")
+        png = os.path.basename(sys.argv[1]) + "_postfit.png"
+        plot = subprocess.run([sys.executable, PLOT, "postfit", "-", png], input=run.stdout, capture_output=True, text=True)
+        if plot.returncode != 0 or not os.path.exists(png):
+            problems.append(f"rein-plot postfit failed: {plot.stderr.strip()}")
+        else:
+            with open(png, "rb") as f:
+                if f.read(8) != b"\x89PNG\r\n\x1a\n":
+                    problems.append(f"{png} is not a PNG")
 
     for p in problems:
         print("check_summary: FAIL " + p, file=sys.stderr)
