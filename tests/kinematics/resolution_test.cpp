@@ -1,10 +1,10 @@
 #include "rein/kinematics/resolution.hpp"
 
 #include "rein/kinematics/masses.hpp"
+#include "rein/kinematics/reference_events.hpp"
 #include "rein/core/random.hpp"
 #include "rein/kinematics/variables.hpp"
 
-#include "kinematics/toy_event.hpp"
 #include "support/close.hpp"
 
 #include <doctest/doctest.h>
@@ -53,7 +53,7 @@ TEST_SUITE("kinematics") {
       do {
         sqrt_s = normal(rng, m.upsilon_4s, 0.00499);
       } while (!(sqrt_s > 2 * m.b0 + 1e-6));
-      rein::test::toy_generator generate(sqrt_s, true);
+      k_star_tau_mu_generator generate(sqrt_s, true);
       const auto ev = generate(rng);
       const auto sm = [&rng](const four_vector& p, double mass) { return smear_momentum(rng, p, mass, 0.005); };
       const auto tag = sm(ev.d_k, m.k_plus) + sm(ev.d_pi1, m.pi_plus) + sm(ev.d_pi2, m.pi_plus) + sm(ev.pi_tag, m.pi_plus);
