@@ -6,4 +6,5 @@
 #include "rein/io/json/patch.hpp"
 #include "rein/io/json/read_json.hpp"
 #include "rein/io/json/redist.hpp"
+#include "rein/io/json/shape_workspace.hpp"
 #include "rein/io/json/workspace.hpp"

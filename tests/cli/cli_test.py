@@ -143,6 +143,25 @@ from_redist, _ = rein("expected", wet, "--null", "hpqcd-b-to-k-nunu", "--alt", "
 from_rein, _ = rein("expected", rein_ws, *point_args)
 check(from_rein == from_redist, "rein expected: the converted reweighted workspace gives the redist file's yields exactly")
 
+# a workspace with parametric shapes (rein.shapes): rein fit on Asimov data computed outside rein
+# (tests/data/shapes/README.md) from inits away from the truth returns the truth; the data are
+# 10-digit roundings, so the minimum sits ~1e-8 errors from it: 1e-3 errors leaves the fit's tolerance room
+shapes_ws = os.path.join(TEST_DATA, "shapes", "cb_bernstein_workspace.json")
+out, _ = rein("fit", shapes_ws)
+check(out is not None and out["status"] == "ok" and out["covariance_ok"], "rein fit of the shape workspace converges")
+fitted = {p["name"]: p for p in (out or {}).get("parameters", [])}
+for name, truth in [("n_sig", 800), ("n_bkg", 3000), ("cb_mu", 6.0), ("cb_sigma", 0.5), ("cb_alpha_left", 1.5),
+                    ("bkg_c1", 0.6), ("bkg_c2", 0.3)]:
+    p = fitted.get(name, {})
+    error = p.get("error") or 0.0
+    check(error > 0, f"rein fit shape workspace: {name} has an error")
+    close(p.get("value"), truth, 0, f"rein fit shape workspace {name} (truth {truth})", abs_tol=1e-3 * error)
+check(fitted.get("cb_n_left", {}).get("fixed") is True, "rein fit shape workspace: cb_n_left is held fixed, as the file says")
+out, _ = rein("inspect", shapes_ws)
+shape_uses = {m["name"]: m for m in (out or {}).get("modifiers", []) if m["type"] == "rein.shape"}
+check(len(shape_uses) == 2 and all(len(m["samples"]) == 1 for m in shape_uses.values()),
+      "rein inspect lists the shape workspace's two rein.shape modifiers, one sample each")
+
 # rein sample: the posterior of the one-bin shapesys workspace; draws written as JSON and HDF5
 draws_json = os.path.join(WORK, "draws.json")
 out, _ = rein("sample", toy_ws, "--chains", "2", "--warmup", "300", "--draws", "500", "--seed", "3", "--threads", "2",
@@ -172,6 +191,7 @@ for args, words in [
     (("expected", belle2, "--set", "mu=-3"), ["mu", "-3"]),
     (("expected", belle2, "--null", "hpqcd-b-to-k-nunu"), ["--null", "pyhf workspace"]),
     (("expected", os.path.join(WORK, "wet_rein.json"), "--null", "hpqcd-b-to-k-nunu"), ["--null", "names its rates"]),
+    (("fit", os.path.join(TEST_DATA, "shapes", "cb_bernstein_workspace.json"), "--alt", "x"), ["--alt", "parametric shapes"]),
     (("merge", shards[0], shards[1]), ["missing"]),
     (("merge", shards[0], shards[0], shards[1]), ["twice"]),
     (("sample", toy_ws, "--chains", "0"), ["--chains", "0"]),

@@ -1,7 +1,9 @@
 #include "load_model.hpp"
 
 #include "rein/io/json/read_json.hpp"
+#include "rein/io/json/patch.hpp"
 #include "rein/io/json/redist.hpp"
+#include "rein/io/json/shape_workspace.hpp"
 #include "rein/io/json/workspace.hpp"
 #include "rein/reweight/named_rates.hpp"
 #ifdef REIN_CLI_HDF5
@@ -22,18 +24,37 @@ const std::vector<std::string>& model_option_names() {
 const std::string& model_usage() {
   static const std::string usage =
       "[--patch P [--patch-name N]] [--measurement M] [--interp normsys=code1,histosys=code0] [--poi NAME] "
-      "[--null NAME --alt NAME [--quadrature endpoint-adapted|gauss-legendre]]";
+      "[--null NAME --alt NAME [--quadrature endpoint-adapted|gauss-legendre]] (WS: a pyhf workspace, one with "
+      "rein.shapes (--patch applies too), a redist saved model or a reweighted workspace)";
   return usage;
 }
 
-likelihood::workspace load_workspace(const arguments& args) {
+namespace {
+
+std::vector<io::patch_source> patches_of(const arguments& args) {
   std::vector<io::patch_source> patches;
   const auto files = args.all("patch");
   const auto names = args.all("patch-name");
   if (names.size() > files.size()) throw invalid_argument("--patch-name needs a --patch (a patchset) to choose from");
   for (std::size_t i = 0; i < files.size(); ++i)
     patches.push_back({files[i], i < names.size() ? std::optional<std::string>(names[i]) : std::nullopt});
-  return io::read_workspace(args.positional(0, "WS (a pyhf JSON workspace)"), patches);
+  return patches;
+}
+
+}  // namespace
+
+io::shape_workspace load_shape_workspace(const std::string& path, const arguments& args) {
+  nlohmann::json document = io::read_json(path);
+  std::string source = path;
+  for (const auto& p : patches_of(args)) {
+    document = io::apply_patch(document, io::select_patch(io::read_json(p.path), p.path, p.name), p.path);
+    source += " patched by '" + p.path + "'";
+  }
+  return io::shape_workspace_from_json(std::move(document), source);
+}
+
+likelihood::workspace load_workspace(const arguments& args) {
+  return io::read_workspace(args.positional(0, "WS (a pyhf JSON workspace)"), patches_of(args));
 }
 
 likelihood::model_options load_model_options(const arguments& args) {
@@ -62,7 +83,12 @@ likelihood::model_options load_model_options(const arguments& args) {
 saved_kind saved_kind_of(const std::string& path) {
   const auto document = io::read_json(path);
   if (document.is_object() && document.contains("spec") && document.contains("new_pars")) return saved_kind::redist;
-  if (document.is_object() && document.contains("rein.reweight")) return saved_kind::reweighted_workspace;
+  const bool reweighted = document.is_object() && document.contains("rein.reweight");
+  const bool shapes = document.is_object() && document.contains("rein.shapes");
+  if (reweighted && shapes)
+    throw invalid_argument("'" + path + "' has both 'rein.reweight' and 'rein.shapes'; rein reads one extension per file");
+  if (reweighted) return saved_kind::reweighted_workspace;
+  if (shapes) return saved_kind::shape_workspace;
   return saved_kind::workspace;
 }
 
@@ -114,10 +140,12 @@ likelihood::model load_saved_model(const std::string& path, const arguments& arg
 likelihood::model load_model(const arguments& args) {
   const std::string path = args.positional(0, "WS (a pyhf JSON workspace or a reweighted model)");
   const auto kind = saved_kind_of(path);
-  if (kind != saved_kind::workspace) return load_saved_model(path, args, kind);
+  if (kind == saved_kind::redist || kind == saved_kind::reweighted_workspace) return load_saved_model(path, args, kind);
   for (const char* name : {"null", "alt", "quadrature"})
-    if (args.has(name)) throw invalid_argument(std::string("--") + name + " applies to reweighted models; '" + path +
-                                               "' is a pyhf workspace");
+    if (args.has(name))
+      throw invalid_argument(std::string("--") + name + " applies to reweighted models; '" + path + "' is a pyhf workspace" +
+                             (kind == saved_kind::shape_workspace ? " with parametric shapes" : ""));
+  if (kind == saved_kind::shape_workspace) return io::make_shape_model(load_shape_workspace(path, args), load_model_options(args));
   return likelihood::make_model(load_workspace(args), load_model_options(args));
 }
 
