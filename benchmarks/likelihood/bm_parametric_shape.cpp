@@ -10,6 +10,9 @@
 // - bm_parametric_fit_no_errors: bm_parametric_fit without the Hessian.
 // - bm_crystal_ball_function / bm_bernstein_function: the bin functions alone (factors and
 //   Jacobian, 100 bins). Counter "evaluations/s".
+// - bm_johnson_su_function (μ = 1.777, λ = 0.005, γ = 0.3, δ = 1.5) and bm_chebyshev_function
+//   (a = 0.1, −0.05, 0.02) on the same 100 bins; bm_argus_function: an Mbc background, 100 bins on
+//   [5.20, 5.30] GeV, m0 = 5.2895, c = −20, p = ½ (bins above m0 included).
 #include "rein/core/random.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/likelihood/builder.hpp"
@@ -125,6 +128,34 @@ void function_rate(benchmark::State& state, const rein::likelihood::parametric_s
 void bm_crystal_ball_function(benchmark::State& state) { function_rate(state, peak_spec(true)); }
 void bm_bernstein_function(benchmark::State& state) { function_rate(state, background_spec()); }
 
+rein::likelihood::parametric_shape other_spec(rein::likelihood::shape_kind kind,
+                                              const std::vector<rein::likelihood::shape_parameter>& parameters) {
+  rein::likelihood::parametric_shape s;
+  s.name = "shape";
+  s.kind = kind;
+  s.edges = edges();
+  s.parameters = parameters;
+  s.targets = {{"SR", "bkg", 0, 0}};
+  return s;
+}
+
+void bm_johnson_su_function(benchmark::State& state) {
+  function_rate(state, other_spec(rein::likelihood::shape_kind::johnson_su, {{"mu", 1.777, 1.76, 1.79},
+                                                                             {"lambda", 0.005, 0.001, 0.02},
+                                                                             {"gamma", 0.3, -5.0, 5.0},
+                                                                             {"delta", 1.5, 0.1, 10.0}}));
+}
+void bm_chebyshev_function(benchmark::State& state) {
+  function_rate(state, other_spec(rein::likelihood::shape_kind::chebyshev,
+                                  {{"a1", 0.1, -1.0, 1.0}, {"a2", -0.05, -1.0, 1.0}, {"a3", 0.02, -1.0, 1.0}}));
+}
+void bm_argus_function(benchmark::State& state) {
+  auto s = other_spec(rein::likelihood::shape_kind::argus,
+                      {{"m0", 5.2895, 5.28, 5.30}, {"c", -20.0, -100.0, 0.0}, {"p", 0.5, -0.9, 3.0}});
+  for (std::size_t i = 0; i <= bins; ++i) s.edges[i] = 5.20 + 0.10 * static_cast<double>(i) / static_cast<double>(bins);
+  function_rate(state, s);
+}
+
 }  // namespace
 
 BENCHMARK(bm_parametric_fit)->Unit(benchmark::kMillisecond);
@@ -132,3 +163,6 @@ BENCHMARK(bm_parametric_fit_all_free)->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_parametric_fit_no_errors)->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_crystal_ball_function)->Unit(benchmark::kMicrosecond);
 BENCHMARK(bm_bernstein_function)->Unit(benchmark::kMicrosecond);
+BENCHMARK(bm_johnson_su_function)->Unit(benchmark::kMicrosecond);
+BENCHMARK(bm_chebyshev_function)->Unit(benchmark::kMicrosecond);
+BENCHMARK(bm_argus_function)->Unit(benchmark::kMicrosecond);

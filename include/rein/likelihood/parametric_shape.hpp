@@ -5,6 +5,7 @@
 #include "rein/core/error.hpp"
 #include "rein/core/parameter_layout.hpp"
 #include "rein/likelihood/bin_function.hpp"
+#include "rein/likelihood/detail/shape_integrals.hpp"
 
 #include <cmath>
 #include <cstddef>
@@ -25,18 +26,46 @@ namespace rein::likelihood {
 ///   the histogram range [lo, hi] (degree n = parameters − 1; the shape depends on the ratios of
 ///   the c_k only, so hold one fixed);
 /// - crystal_ball: the double-sided Crystal Ball μ, σ, α_L, n_L, α_R, n_R (σ, α > 0; n > 1): a
-///   Gaussian core for −α_L ≤ z ≤ α_R, z = (x − μ)/σ, and power-law tails beyond.
-enum class shape_kind { gaussian, exponential, bernstein, crystal_ball };
+///   Gaussian core for −α_L ≤ z ≤ α_R, z = (x − μ)/σ, and power-law tails beyond;
+/// - johnson_su: μ, λ, γ, δ (λ, δ > 0), the Johnson S_U density with CDF Φ(γ + δ asinh((x − μ)/λ))
+///   (RooJohnson; scipy.stats.johnsonsu with a = γ, b = δ, loc = μ, scale = λ);
+/// - chebyshev: a_1..a_n (n ≥ 1, any finite values), the density 1 + Σ_k a_k T_k(t),
+///   t = 2(x − lo)/(hi − lo) − 1 over the histogram range [lo, hi] (RooChebychev: the constant
+///   term is 1); it is negative where the polynomial is, and so are those bins' factors;
+/// - argus: m0, c, p (m0 > 0, c any finite value, p > −1), the density x u^p e^{cu},
+///   u = 1 − x²/m0², for 0 ≤ x < m0 and 0 elsewhere (RooArgusBG; the ARGUS function has p = ½).
+enum class shape_kind { gaussian, exponential, bernstein, crystal_ball, johnson_su, chebyshev, argus };
 
-/// The shape kind as a lower-case word: "gaussian", "exponential", "bernstein", "crystal_ball".
+/// The shape kind as a lower-case word: "gaussian", "exponential", "bernstein", "crystal_ball",
+/// "johnson_su", "chebyshev", "argus".
 inline const char* to_string(shape_kind kind) noexcept {
   switch (kind) {
     case shape_kind::gaussian: return "gaussian";
     case shape_kind::exponential: return "exponential";
     case shape_kind::bernstein: return "bernstein";
     case shape_kind::crystal_ball: return "crystal_ball";
+    case shape_kind::johnson_su: return "johnson_su";
+    case shape_kind::chebyshev: return "chebyshev";
+    case shape_kind::argus: return "argus";
   }
   return "unknown";
+}
+
+/// Every shape kind, in the order of the enumeration.
+inline constexpr shape_kind all_shape_kinds[] = {shape_kind::gaussian,     shape_kind::exponential,
+                                                 shape_kind::bernstein,    shape_kind::crystal_ball,
+                                                 shape_kind::johnson_su,   shape_kind::chebyshev,
+                                                 shape_kind::argus};
+
+/// The shape kind named by `word` (as to_string writes it).
+/// @throws invalid_argument naming the word and listing the kinds
+inline shape_kind shape_kind_from_string(const std::string& word) {
+  std::string known;
+  for (const auto kind : all_shape_kinds) {
+    if (word == to_string(kind)) return kind;
+    known += (known.empty() ? "" : ", ") + std::string(to_string(kind));
+  }
+  throw invalid_argument("rein::likelihood::shape_kind_from_string: '" + word + "' is not a shape kind (" + known + ")");
 }
 
 /// One shape parameter as a model parameter: name, start value, bounds, optionally held fixed.
@@ -64,91 +93,6 @@ struct parametric_shape {
 
 namespace detail {
 
-inline constexpr double inv_sqrt2 = 0.7071067811865475244008443621048490393;
-inline constexpr double sqrt_pi_over_2 = 1.2533141373155002512078826424055226265;
-inline constexpr double two_over_sqrt_pi = 1.1283791670955125738961589031215451717;
-
-inline double shape_erf(double x) { return std::erf(x); }
-inline double shape_erfc(double x) { return std::erfc(x); }
-template <std::size_t N>
-dual<N> shape_erf(const dual<N>& x) {
-  return rein::detail::chain(x, std::erf(x.value), two_over_sqrt_pi * std::exp(-x.value * x.value));
-}
-template <std::size_t N>
-dual<N> shape_erfc(const dual<N>& x) {
-  return rein::detail::chain(x, std::erfc(x.value), -two_over_sqrt_pi * std::exp(-x.value * x.value));
-}
-
-/// g(t) = (e^t − 1)/t (1 at t = 0) and its derivative, accurate near 0 (series for |t| < 0.5).
-inline void expm1_over_t(double t, double& g, double& dg) {
-  if (std::abs(t) < 0.5) {
-    // g = Σ_{k≥0} t^k/(k+1)!, g' = Σ_{k≥1} k t^{k−1}/(k+1)!; 24 terms: 0.5^24/25! < 1e-32
-    double coefficient = 1, power = 1, previous = 0;  // 1/(k+1)!, t^k, t^{k−1}
-    g = 0, dg = 0;
-    for (int k = 0; k < 24; ++k) {
-      g += coefficient * power;
-      if (k > 0) dg += k * coefficient * previous;
-      previous = power;
-      power *= t;
-      coefficient /= (k + 2);
-    }
-    return;
-  }
-  const double e = std::expm1(t);
-  g = e / t;
-  dg = ((e + 1) * t - e) / (t * t);
-}
-inline double shape_expm1_over_t(double t) {
-  double g, dg;
-  expm1_over_t(t, g, dg);
-  return g;
-}
-template <std::size_t N>
-dual<N> shape_expm1_over_t(const dual<N>& t) {
-  double g, dg;
-  expm1_over_t(t.value, g, dg);
-  return rein::detail::chain(t, g, dg);
-}
-
-/// ∫_{z1}^{z2} e^{−z²/2} dz for z1 ≤ z2, without cancellation in either tail.
-template <class Scalar>
-Scalar gauss_integral(const Scalar& z1, const Scalar& z2) {
-  if (z1 >= 0.0) return sqrt_pi_over_2 * (shape_erfc(z1 * inv_sqrt2) - shape_erfc(z2 * inv_sqrt2));
-  if (z2 <= 0.0) return sqrt_pi_over_2 * (shape_erfc(-z2 * inv_sqrt2) - shape_erfc(-z1 * inv_sqrt2));
-  return sqrt_pi_over_2 * (shape_erf(z2 * inv_sqrt2) - shape_erf(z1 * inv_sqrt2));
-}
-
-/// ∫ of the Crystal Ball tail A (B + w)^{−n}, w = distance beyond the join (w ≥ 0), from w1 to
-/// w2: n e^{−α²/2}/(α (n − 1)) · (u(w1)^{1−n} − u(w2)^{1−n}), u(w) = 1 + α w/n.
-template <class Scalar>
-Scalar tail_integral(const Scalar& w1, const Scalar& w2, const Scalar& alpha, const Scalar& n) {
-  using std::exp;
-  using std::log;
-  const Scalar scale = n * exp(-0.5 * alpha * alpha) / (alpha * (n - 1.0));
-  const Scalar u1 = 1.0 + alpha * w1 / n, u2 = 1.0 + alpha * w2 / n;
-  return scale * (exp((1.0 - n) * log(u1)) - exp((1.0 - n) * log(u2)));
-}
-
-/// ∫_{z1}^{z2} of the double-sided Crystal Ball in z (core e^{−z²/2}), z1 ≤ z2: the pieces
-/// [z1, p1] (left tail), [p1, p2] (core), [p2, z2] (right tail) with the joins −α_L, α_R clamped
-/// into [z1, z2]. A piece of zero length is skipped only when both its ends are the same
-/// variable, and the outer limits are always z1 and z2 themselves: with a join exactly on a bin
-/// edge the derivative then still follows the edge (the pdf is continuous at the joins, so the
-/// boundary terms of adjacent pieces cancel).
-template <class Scalar>
-Scalar crystal_ball_integral(const Scalar& z1, const Scalar& z2, const Scalar& al, const Scalar& nl,
-                             const Scalar& ar, const Scalar& nr) {
-  const Scalar left = -al;
-  const Scalar& right = ar;
-  const Scalar p1 = left <= z1 ? z1 : (left >= z2 ? z2 : left);
-  const Scalar p2 = right <= z1 ? z1 : (right >= z2 ? z2 : right);
-  Scalar total = 0.0;
-  if (left > z1) total += tail_integral<Scalar>(left - p1, left - z1, al, nl);  // w = −α_L − z
-  if (left < z2 && right > z1) total += gauss_integral(p1, p2);
-  if (right < z2) total += tail_integral<Scalar>(p2 - right, z2 - right, ar, nr);  // w = z − α_R
-  return total;
-}
-
 /// The shape's parameter names for a message: "μ", "σ", ... by kind and index.
 inline std::string shape_parameter_role(shape_kind kind, std::size_t k) {
   switch (kind) {
@@ -157,6 +101,15 @@ inline std::string shape_parameter_role(shape_kind kind, std::size_t k) {
     case shape_kind::bernstein: return "c_" + std::to_string(k);
     case shape_kind::crystal_ball: {
       const char* names[] = {"mu", "sigma", "alpha_left", "n_left", "alpha_right", "n_right"};
+      return names[k];
+    }
+    case shape_kind::johnson_su: {
+      const char* names[] = {"mu", "lambda", "gamma", "delta"};
+      return names[k];
+    }
+    case shape_kind::chebyshev: return "a_" + std::to_string(k + 1);
+    case shape_kind::argus: {
+      const char* names[] = {"m0", "c", "p"};
       return names[k];
     }
   }
@@ -172,6 +125,11 @@ inline double shape_parameter_minimum(shape_kind kind, std::size_t k, bool& stri
     case shape_kind::bernstein: strict = false; return 0.0;
     case shape_kind::crystal_ball:  // μ free; σ (1), α_L (2), α_R (4) > 0; n_L (3), n_R (5) > 1
       return k == 0 ? -std::numeric_limits<double>::infinity() : (k == 3 || k == 5 ? 1.0 : 0.0);
+    case shape_kind::johnson_su:  // μ (0), γ (2) free; λ (1), δ (3) > 0
+      return k == 1 || k == 3 ? 0.0 : -std::numeric_limits<double>::infinity();
+    case shape_kind::chebyshev: return -std::numeric_limits<double>::infinity();
+    case shape_kind::argus:  // m0 (0) > 0, c (1) free, p (2) > −1
+      return k == 0 ? 0.0 : (k == 2 ? -1.0 : -std::numeric_limits<double>::infinity());
   }
   return 0.0;
 }
@@ -180,11 +138,16 @@ inline double shape_parameter_minimum(shape_kind kind, std::size_t k, bool& stri
 
 /// A parametric shape as a bin function: inputs the shape parameters, outputs f_i for each bin.
 /// Exact Jacobian: forward-mode dual numbers through the bin integrals (Gaussian, exponential,
-/// Crystal Ball), the closed form for the Bernstein polynomial (linear in its coefficients).
-/// A normalisation that is not finite and positive (e.g. all Bernstein coefficients 0, or a
-/// Gaussian so far outside the range that every bin underflows) gives NaN factors and
+/// Crystal Ball, Johnson S_U, ARGUS), the closed form for the Bernstein and Chebyshev
+/// polynomials (linear in their coefficients).
+/// A normalisation that is not finite and positive (e.g. all Bernstein coefficients 0, a
+/// Chebyshev polynomial with a non-positive integral, a Gaussian so far outside the range that
+/// every bin underflows, an ARGUS endpoint m0 at or below the range) gives NaN factors and
 /// derivatives; model::nll is then +∞ (it treats a NaN yield as impossible), and rein::fit
-/// reports `non_finite` at such a start point and shortens any step that reaches one.
+/// reports `non_finite` at such a start point and shortens any step that reaches one. A
+/// Chebyshev polynomial negative over part of the range (with a positive integral) gives those
+/// bins negative factors; model::nll is +∞ wherever a bin's total expected count (all samples)
+/// is negative, and finite if the other samples keep it positive.
 class parametric_shape_function final : public bin_function {
  public:
   /// @throws invalid_argument as make_parametric_shape.
@@ -209,11 +172,16 @@ class parametric_shape_function final : public bin_function {
       case shape_kind::gaussian: expected = 2; break;
       case shape_kind::exponential: expected = 1; break;
       case shape_kind::crystal_ball: expected = 6; break;
-      case shape_kind::bernstein: expected = count == 0 ? 1 : count; break;
+      case shape_kind::bernstein:
+      case shape_kind::chebyshev: expected = count == 0 ? 1 : count; break;
+      case shape_kind::johnson_su: expected = 4; break;
+      case shape_kind::argus: expected = 3; break;
     }
     if (count != expected)
       throw invalid_argument(where + " has " + std::to_string(count) + " parameters, needs " + std::to_string(expected) +
-                             (m_kind == shape_kind::bernstein ? " or more (degree + 1 coefficients)" : ""));
+                             (m_kind == shape_kind::bernstein   ? " or more (degree + 1 coefficients)"
+                              : m_kind == shape_kind::chebyshev ? " or more (a_1..a_n, the constant term is 1)"
+                                                                : ""));
     for (std::size_t k = 0; k < count; ++k) {
       const auto& p = spec.parameters[k];
       const std::string what = where + ": parameter " + std::to_string(k) + " (" +
@@ -235,6 +203,7 @@ class parametric_shape_function final : public bin_function {
     }
     m_inputs = count;
     if (m_kind == shape_kind::bernstein) build_bernstein();
+    if (m_kind == shape_kind::chebyshev) build_chebyshev();
   }
 
   [[nodiscard]] std::size_t outputs() const override { return m_edges.size() - 1; }
@@ -244,13 +213,17 @@ class parametric_shape_function final : public bin_function {
 
   /// The unnormalised bin integrals ∫_{bin i} pdf(x; θ) dx of the density as written in
   /// docs/likelihood.md (Gaussian without its 1/(σ√2π), exponential e^{λ(x − x₀)} with x₀ the
-  /// range end where the exponent is largest, so only ratios are meaningful across θ).
+  /// range end where the exponent is largest, so only ratios are meaningful across θ; Johnson
+  /// S_U as the probabilities Φ(z_{i+1}) − Φ(z_i); Chebyshev and ARGUS as written).
   void bin_integrals(const double* theta, double* integrals) const {
     switch (m_kind) {
       case shape_kind::gaussian:
       case shape_kind::exponential:
-      case shape_kind::crystal_ball: integrals_of<double>(theta, integrals); break;
+      case shape_kind::crystal_ball:
+      case shape_kind::johnson_su:
+      case shape_kind::argus: integrals_of<double>(theta, integrals); break;
       case shape_kind::bernstein: bernstein_integrals(theta, integrals); break;
+      case shape_kind::chebyshev: chebyshev_integrals(theta, integrals); break;
     }
   }
 
@@ -260,6 +233,9 @@ class parametric_shape_function final : public bin_function {
       case shape_kind::exponential: evaluate_dual<1>(x, factors, jacobian); break;
       case shape_kind::crystal_ball: evaluate_dual<6>(x, factors, jacobian); break;
       case shape_kind::bernstein: evaluate_bernstein(x, factors, jacobian); break;
+      case shape_kind::johnson_su: evaluate_dual<4>(x, factors, jacobian); break;
+      case shape_kind::chebyshev: evaluate_chebyshev(x, factors, jacobian); break;
+      case shape_kind::argus: evaluate_dual<3>(x, factors, jacobian); break;
     }
   }
 
@@ -299,6 +275,61 @@ class parametric_shape_function final : public bin_function {
     }
   }
 
+  // Johnson S_U: z = γ + δ asinh((x − μ)/λ) increases with x; Φ(z_{i+1}) − Φ(z_i) by erf/erfc.
+  template <class Scalar>
+  void johnson_su_integrals(const Scalar* theta, Scalar* out) const {
+    const Scalar inv_lambda = 1.0 / theta[1];
+    auto z_of = [&](double x) { return theta[2] + theta[3] * detail::shape_asinh((x - theta[0]) * inv_lambda); };
+    Scalar z_low = z_of(m_edges[0]);
+    for (std::size_t i = 0; i + 1 < m_edges.size(); ++i) {
+      const Scalar z_high = z_of(m_edges[i + 1]);
+      out[i] = detail::inv_sqrt_2pi * detail::gauss_integral(z_low, z_high);
+      z_low = z_high;
+    }
+  }
+
+  // ARGUS: ∫_{x_i}^{x_{i+1}} x u^p e^{cu} dx = (m0²/2) [G(u_i) − G(u_{i+1})] with the bin clipped
+  // to [0, m0] (u = 1 at x ≤ 0, u = 0 at x ≥ m0), u = (m0 − x)(m0 + x)/m0² (no cancellation near
+  // m0). Where the integrand falls steeply over the bin (c < 0, −c u_{i+1} ≥ p + 2) the bin is
+  // H(u_{i+1}) − H(u_i) instead (detail::argus_upper). u falls with x, so the lower edge's value
+  // is the previous bin's upper edge's, and is reused when the form is the same.
+  template <class Scalar>
+  void argus_integrals(const Scalar* theta, Scalar* out) const {
+    const Scalar& m0 = theta[0];
+    const Scalar& c = theta[1];
+    const Scalar a = theta[2] + 1.0;
+    const Scalar half_m0_squared = 0.5 * m0 * m0;
+    const Scalar inv_m0_squared = 1.0 / (m0 * m0);
+    auto u_of = [&](double x) -> Scalar {
+      if (x <= 0.0) return 1.0;
+      if (!(x < m0)) return 0.0;
+      return (m0 - x) * (m0 + x) * inv_m0_squared;
+    };
+    auto upper_form = [&](const Scalar& u_high) { return c < 0.0 && -c * u_high >= a + 1.0; };
+    Scalar u_low = u_of(m_edges[0]);
+    Scalar low_value = 0.0;
+    bool low_known = false, low_upper = false;  // low_value is G(u_low) or H(u_low)
+    for (std::size_t i = 0; i + 1 < m_edges.size(); ++i) {
+      const Scalar u_high = u_of(m_edges[i + 1]);
+      if (u_low == 0.0) {  // the whole bin at or above m0
+        out[i] = 0.0;
+        u_low = u_high;
+        low_known = false;
+        continue;
+      }
+      const bool upper = upper_form(u_high);
+      const Scalar at_low = low_known && low_upper == upper
+                                ? low_value
+                                : (upper ? detail::argus_upper(u_low, a, c) : detail::argus_lower(u_low, a, c));
+      const Scalar at_high = upper ? detail::argus_upper(u_high, a, c) : detail::argus_lower(u_high, a, c);
+      out[i] = half_m0_squared * (upper ? at_high - at_low : at_low - at_high);
+      u_low = u_high;
+      low_value = at_high;
+      low_known = true;
+      low_upper = upper;
+    }
+  }
+
   template <class Scalar>
   void integrals_of(const Scalar* theta, Scalar* out) const {
     if constexpr (std::is_same_v<Scalar, double> || std::is_same_v<Scalar, dual<1>>)
@@ -307,6 +338,10 @@ class parametric_shape_function final : public bin_function {
       if (m_kind == shape_kind::gaussian) gaussian_integrals(theta, out);
     if constexpr (std::is_same_v<Scalar, double> || std::is_same_v<Scalar, dual<6>>)
       if (m_kind == shape_kind::crystal_ball) crystal_ball_integrals(theta, out);
+    if constexpr (std::is_same_v<Scalar, double> || std::is_same_v<Scalar, dual<4>>)
+      if (m_kind == shape_kind::johnson_su) johnson_su_integrals(theta, out);
+    if constexpr (std::is_same_v<Scalar, double> || std::is_same_v<Scalar, dual<3>>)
+      if (m_kind == shape_kind::argus) argus_integrals(theta, out);
   }
 
   template <std::size_t N>
@@ -405,11 +440,70 @@ class parametric_shape_function final : public bin_function {
     }
   }
 
+  // Chebyshev: I_i = C_i0 + Σ_{k=1}^n a_k C_ik with C_ik = ∫_{bin i} T_k(t) dx = (x_{i+1} − x_i) G_k,
+  // G_k = ∫_{t_i}^{t_{i+1}} T_k dt / (t_{i+1} − t_i), from ∫T_0 = T_1, ∫T_1 = T_2/4 and
+  // ∫T_k = [T_{k+1}/(k+1) − T_{k−1}/(k−1)]/2 (k ≥ 2): G_0 = 1, G_1 = D_2/4,
+  // G_k = [D_{k+1}/(k+1) − D_{k−1}/(k−1)]/2, where D_m = (T_m(b) − T_m(a))/(b − a) for the bin
+  // [a, b] in t comes from D_0 = 0, D_1 = 1, D_{m+1} = 2 T_m(b) + 2a D_m − D_{m−1} (no
+  // difference of nearly equal antiderivatives in a narrow bin).
+  void build_chebyshev() {
+    const std::size_t n = m_inputs, bins = m_edges.size() - 1, stride = n + 1;
+    const double lo = m_edges.front(), range = m_edges.back() - lo;
+    auto t_of = [&](std::size_t e) { return e == 0 ? -1.0 : e == bins ? 1.0 : 2 * (m_edges[e] - lo) / range - 1; };
+    m_basis.assign(bins * stride, 0.0);
+    m_basis_sums.assign(stride, 0.0);
+    std::vector<double> d(n + 2);
+    for (std::size_t i = 0; i < bins; ++i) {
+      const double a = t_of(i), b = t_of(i + 1), width = m_edges[i + 1] - m_edges[i];
+      d[0] = 0, d[1] = 1;
+      double t_previous = 1, t_current = b;  // T_{m−1}(b), T_m(b)
+      for (std::size_t m = 1; m <= n; ++m) {
+        d[m + 1] = 2 * t_current + 2 * a * d[m] - d[m - 1];
+        const double t_next = 2 * b * t_current - t_previous;
+        t_previous = t_current, t_current = t_next;
+      }
+      for (std::size_t k = 0; k <= n; ++k) {
+        const double kd = static_cast<double>(k);
+        const double g = k == 0 ? 1.0 : k == 1 ? d[2] / 4 : (d[k + 1] / (kd + 1) - d[k - 1] / (kd - 1)) / 2;
+        m_basis[i * stride + k] = width * g;
+        m_basis_sums[k] += width * g;
+      }
+    }
+  }
+
+  void chebyshev_integrals(const double* a, double* out) const {
+    const std::size_t bins = m_edges.size() - 1, stride = m_inputs + 1;
+    for (std::size_t i = 0; i < bins; ++i) {
+      double v = m_basis[i * stride];
+      for (std::size_t k = 1; k < stride; ++k) v += m_basis[i * stride + k] * a[k - 1];
+      out[i] = v;
+    }
+  }
+
+  // f_i = I_i / S, S = s_0 + Σ_k a_k s_k; ∂f_i/∂a_k = (C_ik − f_i s_k)/S
+  void evaluate_chebyshev(const double* a, double* factors, double* jacobian) const {
+    const std::size_t bins = m_edges.size() - 1, stride = m_inputs + 1;
+    chebyshev_integrals(a, factors);
+    double norm = m_basis_sums[0];
+    for (std::size_t k = 1; k < stride; ++k) norm += a[k - 1] * m_basis_sums[k];
+    if (!(norm > 0) || !std::isfinite(norm)) {
+      poison(factors, jacobian);
+      return;
+    }
+    const double inv = 1 / norm;
+    for (std::size_t i = 0; i < bins; ++i) {
+      factors[i] *= inv;
+      if (jacobian)
+        for (std::size_t k = 1; k < stride; ++k)
+          jacobian[i * m_inputs + k - 1] = (m_basis[i * stride + k] - factors[i] * m_basis_sums[k]) * inv;
+    }
+  }
+
   shape_kind m_kind;
   std::vector<double> m_edges;
   std::size_t m_inputs = 0;
-  std::vector<double> m_basis;       ///< Bernstein: bins × (n+1), row-major
-  std::vector<double> m_basis_sums;  ///< Bernstein: Σ_i B_ik
+  std::vector<double> m_basis;       ///< Bernstein: bins × (n+1); Chebyshev: bins × (n+1), T_0..T_n; row-major
+  std::vector<double> m_basis_sums;  ///< Σ_i of each basis column
 };
 
 /// The parametric shape as a custom modifier of likelihood::make_model: its parameters
@@ -417,10 +511,10 @@ class parametric_shape_function final : public bin_function {
 /// @throws invalid_argument (naming the shape, its kind, the parameter's role and name, the
 ///         value and the requirement) for: fewer than 2 edges, a non-finite edge, edges not
 ///         strictly increasing; a parameter count other than 2 (gaussian), 1 (exponential),
-///         6 (crystal_ball) or at least 1 (bernstein); an empty parameter name, a non-finite
-///         init, bounds not containing the init; a lower bound outside the shape's domain
-///         (σ, α: > 0; n: > 1; Bernstein coefficients: ≥ 0); no targets, or a target with an
-///         empty channel or sample name.
+///         6 (crystal_ball), 4 (johnson_su), 3 (argus) or at least 1 (bernstein, chebyshev); an
+///         empty parameter name, a non-finite init, bounds not containing the init; a lower
+///         bound outside the shape's domain (σ, α, λ, δ, m0: > 0; n: > 1; p: > −1; Bernstein
+///         coefficients: ≥ 0); no targets, or a target with an empty channel or sample name.
 inline custom_modifier make_parametric_shape(const parametric_shape& spec) {
   auto function = std::make_shared<parametric_shape_function>(spec);
   const std::string where = "rein::likelihood::make_parametric_shape: shape '" + spec.name + "' (" +
