@@ -17,7 +17,10 @@ Checks, wherever they occur in the summary (at any depth):
     channel's length, the fit ok) draws with scripts/rein-plot postfit into a PNG next to the
     summary's name in the working directory.
 There must be at least one limit and one closure object, so a summary cannot pass by being empty.
+An example with checks of its own has them in check_<example name>.py beside this script: a
+function check(summary) returning a list of problems (strings).
 """
+import importlib.util
 import json
 import math
 import os
@@ -99,6 +102,13 @@ def main():
             with open(png, "rb") as f:
                 if f.read(8) != b"\x89PNG\r\n\x1a\n":
                     problems.append(f"{png} is not a PNG")
+
+    own = os.path.join(os.path.dirname(os.path.abspath(__file__)), "check_" + os.path.basename(sys.argv[1]) + ".py")
+    if os.path.exists(own):
+        spec = importlib.util.spec_from_file_location("own_checks", own)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        problems += module.check(summary)
 
     for p in problems:
         print("check_summary: FAIL " + p, file=sys.stderr)
