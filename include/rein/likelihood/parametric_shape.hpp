@@ -222,8 +222,8 @@ class parametric_shape_function final : public bin_function {
       case shape_kind::crystal_ball:
       case shape_kind::johnson_su:
       case shape_kind::argus: integrals_of<double>(theta, integrals); break;
-      case shape_kind::bernstein: bernstein_integrals(theta, integrals); break;
-      case shape_kind::chebyshev: chebyshev_integrals(theta, integrals); break;
+      case shape_kind::bernstein:
+      case shape_kind::chebyshev: linear_integrals(theta, integrals); break;
     }
   }
 
@@ -232,9 +232,9 @@ class parametric_shape_function final : public bin_function {
       case shape_kind::gaussian: evaluate_dual<2>(x, factors, jacobian); break;
       case shape_kind::exponential: evaluate_dual<1>(x, factors, jacobian); break;
       case shape_kind::crystal_ball: evaluate_dual<6>(x, factors, jacobian); break;
-      case shape_kind::bernstein: evaluate_bernstein(x, factors, jacobian); break;
+      case shape_kind::bernstein: evaluate_linear(x, factors, jacobian); break;
       case shape_kind::johnson_su: evaluate_dual<4>(x, factors, jacobian); break;
-      case shape_kind::chebyshev: evaluate_chebyshev(x, factors, jacobian); break;
+      case shape_kind::chebyshev: evaluate_linear(x, factors, jacobian); break;
       case shape_kind::argus: evaluate_dual<3>(x, factors, jacobian); break;
     }
   }
@@ -412,34 +412,6 @@ class parametric_shape_function final : public bin_function {
     }
   }
 
-  void bernstein_integrals(const double* c, double* out) const {
-    const std::size_t bins = m_edges.size() - 1;
-    for (std::size_t i = 0; i < bins; ++i) {
-      double v = 0;
-      for (std::size_t k = 0; k < m_inputs; ++k) v += m_basis[i * m_inputs + k] * c[k];
-      out[i] = v;
-    }
-  }
-
-  // f_i = I_i / S, S = Σ_k c_k s_k; ∂f_i/∂c_k = (B_ik − f_i s_k)/S
-  void evaluate_bernstein(const double* c, double* factors, double* jacobian) const {
-    const std::size_t bins = m_edges.size() - 1;
-    bernstein_integrals(c, factors);
-    double norm = 0;
-    for (std::size_t k = 0; k < m_inputs; ++k) norm += c[k] * m_basis_sums[k];
-    if (!(norm > 0) || !std::isfinite(norm)) {
-      poison(factors, jacobian);
-      return;
-    }
-    const double inv = 1 / norm;
-    for (std::size_t i = 0; i < bins; ++i) {
-      factors[i] *= inv;
-      if (jacobian)
-        for (std::size_t k = 0; k < m_inputs; ++k)
-          jacobian[i * m_inputs + k] = (m_basis[i * m_inputs + k] - factors[i] * m_basis_sums[k]) * inv;
-    }
-  }
-
   // Chebyshev: I_i = C_i0 + Σ_{k=1}^n a_k C_ik with C_ik = ∫_{bin i} T_k(t) dx = (x_{i+1} − x_i) G_k,
   // G_k = ∫_{t_i}^{t_{i+1}} T_k dt / (t_{i+1} − t_i), from ∫T_0 = T_1, ∫T_1 = T_2/4 and
   // ∫T_k = [T_{k+1}/(k+1) − T_{k−1}/(k−1)]/2 (k ≥ 2): G_0 = 1, G_1 = D_2/4,
@@ -471,21 +443,25 @@ class parametric_shape_function final : public bin_function {
     }
   }
 
-  void chebyshev_integrals(const double* a, double* out) const {
-    const std::size_t bins = m_edges.size() - 1, stride = m_inputs + 1;
+  // Bernstein and Chebyshev are linear in their parameters x: I_i = Σ_j B_ij c_j with c = x
+  // (Bernstein) or c = (1, x) (Chebyshev: column 0 is the constant term T_0).
+  [[nodiscard]] std::size_t constant_columns() const { return m_kind == shape_kind::chebyshev ? 1 : 0; }
+
+  void linear_integrals(const double* x, double* out) const {
+    const std::size_t bins = m_edges.size() - 1, offset = constant_columns(), stride = m_inputs + offset;
     for (std::size_t i = 0; i < bins; ++i) {
-      double v = m_basis[i * stride];
-      for (std::size_t k = 1; k < stride; ++k) v += m_basis[i * stride + k] * a[k - 1];
+      double v = 0;
+      for (std::size_t j = 0; j < stride; ++j) v += m_basis[i * stride + j] * (j < offset ? 1.0 : x[j - offset]);
       out[i] = v;
     }
   }
 
-  // f_i = I_i / S, S = s_0 + Σ_k a_k s_k; ∂f_i/∂a_k = (C_ik − f_i s_k)/S
-  void evaluate_chebyshev(const double* a, double* factors, double* jacobian) const {
-    const std::size_t bins = m_edges.size() - 1, stride = m_inputs + 1;
-    chebyshev_integrals(a, factors);
-    double norm = m_basis_sums[0];
-    for (std::size_t k = 1; k < stride; ++k) norm += a[k - 1] * m_basis_sums[k];
+  // f_i = I_i / S, S = Σ_j c_j s_j; ∂f_i/∂x_k = (B_ij − f_i s_j)/S for the column j of x_k
+  void evaluate_linear(const double* x, double* factors, double* jacobian) const {
+    const std::size_t bins = m_edges.size() - 1, offset = constant_columns(), stride = m_inputs + offset;
+    linear_integrals(x, factors);
+    double norm = 0;
+    for (std::size_t j = 0; j < stride; ++j) norm += (j < offset ? 1.0 : x[j - offset]) * m_basis_sums[j];
     if (!(norm > 0) || !std::isfinite(norm)) {
       poison(factors, jacobian);
       return;
@@ -494,8 +470,8 @@ class parametric_shape_function final : public bin_function {
     for (std::size_t i = 0; i < bins; ++i) {
       factors[i] *= inv;
       if (jacobian)
-        for (std::size_t k = 1; k < stride; ++k)
-          jacobian[i * m_inputs + k - 1] = (m_basis[i * stride + k] - factors[i] * m_basis_sums[k]) * inv;
+        for (std::size_t k = 0; k < m_inputs; ++k)
+          jacobian[i * m_inputs + k] = (m_basis[i * stride + k + offset] - factors[i] * m_basis_sums[k + offset]) * inv;
     }
   }
 
