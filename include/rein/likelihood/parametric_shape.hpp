@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -57,15 +58,26 @@ inline constexpr shape_kind all_shape_kinds[] = {shape_kind::gaussian,     shape
                                                  shape_kind::johnson_su,   shape_kind::chebyshev,
                                                  shape_kind::argus};
 
+/// The shape kind named by `word` (as to_string writes it), or nothing.
+inline std::optional<shape_kind> find_shape_kind(const std::string& word) {
+  for (const auto kind : all_shape_kinds)
+    if (word == to_string(kind)) return kind;
+  return std::nullopt;
+}
+
+/// Every kind's name, comma-separated (for messages).
+inline std::string shape_kind_names() {
+  std::string names;
+  for (const auto kind : all_shape_kinds) names += (names.empty() ? "" : ", ") + std::string(to_string(kind));
+  return names;
+}
+
 /// The shape kind named by `word` (as to_string writes it).
 /// @throws invalid_argument naming the word and listing the kinds
 inline shape_kind shape_kind_from_string(const std::string& word) {
-  std::string known;
-  for (const auto kind : all_shape_kinds) {
-    if (word == to_string(kind)) return kind;
-    known += (known.empty() ? "" : ", ") + std::string(to_string(kind));
-  }
-  throw invalid_argument("rein::likelihood::shape_kind_from_string: '" + word + "' is not a shape kind (" + known + ")");
+  if (const auto kind = find_shape_kind(word)) return *kind;
+  throw invalid_argument("rein::likelihood::shape_kind_from_string: '" + word + "' is not a shape kind (" +
+                         shape_kind_names() + ")");
 }
 
 /// One shape parameter as a model parameter: name, start value, bounds, optionally held fixed.

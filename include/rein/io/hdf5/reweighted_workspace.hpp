@@ -31,8 +31,6 @@ struct reweighted_workspace_options {
 
 namespace detail {
 
-inline nlohmann::json bound_json(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
-
 inline double bound_of(const nlohmann::json& value, double missing, const io::detail::schema_reader& reader, const std::string& pointer) {
   return value.is_null() ? missing : reader.number(value, pointer);
 }
@@ -65,7 +63,7 @@ inline void write_reweighted_workspace(const std::string& json_path, const std::
                              "' does not name its rates (null, alternative); the file can only keep names");
     nlohmann::json free = nlohmann::json::array(), correlated = nlohmann::json::array();
     for (const auto& p : r.free)
-      free.push_back({{"name", p.name}, {"init", p.init}, {"bounds", {detail::bound_json(p.lower), detail::bound_json(p.upper)}}});
+      free.push_back({{"name", p.name}, {"init", p.init}, {"bounds", {io::detail::bound_json(p.lower), io::detail::bound_json(p.upper)}}});
     for (const auto& g : r.correlated) {
       nlohmann::json covariance = nlohmann::json::array();
       for (Eigen::Index a = 0; a < g.covariance.rows(); ++a) {
@@ -83,7 +81,7 @@ inline void write_reweighted_workspace(const std::string& json_path, const std::
          {"free", free},
          {"correlated", correlated},
          {"policy",
-          {{"cutoff", {detail::bound_json(r.policy.cutoff_low), detail::bound_json(r.policy.cutoff_high)}},
+          {{"cutoff", {io::detail::bound_json(r.policy.cutoff_low), io::detail::bound_json(r.policy.cutoff_high)}},
            {"allow_negative", r.policy.allow_negative},
            {"upper_bound", r.policy.upper_bound ? nlohmann::json(*r.policy.upper_bound) : nlohmann::json(nullptr)}}}});
     for (std::size_t k = 0; k < r.targets.size(); ++k) {

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -33,5 +34,10 @@ inline void write_json(const nlohmann::json& value, const std::string& path, int
   out << value.dump(indent) << '\n';
   if (!out) throw io_error("rein::io::write_json: writing '" + path + "' failed");
 }
+
+namespace detail {
+/// A bound as rein's JSON files write it: the number, or null for an infinite bound.
+inline nlohmann::json bound_json(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+}  // namespace detail
 
 }  // namespace rein::io

@@ -37,20 +37,10 @@ namespace detail {
 /// The version of the `rein.shapes` object that this reader reads and the writer writes.
 inline constexpr const char* shape_extension_version = "1.0.0";
 
-inline nlohmann::json shape_bound_json(double x) {
-  return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
-}
-
 inline bool is_shape_modifier(const nlohmann::json& m) {
   if (!m.is_object()) return false;
   const auto type = m.find("type");
   return type != m.end() && type->is_string() && type->get<std::string>() == "rein.shape";
-}
-
-inline std::string known_shape_kinds() {
-  std::string known;
-  for (const auto kind : likelihood::all_shape_kinds) known += (known.empty() ? "" : ", ") + std::string(likelihood::to_string(kind));
-  return known;
 }
 
 // One shape parameter: {"name", "init", "bounds": [lo|null, hi|null] (optional), "fixed" (optional)}.
@@ -93,10 +83,9 @@ inline likelihood::parametric_shape read_shape_definition(const nlohmann::json& 
   s.name = reader.string(reader.member(value, pointer, "name"), pointer + "/name");
   if (s.name.empty()) reader.fail(pointer + "/name", "a shape name is a non-empty string, found \"\"");
   const std::string kind = reader.string(reader.member(value, pointer, "kind"), pointer + "/kind");
-  bool known = false;
-  for (const auto k : likelihood::all_shape_kinds)
-    if (kind == likelihood::to_string(k)) s.kind = k, known = true;
-  if (!known) reader.fail(pointer + "/kind", "unknown shape kind '" + kind + "' (known kinds: " + known_shape_kinds() + ")");
+  const auto found = likelihood::find_shape_kind(kind);
+  if (!found) reader.fail(pointer + "/kind", "unknown shape kind '" + kind + "' (known kinds: " + likelihood::shape_kind_names() + ")");
+  s.kind = *found;
   s.edges = reader.numbers(reader.member(value, pointer, "edges"), pointer + "/edges");
   const auto& parameters = reader.array(reader.member(value, pointer, "parameters"), pointer + "/parameters");
   for (std::size_t k = 0; k < parameters.size(); ++k)
@@ -248,7 +237,7 @@ inline nlohmann::json shape_workspace_to_json(const shape_workspace& ws) {
     for (const auto& p : s.parameters)
       parameters.push_back({{"name", p.name},
                             {"init", p.init},
-                            {"bounds", {detail::shape_bound_json(p.lower), detail::shape_bound_json(p.upper)}},
+                            {"bounds", {detail::bound_json(p.lower), detail::bound_json(p.upper)}},
                             {"fixed", p.fixed}});
     definitions.push_back({{"name", s.name}, {"kind", likelihood::to_string(s.kind)}, {"edges", s.edges}, {"parameters", parameters}});
     for (const auto& t : s.targets) {
