@@ -119,7 +119,7 @@ inline shape_workspace read_shape_workspace(const std::string& path, const std::
 /// @throws invalid_argument for patches, for a redist file without rate names, for rate names
 ///         given to a file that names its own, for a reweighted workspace without `read_reweighted`
 inline redist_model read_reweighted_model(const std::string& path, model_file_kind kind, const load_options& options,
-                                          const reweighted_workspace_reader& read_reweighted) {
+                                          const reweighted_workspace_reader& read_reweighted = {}) {
   if (!options.patches.empty())
     throw invalid_argument("--patch applies to pyhf workspaces; '" + path + "' holds a reweighted model");
   if (kind == model_file_kind::redist) {
