@@ -13,6 +13,7 @@
 #ifdef REIN_HAS_HDF5
 
 #include "rein/core/binning.hpp"
+#include "rein/io/belle2_knunu_preset.hpp"
 #include "rein/io/csv.hpp"
 #include "rein/io/hdf5/number_density.hpp"
 #include "rein/io/hdf5/reweighted_workspace.hpp"
@@ -196,34 +197,19 @@ int convert_belle2(const rein::cli::arguments& args) {
     throw rein::invalid_argument("usage: rein convert belle2-knunu DATA_DIR OUT.h5");
   const std::string dir = args.positional(1, "DATA_DIR");
   const std::string output = args.positional(2, "OUT.h5");
-  const std::string ita = "Bsig_H_reconstructed_q2_vs_BDT2_Bplus2Kplus_v42_signal_inefficiency";
-  const std::string origin =
-      "Belle II, B+ -> K+ nu nubar reinterpretation material for arXiv:2507.12393 (likelihood on HEPData, "
-      "doi:10.17182/hepdata.166082); file scripts/data/";
-  const std::string commit =
-      " of github.com/lorenzennio/knunu-reinterpretation-mini at commit 065bce076279e04593220889f68176f8f4d63958 "
-      "(MIT licence, Copyright (c) 2025 Belle II Collaboration); copied unchanged to data/belle2-knunu/ of rein";
-  const std::string normalisation =
-      "expected signal events (efficiency-weighted) per reconstructed fit bin (row) and generator-level q2 bin "
-      "(column); row sums are the nominal yields of the sample in the channel's bins of combined_likelihood.json";
+  const auto preset = rein::io::belle2_knunu_preset();
   axes_spec axes;
-  axes.variables = {"q2"};
-  axes.edges = {parse_edges("-1,0:22.885:100", "q2 edges")};
-  axes.units = {"GeV^2"};
-  const std::vector<density_spec> specs = {
-      {"regA", "number_density_ita_regA.csv", "A__" + ita + "_zoomSR_Y4S", "signal"},
-      {"regB", "number_density_ita_regB.csv", "B__" + ita + "_zoomCR_Y4S", "signal"},
-      {"hta", "number_density_hta.csv", "sgn1_had", "sgn_1_had"},
-  };
+  axes.variables = {preset.variable};
+  axes.edges = {preset.edges};
+  axes.units = {preset.units};
   std::vector<rein::reweight::number_density> densities;
   std::vector<std::string> files;
-  for (density_spec spec : specs) {
-    const std::string base = spec.file;
-    spec.file = dir + "/" + base;
-    densities.push_back(load_density(spec, axes, true, normalisation, origin + base + commit));
-    files.push_back(base);
+  for (const auto& d : preset.densities) {
+    densities.push_back(load_density({d.name, dir + "/" + d.file, d.channel, d.sample}, axes, true, preset.normalisation,
+                                     preset.source(d.file)));
+    files.push_back(d.file);
   }
-  const auto deviations = check_against_workspace(densities, dir + "/combined_likelihood.json");
+  const auto deviations = check_against_workspace(densities, dir + "/" + preset.workspace);
   return write_and_report(output, densities, files, deviations);
 }
 
