@@ -19,7 +19,7 @@
 #include "rein/io/hdf5/reweighted_workspace.hpp"
 #include "rein/io/json/hepdata_table.hpp"
 #include "rein/io/json/workspace.hpp"
-#include "rein/reweight/named_rates.hpp"
+#include "rein/models/registry.hpp"
 #include "rein/reweight/number_density.hpp"
 
 #include <Eigen/Core>
@@ -225,7 +225,7 @@ int convert_redist(const rein::cli::arguments& args) {
     throw rein::invalid_argument("DENSITIES.h5 '" + densities + "' is a file name: it is written next to OUT.json");
   auto saved = rein::io::read_reweighted_model(input, rein::io::model_file_kind::redist, rein::cli::load_options_of(args));
   // the rates must exist under these names before they are written down
-  for (const auto& r : saved.reweightings) (void)rein::reweight::make_named_rates(r.null, r.alternative, r.edges);
+  for (const auto& r : saved.reweightings) (void)rein::models::make_named_rates(r.null, r.alternative, r.edges);
   rein::io::hdf5::reweighted_workspace_options options;
   options.source = args.get("source", "converted by rein convert redist from " + input);
   rein::io::hdf5::write_reweighted_workspace(output, densities, saved, options);
