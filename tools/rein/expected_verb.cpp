@@ -1,6 +1,7 @@
 // rein expected FILE [--set NAME=VALUE ...]: the expected main-bin yields at a parameter point
 // (the initial values, changed by --set), per channel and per sample, JSON on stdout.
 #include "cli.hpp"
+#include "finite_output.hpp"
 #include "load_model.hpp"
 
 #include "rein/core/detail/check.hpp"
@@ -39,7 +40,9 @@ int expected(const rein::cli::arguments& args) {
   nlohmann::json parameters = nlohmann::json::object();
   for (std::size_t i = 0; i < model.parameters().size(); ++i)
     parameters[model.parameters()[i].name] = theta[static_cast<Eigen::Index>(i)];
-  rein::cli::print_json({{"channels", channels}, {"parameters", parameters}});
+  const nlohmann::json out = {{"channels", channels}, {"parameters", parameters}};
+  rein::cli::require_finite_output(out, "expected");
+  rein::cli::print_json(out);
   return 0;
 }
 

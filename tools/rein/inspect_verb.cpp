@@ -1,6 +1,9 @@
 // rein inspect WS: channels, samples, bins, parameters and modifiers of a workspace, as JSON.
 #include "cli.hpp"
+#include "finite_output.hpp"
 #include "load_model.hpp"
+
+#include "rein/io/json/read_json.hpp"
 
 #include <map>
 #include <set>
@@ -23,7 +26,8 @@ int inspect(const rein::cli::arguments& args) {
   const auto shaped = has_shapes ? rein::cli::load_shape_workspace(path, args) : rein::io::shape_workspace{};
   const auto ws = has_shapes ? shaped.workspace : rein::cli::load_workspace(args);
   const auto options = rein::cli::load_model_options(args);
-  const auto model = has_shapes ? rein::io::make_shape_model(shaped, options) : rein::likelihood::make_model(ws, options);
+  const auto model = rein::cli::naming_file(
+      path, [&] { return has_shapes ? rein::io::make_shape_model(shaped, options) : rein::likelihood::make_model(ws, options); });
 
   nlohmann::json channels = nlohmann::json::array();
   for (const auto& c : model.channels()) channels.push_back({{"name", c.name}, {"bins", c.bins}, {"samples", c.samples}});
@@ -40,7 +44,11 @@ int inspect(const rein::cli::arguments& args) {
 
   nlohmann::json parameters = nlohmann::json::array();
   for (const auto& p : model.parameters().all()) {
-    nlohmann::json item = {{"name", p.name}, {"init", p.init}, {"bounds", {p.lower, p.upper}}, {"fixed", p.fixed},
+    // an infinite bound is null, as in rein's files; every other number must be finite
+    nlohmann::json item = {{"name", p.name},
+                           {"init", p.init},
+                           {"bounds", {rein::io::detail::bound_json(p.lower), rein::io::detail::bound_json(p.upper)}},
+                           {"fixed", p.fixed},
                            {"constraint", constraint_name(p.constraint)}};
     if (p.constraint == rein::constraint_kind::normal) item["aux"] = p.aux, item["sigma"] = p.sigma;
     if (p.constraint == rein::constraint_kind::poisson) item["aux"] = p.aux, item["factor"] = p.factor;
@@ -49,14 +57,16 @@ int inspect(const rein::cli::arguments& args) {
   nlohmann::json measurements = nlohmann::json::array();
   for (const auto& m : ws.measurements) measurements.push_back({{"name", m.name}, {"poi", m.poi}});
 
-  rein::cli::print_json({{"channels", channels},
-                         {"n_bins", model.main_bins()},
-                         {"n_parameters", model.parameters().size()},
-                         {"poi", model.parameters()[model.parameters().poi_index()].name},
-                         {"measurements", measurements},
-                         {"interpolation", {{"normsys", to_string(options.normsys)}, {"histosys", to_string(options.histosys)}}},
-                         {"modifiers", modifiers},
-                         {"parameters", parameters}});
+  const nlohmann::json out = {{"channels", channels},
+                              {"n_bins", model.main_bins()},
+                              {"n_parameters", model.parameters().size()},
+                              {"poi", model.parameters()[model.parameters().poi_index()].name},
+                              {"measurements", measurements},
+                              {"interpolation", {{"normsys", to_string(options.normsys)}, {"histosys", to_string(options.histosys)}}},
+                              {"modifiers", modifiers},
+                              {"parameters", parameters}};
+  rein::cli::require_finite_output(out, "inspect");
+  rein::cli::print_json(out);
   return 0;
 }
 

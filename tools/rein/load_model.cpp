@@ -132,7 +132,7 @@ likelihood::model load_saved_model(const std::string& path, const arguments& arg
     if (!found) found = reweight::make_named_rates(r.null, r.alternative, r.edges, rule);
     return found;
   };
-  return io::make_redist_model(saved, rates_for, load_model_options(args));
+  return naming_file(path, [&] { return io::make_redist_model(saved, rates_for, load_model_options(args)); });
 }
 
 }  // namespace
@@ -145,8 +145,9 @@ likelihood::model load_model(const arguments& args) {
     if (args.has(name))
       throw invalid_argument(std::string("--") + name + " applies to reweighted models; '" + path + "' is a pyhf workspace" +
                              (kind == saved_kind::shape_workspace ? " with parametric shapes" : ""));
-  if (kind == saved_kind::shape_workspace) return io::make_shape_model(load_shape_workspace(path, args), load_model_options(args));
-  return likelihood::make_model(load_workspace(args), load_model_options(args));
+  if (kind == saved_kind::shape_workspace)
+    return naming_file(path, [&] { return io::make_shape_model(load_shape_workspace(path, args), load_model_options(args)); });
+  return naming_file(path, [&] { return likelihood::make_model(load_workspace(args), load_model_options(args)); });
 }
 
 std::vector<std::string> with_model_options(std::vector<std::string> extra) {

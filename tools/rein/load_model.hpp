@@ -59,4 +59,18 @@ reweight::quadrature_rule quadrature_of(const arguments& args);
 /// a redist saved model with the rates named by --null and --alt.
 likelihood::model load_model(const arguments& args);
 
+/// Runs `build` (which makes a model from the file at `path`) and prefixes the messages of its
+/// invalid_argument errors with the file, so that what make_model finds wrong in a combination of
+/// the file's settings ("init lies outside its bounds", ...) says where it came from.
+template <class Build>
+auto naming_file(const std::string& path, Build&& build) -> decltype(build()) {
+  try {
+    return build();
+  } catch (const invalid_argument& e) {
+    const std::string message = e.what();
+    if (message.find(path) != std::string::npos) throw;
+    throw invalid_argument("'" + path + "': " + message);
+  }
+}
+
 }  // namespace rein::cli
