@@ -3,6 +3,7 @@
 #include "infer_output.hpp"
 #include "load_model.hpp"
 #include "shard.hpp"
+#include "shard_digest.hpp"
 
 #include "rein/infer/asymptotic.hpp"
 #include "rein/infer/scan.hpp"
@@ -79,8 +80,14 @@ nlohmann::json toy_cls_json(const infer::toy_hypotest_result& r, const infer::to
           {"toys", r.n_toys},
           {"seed", options.seed},
           {"failed_fits", r.failed_fits},
+          {"failed_fits_sb", r.failed_fits_sb},
+          {"failed_fits_b", r.failed_fits_b},
+          {"cls_obs_range", {number(r.cls_obs_min), number(r.cls_obs_max)}},
+          {"max_failed_fraction", infer::max_failed_toy_fraction},
+          {"toy_status", r.failed_fits == 0 ? "ok" : infer::too_many_failed_toys(r) ? "too_many_failed" : "some_failed"},
           {"q_obs", r.q_obs},
-          {"status", fit::to_string(r.status)}};
+          // not ok when the observed fits are not, or when too many toy fits failed (docs/infer_impacts.md)
+          {"status", r.status != fit::fit_status::ok || !infer::too_many_failed_toys(r) ? fit::to_string(r.status) : "toy_fits_failed"}};
 }
 
 nlohmann::json scan_json(const infer::scan_result& r) {
@@ -130,13 +137,15 @@ int cls_toy_shard(const arguments& args, const rein::likelihood::model& model, d
   nlohmann::json sb = nlohmann::json::array(), b = nlohmann::json::array();
   for (double q : rein::infer::toy_statistics(model, g.signal_background, mu, 0, first, end - first, options)) sb.push_back(number(q));
   for (double q : rein::infer::toy_statistics(model, g.background, mu, 1, first, end - first, options)) b.push_back(number(q));
-  rein::cli::print_json({{"shard", rein::cli::shard_record("cls", s, args)},
-                         {"mu", mu},
-                         {"q_obs", g.q_obs},
-                         {"status", rein::fit::to_string(g.status)},
-                         {"first", first},
-                         {"sb", sb},
-                         {"b", b}});
+  nlohmann::json out = {{"shard", rein::cli::shard_record("cls", s, args)},
+                        {"mu", mu},
+                        {"q_obs", g.q_obs},
+                        {"status", rein::fit::to_string(g.status)},
+                        {"first", first},
+                        {"sb", sb},
+                        {"b", b}};
+  rein::cli::sign_shard(out, "cls", args);
+  rein::cli::print_json(out);
   return g.status == rein::fit::fit_status::ok ? 0 : 3;
 }
 
@@ -155,7 +164,7 @@ int cls(const arguments& args) {
     auto out = rein::cli::toy_cls_json(r, options);
     out["seconds"] = seconds_since(begin);
     rein::cli::print_json(out);
-    return r.status == rein::fit::fit_status::ok ? 0 : 3;
+    return out["status"] == "ok" ? 0 : 3;
   }
   for (const char* name : {"seed", "threads"})
     if (args.has(name)) throw rein::invalid_argument(std::string("--") + name + " applies to toys: give --toys N");
@@ -283,7 +292,9 @@ int scan(const arguments& args) {
       points.push_back({{"value", p.value}, {"twice_nll", p.twice_nll}, {"status", rein::fit::to_string(p.status)}});
       ok = ok && p.status == rein::fit::fit_status::ok;
     }
-    rein::cli::print_json({{"shard", rein::cli::shard_record("scan", *shard, args)}, {"first", first}, {"points", points}});
+    nlohmann::json out = {{"shard", rein::cli::shard_record("scan", *shard, args)}, {"first", first}, {"points", points}};
+    rein::cli::sign_shard(out, "scan", args);
+    rein::cli::print_json(out);
     return ok ? 0 : 3;
   }
   const auto r = rein::infer::profile_scan(model, model.observed(), poi, grid);
