@@ -55,4 +55,41 @@ TEST_SUITE("io") {
                          doctest::Contains("/bins: expected a list of 3 entries, one per modifier of '/name'"),
                          rein::io_error);
   }
+
+  TEST_CASE("read_redist: the weight policy, edges and free parameters are checked with the file and pointer (issue #18)") {
+    const auto good = rein::io::read_json(rein::test::shipped_data("belle2-knunu/reinterpretation_likelihood_wet.json"));
+    const std::string path = std::string(REIN_TEST_BINARY_DIR) + "/redist_bad_policy.json";
+    const auto fails_with = [&](const nlohmann::json& document) {
+      rein::io::write_json(document, path);
+      try {
+        (void)rein::io::read_redist(path);
+      } catch (const rein::io_error& e) {
+        return std::string(e.what());
+      }
+      return std::string("no error");
+    };
+    CHECK(fails_with(good) == "no error");
+
+    auto document = good;
+    document["cutoff"][1][0] = {20, 1};  // reversed: used to switch the reweighting off silently
+    CHECK(fails_with(document) == "rein::io::read_workspace: '" + path + "' /cutoff/1/0: [20, 1] is empty or reversed, need low < high");
+
+    document = good;
+    document["weight_bound"][2] = -1;  // used to make every reweighted yield negative
+    CHECK(fails_with(document) == "rein::io::read_workspace: '" + path + "' /weight_bound/2: -1, must be a number > 0 (or none)");
+
+    document = good;
+    document["bins"][0][0][3] = 0.1;
+    CHECK(fails_with(document).find("/bins/0/0/3: edge 0.10000000000000001 is not greater than the previous edge 0.45") !=
+          std::string::npos);
+
+    document = good;
+    document["new_pars"][0]["cvl"]["inits"] = {25.0};
+    CHECK(fails_with(document) ==
+          "rein::io::read_workspace: '" + path + "' /new_pars/0/cvl: parameter 'cvl' init 25 lies outside its bounds [0, 20]");
+
+    document = good;
+    document["new_pars"][0]["cvl"]["bounds"] = {{20.0, 0.0}};
+    CHECK(fails_with(document).find("/new_pars/0/cvl: parameter 'cvl' has bounds [20, 0], need lower <= upper") != std::string::npos);
+  }
 }

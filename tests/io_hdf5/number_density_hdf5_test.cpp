@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -334,6 +335,35 @@ TEST_SUITE("io_hdf5") {
     values[4 * 101 + 17] = -1.5;
     rein::test::overwrite_doubles(path, "/number_densities/regA/density", values);
     CHECK(read_error(path, "regA").find("density(4, 17) = -1.5, must be finite and >= 0") != std::string::npos);
+  }
+
+  TEST_CASE("number_density hdf5: finite entries whose row sum overflows are an io_error naming the row (issue #18)") {
+    const std::string path = rein::test::copy_to_temporary(shipped, "nd_overflow.h5");
+    std::vector<double> values = rein::test::raw_doubles(path, "/number_densities/regA/density");
+    values[4 * 101 + 17] = values[4 * 101 + 18] = 1e308;  // each finite, their sum is not
+    rein::test::overwrite_doubles(path, "/number_densities/regA/density", values);
+    CHECK(read_error(path, "regA") == "rein::io::hdf5::read_number_density: '" + path +
+                                          "': dataset '/number_densities/regA/density': rein::reweight::number_density "
+                                          "'regA': row 4 sums to inf (the sample's yield in that bin), must be finite");
+  }
+
+  TEST_CASE("number_density hdf5: absurd declared dimensions are refused before reading, under an overridable limit") {
+    const std::string path = rein::test::copy_to_temporary(shipped, "nd_absurd.h5");
+    rein::test::declare_doubles(path, "/number_densities/regA/density", {24, 50000000});  // 9.6 GB declared, nothing stored
+    CHECK(std::filesystem::file_size(path) < 10'000'000);
+    CHECK(read_error(path, "regA") == "rein::io::hdf5::read_number_density: '" + path +
+                                          "': dataset '/number_densities/regA/density': reading its 24×50000000 float64 "
+                                          "values needs 9600000000 bytes, more than the input size limit of 268435456 "
+                                          "bytes (set REIN_MAX_INPUT_BYTES to allow more)");
+    // the limit is the environment's when set: 1000 bytes refuses the shipped 9×101 density
+    REQUIRE(setenv("REIN_MAX_INPUT_BYTES", "1000", 1) == 0);
+    CHECK(read_error(shipped, "regA").find("reading its 9×101 float64 values needs 7272 bytes, more than the input size "
+                                           "limit of 1000 bytes") != std::string::npos);
+    REQUIRE(setenv("REIN_MAX_INPUT_BYTES", "lots", 1) == 0);
+    CHECK_THROWS_WITH_AS((void)rein::io::hdf5::read_number_density(shipped, "regA"),
+                         "rein: REIN_MAX_INPUT_BYTES = 'lots' must be a positive integer (bytes)", rein::invalid_argument);
+    REQUIRE(unsetenv("REIN_MAX_INPUT_BYTES") == 0);
+    CHECK(read_error(shipped, "regA") == "no error");
   }
 
   TEST_CASE("number_density hdf5: edges that are not increasing are an io_error naming the dataset and the index") {

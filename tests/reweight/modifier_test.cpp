@@ -318,6 +318,17 @@ TEST_SUITE("reweight") {
     nan_cutoff.policy.cutoff_high = std::nan("");
     CHECK(make_modifier_error(nan_cutoff) == "rein::reweight::make_modifier: reweighting 'e': the weight policy's cutoff is "
                                              "[-inf, nan], its ends must be numbers (use ±infinity for none)");
+    // issue #18: a reversed cutoff switched the reweighting off, upper_bound -1 made every yield negative
+    auto reversed = spec_with({0, 1, 2, 3}, 3);
+    reversed.policy.cutoff_low = 20, reversed.policy.cutoff_high = 1;
+    CHECK(make_modifier_error(reversed) == "rein::reweight::make_modifier: reweighting 'e': the weight policy's cutoff is "
+                                           "[20, 1] is empty or reversed, need low < high");
+    auto negative_bound = spec_with({0, 1, 2, 3}, 3);
+    negative_bound.policy.upper_bound = -1.0;
+    CHECK(make_modifier_error(negative_bound) == "rein::reweight::make_modifier: reweighting 'e': the weight policy's upper_bound "
+                                                 "is -1, must be a number > 0 (or none)");
+    negative_bound.policy.upper_bound = 0.0;
+    CHECK(make_modifier_error(negative_bound).find("upper_bound is 0, must be a number > 0") != std::string::npos);
   }
 
   TEST_CASE("modifier: a number density's edges must agree with the rates' (count and values)") {

@@ -13,6 +13,7 @@
 #ifdef REIN_HAS_HDF5
 
 #include "rein/core/binning.hpp"
+#include "rein/core/size_limit.hpp"
 #include "rein/io/belle2_knunu_preset.hpp"
 #include "rein/io/csv.hpp"
 #include "rein/io/hdf5/number_density.hpp"
@@ -74,6 +75,8 @@ std::vector<double> parse_edges(const std::string& spec, const std::string& what
       const long n = std::strtol(n_text.c_str(), &end, 10);
       if (n_text.empty() || *end != '\0' || n < 1)
         throw rein::invalid_argument(what + " item '" + item + "': N = '" + n_text + "' must be a positive integer");
+      rein::check_input_size(static_cast<double>(edges.size() + static_cast<std::size_t>(n) + 1) * sizeof(double),
+                             what + " item '" + item + "' (" + n_text + " bins)");
       part = rein::make_uniform_axis(static_cast<std::size_t>(n), a, b).edges();
     }
     if (c1 != std::string::npos && !edges.empty() && part.front() == edges.back()) part.erase(part.begin());

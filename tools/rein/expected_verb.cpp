@@ -1,6 +1,8 @@
 // rein expected FILE [--set NAME=VALUE ...]: the expected main-bin yields at a parameter point
 // (the initial values, changed by --set), per channel and per sample, JSON on stdout.
 #include "cli.hpp"
+#include "finite_output.hpp"
+#include "finite_output.hpp"
 #include "load_model.hpp"
 
 #include "rein/core/detail/check.hpp"
@@ -25,7 +27,9 @@ int expected(const rein::cli::arguments& args) {
                                    rein::detail::format_value(p.lower) + ", " + rein::detail::format_value(p.upper) + "]");
     theta[static_cast<Eigen::Index>(model.parameters().index(name))] = value;
   }
-  rein::cli::print_json(rein::io::expected_yields_json(model, theta));
+  const auto out = rein::io::expected_yields_json(model, theta);
+  rein::cli::require_finite_output(out, "expected");
+  rein::cli::print_json(out);
   return 0;
 }
 

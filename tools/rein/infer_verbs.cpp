@@ -3,6 +3,7 @@
 #include "infer_output.hpp"
 #include "load_model.hpp"
 #include "shard.hpp"
+#include "shard_digest.hpp"
 
 #include "rein/infer/asymptotic.hpp"
 #include "rein/infer/scan.hpp"
@@ -74,13 +75,15 @@ int cls_toy_shard(const arguments& args, const rein::likelihood::model& model, d
   const auto [first, end] = rein::cli::slice(options.n_toys, s);
   const auto sb = rein::io::toy_statistics_json(rein::infer::toy_statistics(model, g.signal_background, mu, 0, first, end - first, options));
   const auto b = rein::io::toy_statistics_json(rein::infer::toy_statistics(model, g.background, mu, 1, first, end - first, options));
-  rein::cli::print_json({{"shard", rein::cli::shard_record("cls", s, args)},
-                         {"mu", mu},
-                         {"q_obs", g.q_obs},
-                         {"status", rein::fit::to_string(g.status)},
-                         {"first", first},
-                         {"sb", sb},
-                         {"b", b}});
+  nlohmann::json out = {{"shard", rein::cli::shard_record("cls", s, args)},
+                        {"mu", mu},
+                        {"q_obs", g.q_obs},
+                        {"status", rein::fit::to_string(g.status)},
+                        {"first", first},
+                        {"sb", sb},
+                        {"b", b}};
+  rein::cli::sign_shard(out, "cls", args);
+  rein::cli::print_json(out);
   return g.status == rein::fit::fit_status::ok ? 0 : 3;
 }
 
@@ -99,7 +102,7 @@ int cls(const arguments& args) {
     auto out = rein::io::to_json(r, options);
     out["seconds"] = seconds_since(begin);
     rein::cli::print_json(out);
-    return r.status == rein::fit::fit_status::ok ? 0 : 3;
+    return out["status"] == "ok" ? 0 : 3;
   }
   for (const char* name : {"seed", "threads"})
     if (args.has(name)) throw rein::invalid_argument(std::string("--") + name + " applies to toys: give --toys N");
@@ -176,8 +179,10 @@ int scan(const arguments& args) {
     const auto points = rein::infer::profile_scan_points(model, model.observed(), poi, part);
     bool ok = true;
     for (const auto& p : points) ok = ok && p.status == rein::fit::fit_status::ok;
-    rein::cli::print_json({{"shard", rein::cli::shard_record("scan", *shard, args)}, {"first", first},
-                           {"points", rein::io::scan_points_json(points)}});
+    nlohmann::json out = {{"shard", rein::cli::shard_record("scan", *shard, args)}, {"first", first},
+                          {"points", rein::io::scan_points_json(points)}};
+    rein::cli::sign_shard(out, "scan", args);
+    rein::cli::print_json(out);
     return ok ? 0 : 3;
   }
   const auto r = rein::infer::profile_scan(model, model.observed(), poi, grid);

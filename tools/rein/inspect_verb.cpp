@@ -1,5 +1,7 @@
 // rein inspect WS: channels, samples, bins, parameters and modifiers of a workspace, as JSON.
 #include "cli.hpp"
+#include "finite_output.hpp"
+#include "finite_output.hpp"
 #include "load_model.hpp"
 
 #include "rein/io/json/model_results.hpp"
@@ -8,7 +10,9 @@ namespace {
 
 int inspect(const rein::cli::arguments& args) {
   args.allow_only(rein::cli::model_option_names());
-  rein::cli::print_json(rein::io::describe_json(rein::cli::load(args)));
+  const auto out = rein::io::describe_json(rein::cli::load(args));
+  rein::cli::require_finite_output(out, "inspect");
+  rein::cli::print_json(out);
   return 0;
 }
 

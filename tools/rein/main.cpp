@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include <exception>
+#include <new>
 #include <iostream>
 
 namespace {
@@ -29,6 +30,11 @@ int main(int argc, char** argv) {
     const rein::cli::arguments args(std::vector<std::string>(argv + 2, argv + argc),
                                     found->second.flags_without_value);
     return found->second.run(args);
+  } catch (const std::bad_alloc&) {
+    // an input that asked for more memory than there is, past every size guard: say so plainly
+    std::cerr << "rein " << name << ": out of memory: an input asks for more memory than this machine has "
+              << "(inputs are checked against REIN_MAX_INPUT_BYTES, docs/conventions.md; this one was not)\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "rein " << name << ": " << e.what() << '\n';
     return 1;

@@ -3,6 +3,8 @@
 #include "cli.hpp"
 #include "infer_output.hpp"
 #include "load_model.hpp"
+#include "shard.hpp"
+#include "shard_digest.hpp"
 
 #include "rein/io/json/infer_results.hpp"
 #include "rein/io/json/read_json.hpp"
@@ -29,19 +31,7 @@ const nlohmann::json& member(const shard_file& f, const nlohmann::json& object, 
   return object[key];
 }
 
-// The command line of the whole run: the shard's arguments without --shard.
-std::vector<std::string> whole_run(const std::vector<std::string>& tokens) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (tokens[i] == "--shard") {
-      ++i;
-      continue;
-    }
-    if (tokens[i].rfind("--shard=", 0) == 0) continue;
-    out.push_back(tokens[i]);
-  }
-  return out;
-}
+using rein::cli::whole_run;
 
 // Values of a shard's task list, null (a failed toy fit) as NaN.
 std::vector<double> values_of(const shard_file& f, const nlohmann::json& list, const std::string& pointer) {
@@ -49,8 +39,8 @@ std::vector<double> values_of(const shard_file& f, const nlohmann::json& list, c
   std::vector<double> out;
   for (std::size_t i = 0; i < list.size(); ++i) {
     if (list[i].is_null()) out.push_back(std::numeric_limits<double>::quiet_NaN());
-    else if (list[i].is_number()) out.push_back(list[i].get<double>());
-    else throw rein::io_error("rein merge: " + where(f, pointer + "/" + std::to_string(i)) + ": expected a number or null");
+    else if (list[i].is_number() && list[i].get<double>() >= 0) out.push_back(list[i].get<double>());
+    else throw rein::io_error("rein merge: " + where(f, pointer + "/" + std::to_string(i)) + ": expected a test statistic >= 0 or null, found " + list[i].dump());
   }
   return out;
 }
@@ -60,6 +50,30 @@ rein::fit::fit_status status_of(const shard_file& f, const nlohmann::json& value
                  rein::fit::fit_status::non_finite, rein::fit::fit_status::not_converged})
     if (value.is_string() && value.get<std::string>() == rein::fit::to_string(s)) return s;
   throw rein::io_error("rein merge: " + where(f, pointer) + ": unknown fit status " + value.dump());
+}
+
+// Each shard's digests, recomputed: the run's (the same command line, N and model and patch files
+// as now) and its contents' (no edit, no truncation).
+void check_digests(const std::vector<shard_file>& shards, std::size_t count) {
+  const std::string verb = shards[0].document["shard"]["verb"].get<std::string>();
+  const auto found = rein::cli::verbs().find(verb);
+  if (found == rein::cli::verbs().end())
+    throw rein::invalid_argument("rein merge: '" + shards[0].path + "' is a shard of 'rein " + verb + "', which rein merge does not know");
+  const arguments run(whole_run(shards[0].document["shard"]["arguments"].get<std::vector<std::string>>()), found->second.flags_without_value);
+  const std::string expected = rein::cli::run_digest(verb, run, count);
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    const auto& f = shards[i];
+    const auto& s = f.document["shard"];
+    const auto& digest = member(f, s, "/shard", "run_digest");
+    if (!digest.is_string() || digest.get<std::string>() != expected)
+      throw rein::invalid_argument("rein merge: '" + f.path + "' is a shard of another run: its /shard/run_digest " + digest.dump() +
+                                   " is not " + expected + ", the digest of the command line and of the model and patch files "
+                                   "as they are now (changed since the shard ran?)");
+    const auto& contents = member(f, s, "/shard", "contents_digest");
+    if (!contents.is_string() || contents.get<std::string>() != rein::cli::contents_digest(expected, i, f.document))
+      throw rein::io_error("rein merge: " + where(f, "/shard/contents_digest") + ": " + contents.dump() +
+                           " does not match the shard's contents (edited or truncated since it was written)");
+  }
 }
 
 // The shards in index order, checked: one verb and command line, N files, each index once, and
@@ -74,13 +88,14 @@ std::vector<shard_file> ordered_shards(const arguments& args) {
   const auto& first = member(files[0], files[0].document, "", "shard");
   const auto count = member(files[0], first, "/shard", "count").get<std::size_t>();
   const auto tokens = whole_run(member(files[0], first, "/shard", "arguments").get<std::vector<std::string>>());
+  const std::string first_path = files[0].path;  // files[0] is moved into place below
   std::vector<shard_file> ordered(count);
   std::vector<bool> seen(count, false);
   for (auto& f : files) {
     const auto& s = member(f, f.document, "", "shard");
     if (member(f, s, "/shard", "verb") != first["verb"] || member(f, s, "/shard", "count").get<std::size_t>() != count ||
         whole_run(member(f, s, "/shard", "arguments").get<std::vector<std::string>>()) != tokens)
-      throw rein::invalid_argument("rein merge: '" + f.path + "' is a shard of another run than '" + files[0].path +
+      throw rein::invalid_argument("rein merge: '" + f.path + "' is a shard of another run than '" + first_path +
                                    "' (verb, N or command line differ)");
     const auto index = member(f, s, "/shard", "index").get<std::size_t>();
     if (index >= count) throw rein::io_error("rein merge: " + where(f, "/shard/index") + ": " + std::to_string(index) + " >= N");
@@ -90,6 +105,7 @@ std::vector<shard_file> ordered_shards(const arguments& args) {
   }
   for (std::size_t i = 0; i < count; ++i)
     if (!seen[i]) throw rein::invalid_argument("rein merge: shard " + std::to_string(i) + "/" + std::to_string(count) + " is missing");
+  check_digests(ordered, count);
   return ordered;
 }
 
@@ -103,9 +119,17 @@ int merge_cls(const std::vector<shard_file>& shards, std::chrono::steady_clock::
   const auto run = arguments_of("cls", shards[0]);
   const auto options = rein::cli::toy_options_of(run);
   std::vector<double> sb, b;
-  for (const auto& f : shards) {
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    const auto& f = shards[i];
     if (member(f, f.document, "", "first").get<std::size_t>() != sb.size())
       throw rein::io_error("rein merge: " + where(f, "/first") + ": its toys do not start where the previous shard's end");
+    const auto [first, end] = rein::cli::slice(options.n_toys, {i, shards.size()});
+    for (const char* key : {"sb", "b"})
+      if (member(f, f.document, "", key).size() != end - first)
+        throw rein::io_error("rein merge: " + where(f, std::string("/") + key) + ": holds " +
+                             std::to_string(f.document[key].size()) + " toys, shard " + std::to_string(i) + "/" +
+                             std::to_string(shards.size()) + " of " + std::to_string(options.n_toys) + " toys has " +
+                             std::to_string(end - first));
     if (member(f, f.document, "", "q_obs") != shards[0].document["q_obs"])
       throw rein::invalid_argument("rein merge: '" + f.path + "' has another q_obs than '" + shards[0].path + "'");
     const auto part_sb = values_of(f, member(f, f.document, "", "sb"), "/sb");
@@ -122,7 +146,7 @@ int merge_cls(const std::vector<shard_file>& shards, std::chrono::steady_clock::
   auto out = rein::io::to_json(r, options);
   out["seconds"] = rein::cli::seconds_since(begin);
   rein::cli::print_json(out);
-  return r.status == rein::fit::fit_status::ok ? 0 : 3;
+  return out["status"] == "ok" ? 0 : 3;
 }
 
 int merge_scan(const std::vector<shard_file>& shards, std::chrono::steady_clock::time_point begin) {

@@ -83,7 +83,27 @@ struct toy_hypotest_result {
   std::size_t n_toys = 0;
   std::size_t failed_fits = 0;      ///< toys dropped because a fit did not converge
   fit::fit_status status = fit::fit_status::ok;  ///< of the fits to the observed data
+  /// failed_fits split by hypothesis: signal + background toys, background toys.
+  std::size_t failed_fits_sb = 0, failed_fits_b = 0;
+  /// The CLs the dropped toys could have given: every failed toy counted as q < q_obs or q ≥ q_obs,
+  /// whichever lowers (min) or raises (max) CLs; equal to cls_obs when no toy failed. +∞ when
+  /// CLb could be 0. docs/infer_impacts.md ("Failed toy fits").
+  double cls_obs_min = 0, cls_obs_max = 0;
 };
+
+/// The largest fraction of either hypothesis's toys whose fits may fail before a toy result is
+/// not ok (docs/infer_impacts.md, "Failed toy fits"): dropping them biases CLs by at most
+/// [cls_obs_min, cls_obs_max], which the result reports; beyond 5% that range is the answer's
+/// main uncertainty and the fits need attention.
+inline constexpr double max_failed_toy_fraction = 0.05;
+
+/// Whether more than max_failed_toy_fraction of the signal + background or of the background
+/// toys of `r` failed.
+[[nodiscard]] inline bool too_many_failed_toys(const toy_hypotest_result& r) {
+  const double n = static_cast<double>(r.n_toys);
+  return static_cast<double>(r.failed_fits_sb) > max_failed_toy_fraction * n ||
+         static_cast<double>(r.failed_fits_b) > max_failed_toy_fraction * n;
+}
 
 namespace detail {
 
@@ -126,10 +146,28 @@ inline double binomial_error(double p, std::size_t n) { return std::sqrt(p * (1 
   r.n_toys = sb.size();
   r.status = status;
   const auto sb_finite = detail::sorted_finite(sb), b_finite = detail::sorted_finite(b);
-  r.failed_fits = sb.size() - sb_finite.size() + b.size() - b_finite.size();
+  r.failed_fits_sb = sb.size() - sb_finite.size();
+  r.failed_fits_b = b.size() - b_finite.size();
+  r.failed_fits = r.failed_fits_sb + r.failed_fits_b;
   r.clsb_obs = detail::tail_fraction(sb_finite, r.q_obs);
   r.clb_obs = detail::tail_fraction(b_finite, r.q_obs);
   r.cls_obs = r.clsb_obs / r.clb_obs;
+  {
+    // the extreme CLs: failed toys all below q_obs or all at or above it, over every toy drawn
+    const auto tail = [&](const std::vector<double>& finite) {
+      return static_cast<double>(finite.end() - std::lower_bound(finite.begin(), finite.end(), r.q_obs));
+    };
+    const double n_sb = static_cast<double>(sb.size()), n_b = static_cast<double>(b.size());
+    const double f_sb = static_cast<double>(r.failed_fits_sb), f_b = static_cast<double>(r.failed_fits_b);
+    const double clsb_low = tail(sb_finite) / n_sb, clsb_high = (tail(sb_finite) + f_sb) / n_sb;
+    const double clb_low = tail(b_finite) / n_b, clb_high = (tail(b_finite) + f_b) / n_b;
+    if (r.failed_fits == 0) {
+      r.cls_obs_min = r.cls_obs_max = r.cls_obs;
+    } else {
+      r.cls_obs_min = clb_high > 0 ? clsb_low / clb_high : std::numeric_limits<double>::quiet_NaN();
+      r.cls_obs_max = clb_low > 0 ? clsb_high / clb_low : std::numeric_limits<double>::infinity();
+    }
+  }
   r.clsb_obs_error = detail::binomial_error(r.clsb_obs, sb_finite.size());
   r.clb_obs_error = detail::binomial_error(r.clb_obs, b_finite.size());
   r.cls_obs_error = r.cls_obs * std::hypot(r.clsb_obs > 0 ? r.clsb_obs_error / r.clsb_obs : 0.0,

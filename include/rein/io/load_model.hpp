@@ -139,6 +139,20 @@ inline redist_model read_reweighted_model(const std::string& path, model_file_ki
 
 namespace detail {
 
+/// Runs `build` (which makes a model from the file at `path`) and prefixes the messages of its
+/// invalid_argument errors with the file, so that what make_model finds wrong in a combination of
+/// the file's settings ("init lies outside its bounds", ...) says where it came from.
+template <class Build>
+auto naming_file(const std::string& path, Build&& build) -> decltype(build()) {
+  try {
+    return build();
+  } catch (const invalid_argument& e) {
+    const std::string message = e.what();
+    if (message.find(path) != std::string::npos) throw;
+    throw invalid_argument("'" + path + "': " + message);
+  }
+}
+
 /// The model of a saved reweighted model; reweightings with the same rates over the same
 /// kinematic bins share one set of bin integrals.
 inline likelihood::model make_reweighted_model(const redist_model& saved, const load_options& options) {
@@ -164,7 +178,7 @@ inline loaded_model load_model(const std::string& path, const load_options& opti
   const auto kind = model_file_kind_of(path);
   if (kind == model_file_kind::redist || kind == model_file_kind::reweighted_workspace) {
     auto saved = read_reweighted_model(path, kind, options, read_reweighted);
-    auto model = detail::make_reweighted_model(saved, options);
+    auto model = detail::naming_file(path, [&] { return detail::make_reweighted_model(saved, options); });
     return {std::move(model), kind, path, std::move(saved.workspace), {}, std::move(saved.reweightings), options.model};
   }
   const auto applies_to_reweighted = [&](bool given, const char* option) {
@@ -177,11 +191,11 @@ inline loaded_model load_model(const std::string& path, const load_options& opti
   applies_to_reweighted(options.quadrature.has_value(), "quadrature");
   if (kind == model_file_kind::shape_workspace) {
     auto shaped = read_shape_workspace(path, options.patches);
-    auto model = make_shape_model(shaped, options.model);
+    auto model = detail::naming_file(path, [&] { return make_shape_model(shaped, options.model); });
     return {std::move(model), kind, path, std::move(shaped.workspace), std::move(shaped.shapes), {}, options.model};
   }
   auto ws = read_workspace(path, options.patches);
-  auto model = likelihood::make_model(ws, options.model);
+  auto model = detail::naming_file(path, [&] { return likelihood::make_model(ws, options.model); });
   return {std::move(model), kind, path, std::move(ws), {}, {}, options.model};
 }
 

@@ -37,6 +37,29 @@ struct weight_policy {
   std::optional<double> upper_bound;
 };
 
+/// A field of a weight_policy that breaks its requirements and why, as weight_policy_problem finds it.
+struct weight_policy_issue {
+  std::string field;    ///< "cutoff" or "upper_bound" (the key in rein's files)
+  std::string problem;  ///< the offending values and the requirement
+};
+
+/// The first broken requirement of `policy`, if any: cutoff ends are numbers (±infinity for none)
+/// with low < high (a reversed cutoff would silently switch the reweighting off), and an upper
+/// bound is a number > 0 (a bound ≤ 0 clips every weight to a non-positive yield). One check for
+/// make_modifier and for the readers, which add the file and the JSON pointer.
+inline std::optional<weight_policy_issue> weight_policy_problem(const weight_policy& policy) {
+  using rein::detail::format_value;
+  if (std::isnan(policy.cutoff_low) || std::isnan(policy.cutoff_high))
+    return weight_policy_issue{"cutoff", "[" + format_value(policy.cutoff_low) + ", " + format_value(policy.cutoff_high) +
+                                             "], its ends must be numbers (use ±infinity for none)"};
+  if (!(policy.cutoff_low < policy.cutoff_high))
+    return weight_policy_issue{"cutoff", "[" + format_value(policy.cutoff_low) + ", " + format_value(policy.cutoff_high) +
+                                             "] is empty or reversed, need low < high"};
+  if (policy.upper_bound && !(*policy.upper_bound > 0))
+    return weight_policy_issue{"upper_bound", format_value(*policy.upper_bound) + ", must be a number > 0 (or none)"};
+  return std::nullopt;
+}
+
 /// An unconstrained parameter of the alternative model (e.g. a Wilson coefficient).
 struct free_parameter {
   std::string name;
@@ -102,12 +125,8 @@ class reweighting_function final : public likelihood::bin_function {
     if (!m_rates) throw invalid_argument(where + " has no rates");
     const std::size_t bins = m_rates->bins();
     check_rates(where);
-    if (std::isnan(m_policy.cutoff_low) || std::isnan(m_policy.cutoff_high))
-      throw invalid_argument(where + ": the weight policy's cutoff is [" + rein::detail::format_value(m_policy.cutoff_low) +
-                             ", " + rein::detail::format_value(m_policy.cutoff_high) +
-                             "], its ends must be numbers (use ±infinity for none)");
-    if (m_policy.upper_bound && std::isnan(*m_policy.upper_bound))
-      throw invalid_argument(where + ": the weight policy's upper_bound = nan, must be a number (or none)");
+    if (const auto issue = weight_policy_problem(m_policy))
+      throw invalid_argument(where + ": the weight policy's " + issue->field + " is " + issue->problem);
     m_free = spec.free.size();
     std::size_t physical = m_free;
     for (const auto& group : spec.correlated) {
@@ -171,6 +190,10 @@ class reweighting_function final : public likelihood::bin_function {
       m_rows.bottomRows(t.density.rows()) = t.density;
     }
     m_row_sums = m_rows.rowwise().sum();
+    for (Eigen::Index i = 0; i < m_row_sums.size(); ++i)
+      if (!std::isfinite(m_row_sums[i]))
+        throw invalid_argument(where + ": row " + std::to_string(i) + " of the number densities (targets concatenated) sums to " +
+                               rein::detail::format_value(m_row_sums[i]) + ", must be finite (it is the sample's yield in that bin)");
     m_inputs = m_free;
     for (const auto& g : m_groups) m_inputs += static_cast<std::size_t>(g.mean.size());
   }

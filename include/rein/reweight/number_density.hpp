@@ -87,6 +87,12 @@ class number_density {
           throw invalid_argument(where + ": density(" + std::to_string(i) + ", " + std::to_string(j) +
                                  ") = " + rein::detail::format_value(value) + ", must be finite and >= 0");
       }
+    // finite entries can still sum to infinity, the sample's nominal yield in that bin
+    for (Eigen::Index i = 0; i < m_density.rows(); ++i)
+      if (!std::isfinite(m_density.row(i).sum()))
+        throw invalid_argument(where + ": row " + std::to_string(i) + " sums to " +
+                               rein::detail::format_value(m_density.row(i).sum()) +
+                               " (the sample's yield in that bin), must be finite");
   }
 
   /// The n_x × n_q matrix (rows = fit bins, columns = flattened kinematic bins).

@@ -4,6 +4,7 @@
 // string attributes, with every failure an io_error naming the file and the object path.
 #include "rein/config.hpp"
 #include "rein/core/error.hpp"
+#include "rein/core/size_limit.hpp"
 #include "rein/io/hdf5/error_stack.hpp"
 #include "rein/io/hdf5/handle.hpp"
 
@@ -208,12 +209,19 @@ class file {
     } else if (space_class != H5S_SCALAR) {
       fail(what, "has a null or unknown dataspace, expected an array");
     }
-    std::size_t count = 1;
-    constexpr std::size_t limit = std::size_t{1} << 31;  // 16 GiB of doubles: a corrupt header, not data
+    // the declared dimensions, checked against the input size limit before anything is allocated
+    double declared = 1;
+    std::string dimensions;
     for (const std::size_t n : out.shape) {
-      if (n != 0 && count > limit / n) fail(what, "has an implausible size (corrupt dataspace?)");
-      count *= n;
+      declared *= static_cast<double>(n);
+      dimensions += (dimensions.empty() ? "" : "×") + std::to_string(n);
     }
+    try {
+      check_input_size<io_error>(declared * sizeof(double), "reading its " + (dimensions.empty() ? "1" : dimensions) + " float64 values");
+    } catch (const io_error& e) {
+      fail(what, e.what());
+    }
+    const auto count = static_cast<std::size_t>(declared);
     out.values.assign(count, 0.0);
     if (count > 0 &&
         H5Dread(ds.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.values.data()) < 0)
@@ -275,6 +283,11 @@ class file {
     }
     std::vector<std::string> out;
     if (count == 0) return out;
+    try {
+      check_input_size<io_error>(static_cast<double>(count) * sizeof(char*), "reading its " + std::to_string(count) + " strings");
+    } catch (const io_error& e) {
+      fail(what, e.what());
+    }
     const htri_t variable = H5Tis_variable_str(type.id());
     if (variable < 0) fail_with_stack(what, "has an unreadable string type");
     if (variable > 0) {
@@ -288,6 +301,12 @@ class file {
     } else {
       const std::size_t size = H5Tget_size(type.id());
       if (size == 0) fail_with_stack(what, "has a string type of size 0");
+      try {
+        check_input_size<io_error>(static_cast<double>(count) * static_cast<double>(size),
+                                   "reading its " + std::to_string(count) + " strings of " + std::to_string(size) + " bytes");
+      } catch (const io_error& e) {
+        fail(what, e.what());
+      }
       std::vector<char> buffer(count * size, '\0');
       if (H5Aread(attr.id(), type.id(), buffer.data()) < 0) fail_with_stack(what, "cannot be read");
       const bool space_padded = H5Tget_strpad(type.id()) == H5T_STR_SPACEPAD;

@@ -31,6 +31,9 @@ struct reweighted_workspace_options {
 
 namespace detail {
 
+/// The version of the `rein.reweight` object that this reader reads and the writer writes.
+inline constexpr const char* reweight_extension_version = "1.0.0";
+
 inline double bound_of(const nlohmann::json& value, double missing, const io::detail::schema_reader& reader, const std::string& pointer) {
   return value.is_null() ? missing : reader.number(value, pointer);
 }
@@ -97,7 +100,7 @@ inline void write_reweighted_workspace(const std::string& json_path, const std::
                   {{"name", r.name}, {"type", "rein.reweight"}, {"data", {{"density", detail::density_name(r, k)}}}});
     }
   }
-  document["rein.reweight"] = {{"version", "1.0.0"}, {"densities", densities}, {"reweightings", definitions}};
+  document["rein.reweight"] = {{"version", detail::reweight_extension_version}, {"densities", densities}, {"reweightings", definitions}};
   write_number_densities(detail::directory_of(json_path) + densities, stored);
   io::write_json(document, json_path);
 }
@@ -115,6 +118,10 @@ inline io::redist_model read_reweighted_workspace(const std::string& path) {
     reader.fail("", "missing key 'rein.reweight' (not a reweighted workspace; a plain pyhf workspace reads with read_workspace)");
   const nlohmann::json extension = document["rein.reweight"];
   document.erase("rein.reweight");
+  const std::string version = reader.string(reader.member(extension, "/rein.reweight", "version"), "/rein.reweight/version");
+  if (version != detail::reweight_extension_version)
+    reader.fail("/rein.reweight/version", "version '" + version + "' is not supported (this reader reads " +
+                                              detail::reweight_extension_version + ")");
   const auto& definitions = reader.array(reader.member(extension, "/rein.reweight", "reweightings"), "/rein.reweight/reweightings");
   const std::string densities = reader.string(reader.member(extension, "/rein.reweight", "densities"), "/rein.reweight/densities");
   const std::string densities_path = (densities.rfind('/', 0) == 0 ? "" : detail::directory_of(path)) + densities;
@@ -137,6 +144,7 @@ inline io::redist_model read_reweighted_workspace(const std::string& path) {
                         reader.number(reader.member(free[k], fp, "init"), fp + "/init"),
                         detail::bound_of(bounds[0], -std::numeric_limits<double>::infinity(), reader, fp + "/bounds/0"),
                         detail::bound_of(bounds[1], std::numeric_limits<double>::infinity(), reader, fp + "/bounds/1")});
+      io::detail::check_free_parameter(r.free.back(), reader, fp);
     }
     const auto& correlated = reader.array(reader.member(d, pointer, "correlated"), pointer + "/correlated");
     for (std::size_t k = 0; k < correlated.size(); ++k) {
@@ -167,6 +175,7 @@ inline io::redist_model read_reweighted_workspace(const std::string& path) {
     r.policy.allow_negative = allow.get<bool>();
     const auto& bound = reader.member(policy, pointer + "/policy", "upper_bound");
     if (!bound.is_null()) r.policy.upper_bound = reader.number(bound, pointer + "/policy/upper_bound");
+    if (const auto issue = reweight::weight_policy_problem(r.policy)) reader.fail(pointer + "/policy/" + issue->field, issue->problem);
     if (index_of.count(r.name) != 0) reader.fail(pointer + "/name", "reweighting '" + r.name + "' is defined twice");
     index_of[r.name] = model.reweightings.size();
     model.reweightings.push_back(std::move(r));

@@ -71,8 +71,14 @@ inline nlohmann::json to_json(const infer::toy_hypotest_result& r, const infer::
           {"toys", r.n_toys},
           {"seed", options.seed},
           {"failed_fits", r.failed_fits},
+          {"failed_fits_sb", r.failed_fits_sb},
+          {"failed_fits_b", r.failed_fits_b},
+          {"cls_obs_range", {detail::bound_json(r.cls_obs_min), detail::bound_json(r.cls_obs_max)}},
+          {"max_failed_fraction", infer::max_failed_toy_fraction},
+          {"toy_status", r.failed_fits == 0 ? "ok" : infer::too_many_failed_toys(r) ? "too_many_failed" : "some_failed"},
           {"q_obs", r.q_obs},
-          {"status", fit::to_string(r.status)}};
+          // not ok when the observed fits are not, or when too many toy fits failed (docs/infer_impacts.md)
+          {"status", r.status != fit::fit_status::ok || !infer::too_many_failed_toys(r) ? fit::to_string(r.status) : "toy_fits_failed"}};
 }
 
 /// The test statistics of a slice of toys (a `--shard` of `rein cls --toys`): null where a fit failed.

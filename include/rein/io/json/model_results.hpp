@@ -5,6 +5,7 @@
 // every front end; timing (`seconds`) is the front end's to add.
 #include "rein/core/parameter_layout.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
+#include "rein/io/json/read_json.hpp"
 #include "rein/io/load_model.hpp"
 #include "rein/likelihood/interpolation.hpp"
 #include "rein/likelihood/model.hpp"
@@ -98,7 +99,7 @@ inline nlohmann::json describe_json(const loaded_model& loaded) {
 
   nlohmann::json parameters = nlohmann::json::array();
   for (const auto& p : model.parameters().all()) {
-    nlohmann::json item = {{"name", p.name}, {"init", p.init}, {"bounds", {p.lower, p.upper}}, {"fixed", p.fixed},
+    nlohmann::json item = {{"name", p.name}, {"init", p.init}, {"bounds", {detail::bound_json(p.lower), detail::bound_json(p.upper)}}, {"fixed", p.fixed},
                            {"constraint", detail::constraint_name(p.constraint)}};
     if (p.constraint == constraint_kind::normal) item["aux"] = p.aux, item["sigma"] = p.sigma;
     if (p.constraint == constraint_kind::poisson) item["aux"] = p.aux, item["factor"] = p.factor;

@@ -2,6 +2,7 @@
 
 #include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
+#include "rein/io/json/read_json.hpp"
 #include "rein/io/json/workspace.hpp"
 #include "rein/likelihood/make_model.hpp"
 #include "rein/likelihood/workspace.hpp"
@@ -53,7 +54,30 @@ inline std::vector<double> edges_of(const nlohmann::ordered_json& bins, const sc
   reader.array(bins, pointer);
   if (bins.size() != 1) reader.fail(pointer, "expected one axis of bin edges, found " + std::to_string(bins.size()));
   const nlohmann::json axis = bins[0];
-  return reader.numbers(axis, pointer + "/0");
+  const auto edges = reader.numbers(axis, pointer + "/0");
+  if (edges.size() < 2) reader.fail(pointer + "/0", "expected at least 2 bin edges, found " + std::to_string(edges.size()));
+  for (std::size_t k = 0; k < edges.size(); ++k) {
+    const std::string ep = pointer + "/0/" + std::to_string(k);
+    if (!std::isfinite(edges[k])) reader.fail(ep, "edge " + rein::detail::format_value(edges[k]) + " must be finite");
+    if (k > 0 && !(edges[k] > edges[k - 1]))
+      reader.fail(ep, "edge " + rein::detail::format_value(edges[k]) + " is not greater than the previous edge " +
+                          rein::detail::format_value(edges[k - 1]) + ": edges must increase strictly");
+  }
+  return edges;
+}
+
+/// Checks a free parameter as read from `pointer`: a finite init inside bounds with lower <= upper
+/// (±infinity for none), so that a bad file fails here with its name and pointer rather than later
+/// in make_model without either.
+inline void check_free_parameter(const reweight::free_parameter& p, const schema_reader& reader, const std::string& pointer) {
+  using rein::detail::format_value;
+  if (!std::isfinite(p.init)) reader.fail(pointer, "parameter '" + p.name + "' init " + format_value(p.init) + " must be finite");
+  if (!(p.lower <= p.upper))
+    reader.fail(pointer, "parameter '" + p.name + "' has bounds [" + format_value(p.lower) + ", " + format_value(p.upper) +
+                             "], need lower <= upper");
+  if (!(p.lower <= p.init && p.init <= p.upper))
+    reader.fail(pointer, "parameter '" + p.name + "' init " + format_value(p.init) + " lies outside its bounds [" +
+                             format_value(p.lower) + ", " + format_value(p.upper) + "]");
 }
 
 /// Removes from every sample of `channels` (pyhf JSON) the modifiers that `custom` accepts, and
@@ -87,12 +111,7 @@ inline redist_model read_redist(const std::string& path) {
   if (!in) throw io_error("rein::io::read_redist: cannot open '" + path + "'");
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  nlohmann::ordered_json root;
-  try {
-    root = nlohmann::ordered_json::parse(buffer.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw io_error("rein::io::read_redist: '" + path + "' is not valid JSON: " + e.what());
-  }
+  const auto root = detail::parse_json_text<nlohmann::ordered_json>(buffer.str(), path, "rein::io::read_redist");
   const detail::schema_reader reader(path);
   const auto member = [&](const nlohmann::ordered_json& object, const std::string& pointer, const char* key) -> const nlohmann::ordered_json& {
     if (!object.is_object()) reader.fail(pointer, std::string("expected an object, found ") + object.type_name());
@@ -197,6 +216,7 @@ inline redist_model read_redist(const std::string& path) {
         }
         if (!r.correlated.empty())
           reader.fail(pp, "unconstrained parameter after a correlated one: rein keeps free parameters first");
+        detail::check_free_parameter(p, reader, pp);
         r.free.push_back(p);
       }
     }
@@ -207,6 +227,8 @@ inline redist_model read_redist(const std::string& path) {
       r.policy.cutoff_low = limits[0], r.policy.cutoff_high = limits[1];
     }
     if (!bounds[i].is_null()) r.policy.upper_bound = reader.number(nlohmann::json::parse(bounds[i].dump()), "/weight_bound" + index);
+    if (const auto issue = reweight::weight_policy_problem(r.policy))
+      reader.fail(issue->field == "cutoff" ? "/cutoff" + index + "/0" : "/weight_bound" + index, issue->problem);
 
     const auto& map = maps[i];
     std::size_t row = 0;

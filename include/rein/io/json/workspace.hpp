@@ -116,7 +116,30 @@ class schema_reader {
         fail(ip, "unknown parameter configuration key '" + key + "'");
       }
     }
+    check_parameter_ranges(p, pointer);
     return p;
+  }
+
+  // Bounds with lower < upper, and inits inside the bounds of the same entry: what make_model
+  // would reject later without the file's name.
+  void check_parameter_ranges(const likelihood::parameter_config& p, const std::string& pointer) const {
+    using rein::detail::format_value;
+    if (p.bounds)
+      for (std::size_t i = 0; i < p.bounds->size(); ++i) {
+        const auto [lower, upper] = (*p.bounds)[i];
+        if (!(lower <= upper))
+          fail(pointer + "/bounds/" + std::to_string(i), "parameter '" + p.name + "' has bounds [" + format_value(lower) + ", " +
+                                                             format_value(upper) + "], need lower <= upper");
+      }
+    if (p.inits && p.bounds && p.inits->size() == p.bounds->size())
+      for (std::size_t i = 0; i < p.inits->size(); ++i) {
+        const double init = (*p.inits)[i];
+        const auto [lower, upper] = (*p.bounds)[i];
+        if (!(lower <= init && init <= upper))
+          fail(pointer + "/inits/" + std::to_string(i), "parameter '" + p.name + "' init " + format_value(init) +
+                                                            " lies outside its bounds [" + format_value(lower) + ", " +
+                                                            format_value(upper) + "]");
+      }
   }
 
   likelihood::workspace workspace(const nlohmann::json& root) const {
