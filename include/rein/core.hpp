@@ -1,6 +1,7 @@
 #pragma once
 
 #include "rein/core/error.hpp"
+#include "rein/core/enum_names.hpp"
 #include "rein/core/binning.hpp"
 #include "rein/core/histogram.hpp"
 #include "rein/core/parallel_for.hpp"

@@ -126,5 +126,10 @@ TEST_SUITE("infer") {
                            ("rein::infer::toy_upper_limit: cl = " + rein::detail::format_value(cl) + ", must lie in (0, 1)").c_str(),
                            rein::invalid_argument);
     }
+    // the same search as the asymptotic limit: its tolerance is checked too
+    rein::infer::upper_limit_options limit;
+    limit.rtol = 0;
+    CHECK_THROWS_WITH_AS((void)rein::infer::toy_upper_limit(m, m.observed(), options, limit),
+                         "rein::infer::toy_upper_limit: rtol = 0, must be > 0", rein::invalid_argument);
   }
 }

@@ -52,8 +52,7 @@ class asymptotic_calculator {
   ///         profile_likelihood) a model without a free parameter of interest.
   asymptotic_calculator(const likelihood::model& model, const likelihood::dataset& observed,
                         asymptotic_options options = {})
-      : m_options(checked(options)), m_observed(model, observed, options.fit),
-        m_asimov(model, make_asimov(model, m_observed), options.fit) {}
+      : asymptotic_calculator(model, checked(options), profile_likelihood(model, observed, options.fit)) {}
 
   [[nodiscard]] const profile_likelihood& observed() const { return m_observed; }
   [[nodiscard]] const profile_likelihood& asimov() const { return m_asimov; }
@@ -131,10 +130,15 @@ class asymptotic_calculator {
     return normal_survival(t + sqrt_qa) / normal_survival(t);
   }
 
-  likelihood::dataset make_asimov(const likelihood::model& model, const profile_likelihood& observed) {
-    m_asimov_parameters = observed.conditional_fit(0.0).values;
-    return asimov_data(model, m_asimov_parameters);
-  }
+  // The fits in their order, each a value handed to the next step, so that no member's
+  // initialisation reads another: the observed fits, then θ̂̂(0) from them, then the Asimov fits.
+  asymptotic_calculator(const likelihood::model& model, const asymptotic_options& options, profile_likelihood&& observed)
+      : asymptotic_calculator(model, options, std::move(observed), observed.conditional_fit(0.0).values) {}
+
+  asymptotic_calculator(const likelihood::model& model, const asymptotic_options& options, profile_likelihood&& observed,
+                        const Eigen::VectorXd& asimov_parameters)
+      : m_options(options), m_asimov_parameters(asimov_parameters), m_observed(std::move(observed)),
+        m_asimov(model, asimov_data(model, asimov_parameters), options.fit) {}
 
   asymptotic_options m_options;
   Eigen::VectorXd m_asimov_parameters;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "rein/core/enum_names.hpp"
 #include "rein/core/error.hpp"
 
 #include <string>
@@ -32,9 +33,9 @@ inline const char* to_string(test_statistic statistic) {
 /// Parses pyhf's name of a test statistic.
 /// @throws invalid_argument for any other name.
 inline test_statistic test_statistic_from_string(const std::string& name) {
-  for (auto s : {test_statistic::q0, test_statistic::q_mu, test_statistic::q_mu_tilde, test_statistic::t_mu,
-                 test_statistic::t_mu_tilde})
-    if (name == to_string(s)) return s;
+  static constexpr test_statistic all[] = {test_statistic::q0, test_statistic::q_mu, test_statistic::q_mu_tilde,
+                                           test_statistic::t_mu, test_statistic::t_mu_tilde};
+  if (const auto found = enum_from_name(name, all)) return *found;
   throw invalid_argument("rein::infer::test_statistic_from_string: unknown test statistic '" + name +
                          "', expected q0, q, qtilde, t or ttilde");
 }

@@ -257,15 +257,9 @@ struct toy_significance_result {
 /// percentile) crosses 1 − cl, bracketed and solved as the asymptotic limits are. Every μ uses the
 /// same toy seeds (common random numbers), so CLs(μ) varies smoothly enough for the root finder;
 /// the limits carry the toys' Monte Carlo uncertainty (see toy_hypotest_result's errors).
-/// @throws invalid_argument unless 0 < cl < 1, n_toys ≥ 1 and the POI's lower bound is 0.
+/// @throws invalid_argument unless 0 < cl < 1, 0 < rtol, n_toys ≥ 1 and the POI's lower bound is 0.
 [[nodiscard]] inline upper_limit_result toy_upper_limit(const likelihood::model& model, const likelihood::dataset& observed,
                                                         const toy_options& options, const upper_limit_options& limit = {}) {
-  if (!(limit.cl > 0 && limit.cl < 1))
-    throw invalid_argument("rein::infer::toy_upper_limit: cl = " + rein::detail::format_value(limit.cl) + ", must lie in (0, 1)");
-  const auto& poi = model.parameters()[model.parameters().poi_index()];
-  if (!(poi.lower == 0))
-    throw invalid_argument("rein::infer::toy_upper_limit: the parameter of interest '" + poi.name + "' has lower bound " +
-                           rein::detail::format_value(poi.lower) + "; limits are searched on [0, upper bound]");
   std::map<double, toy_hypotest_result> cache;
   const auto at = [&](double mu) -> const toy_hypotest_result& {
     auto found = cache.find(mu);
@@ -273,16 +267,9 @@ struct toy_significance_result {
     return found->second;
   };
   const profile_likelihood data(model, observed, options.fit);
-  const auto& free = data.free_fit();
-  const double sigma = free.covariance_ok ? free.errors[static_cast<Eigen::Index>(data.poi())] : 0.1 * poi.upper;
-  const double guess = std::max(data.mu_hat(), 0.0) + 2 * std::max(sigma, 1e-6 * poi.upper);
-  upper_limit_result r;
-  r.cl = limit.cl;
-  const double alpha = 1 - limit.cl;
-  r.obs = detail::solve_limit([&](double mu) { return at(mu).cls_obs; }, alpha, guess, poi.upper, limit, r.obs_status, r.evaluations);
-  for (std::size_t k = 0; k < 5; ++k)
-    r.exp[k] = detail::solve_limit([&](double mu) { return at(mu).cls_exp[k]; }, alpha, guess, poi.upper, limit,
-                                   r.exp_status[k], r.evaluations);
+  auto r = search_upper_limit(data, {[&](double mu) { return at(mu).cls_obs; },
+                                     [&](double mu, std::size_t band) { return at(mu).cls_exp[band]; }},
+                              limit, "rein::infer::toy_upper_limit");
   r.fit_status = data.worst_status();
   r.evaluations = static_cast<int>(cache.size());
   return r;

@@ -80,33 +80,51 @@ inline double solve_limit(const std::function<double(double)>& cls, double alpha
 
 }  // namespace detail
 
-/// The observed and expected upper limits on μ at confidence level `cl`: the μ where CLs = 1 − cl.
-/// @throws invalid_argument unless 0 < cl < 1 and 0 < rtol.
-[[nodiscard]] inline upper_limit_result upper_limit(const asymptotic_calculator& calculator,
-                                                    const upper_limit_options& options = {}) {
+/// What a limit search asks of a calculator (asymptotic or toys): CLs observed, and expected in
+/// band k = 0 … 4 (−2σ … +2σ, pyhf's order), at μ.
+struct cls_functions {
+  std::function<double(double)> observed;
+  std::function<double(double, std::size_t)> expected;
+};
+
+/// The observed and expected upper limits at confidence level `cl`, the μ where CLs = 1 − cl, on
+/// [0, the POI's upper bound] of `data` (the fits to the observed data, whose free fit gives the
+/// first guess); `function` names the caller in errors. fit_status is the caller's to fill.
+/// @throws invalid_argument unless 0 < cl < 1, 0 < rtol and the POI's lower bound is 0
+[[nodiscard]] inline upper_limit_result search_upper_limit(const profile_likelihood& data, const cls_functions& cls,
+                                                           const upper_limit_options& options, const std::string& function) {
   if (!(options.cl > 0 && options.cl < 1))
-    throw invalid_argument("rein::infer::upper_limit: cl = " + rein::detail::format_value(options.cl) +
-                           ", must lie in (0, 1)");
+    throw invalid_argument(function + ": cl = " + rein::detail::format_value(options.cl) + ", must lie in (0, 1)");
   if (!(options.rtol > 0))
-    throw invalid_argument("rein::infer::upper_limit: rtol = " + rein::detail::format_value(options.rtol) + ", must be > 0");
-  const auto& layout = calculator.observed().model().parameters();
-  const auto& poi = layout[calculator.observed().poi()];
+    throw invalid_argument(function + ": rtol = " + rein::detail::format_value(options.rtol) + ", must be > 0");
+  const auto& poi = data.model().parameters()[data.poi()];
   if (!(poi.lower == 0))
-    throw invalid_argument("rein::infer::upper_limit: the parameter of interest '" + poi.name + "' has lower bound " +
+    throw invalid_argument(function + ": the parameter of interest '" + poi.name + "' has lower bound " +
                            rein::detail::format_value(poi.lower) + "; limits are searched on [0, upper bound]");
   const double alpha = 1 - options.cl;
   upper_limit_result result;
   result.cl = options.cl;
   // first guess: where the median expected CLs of a Gaussian likelihood with the Asimov error
   // would cross α; doubling takes over when it is too low
-  const auto& free = calculator.observed().free_fit();
-  const double sigma = free.covariance_ok ? free.errors[static_cast<Eigen::Index>(calculator.observed().poi())] : 0.1 * poi.upper;
-  const double guess = std::max(calculator.observed().mu_hat(), 0.0) + 2 * std::max(sigma, 1e-6 * poi.upper);
-  result.obs = detail::solve_limit([&](double mu) { return calculator.hypotest(mu).cls_obs; }, alpha, guess, poi.upper,
-                                   options, result.obs_status, result.evaluations);
+  const auto& free = data.free_fit();
+  const double sigma = free.covariance_ok ? free.errors[static_cast<Eigen::Index>(data.poi())] : 0.1 * poi.upper;
+  const double guess = std::max(data.mu_hat(), 0.0) + 2 * std::max(sigma, 1e-6 * poi.upper);
+  result.obs = detail::solve_limit(cls.observed, alpha, guess, poi.upper, options, result.obs_status, result.evaluations);
   for (std::size_t k = 0; k < 5; ++k)
-    result.exp[k] = detail::solve_limit([&](double mu) { return calculator.expected_cls(mu, k); }, alpha, guess,
-                                        poi.upper, options, result.exp_status[k], result.evaluations);
+    result.exp[k] = detail::solve_limit([&](double mu) { return cls.expected(mu, k); }, alpha, guess, poi.upper, options,
+                                        result.exp_status[k], result.evaluations);
+  return result;
+}
+
+/// The observed and expected upper limits on μ at confidence level `cl`: the μ where CLs = 1 − cl.
+/// @throws invalid_argument unless 0 < cl < 1 and 0 < rtol.
+[[nodiscard]] inline upper_limit_result upper_limit(const asymptotic_calculator& calculator,
+                                                    const upper_limit_options& options = {}) {
+  auto result = search_upper_limit(
+      calculator.observed(),
+      {[&](double mu) { return calculator.hypotest(mu).cls_obs; },
+       [&](double mu, std::size_t band) { return calculator.expected_cls(mu, band); }},
+      options, "rein::infer::upper_limit");
   result.fit_status = calculator.observed().worst_status() != fit::fit_status::ok ? calculator.observed().worst_status()
                                                                                   : calculator.asimov().worst_status();
   return result;

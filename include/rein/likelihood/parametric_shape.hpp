@@ -2,6 +2,7 @@
 
 #include "rein/core/detail/check.hpp"
 #include "rein/core/dual.hpp"
+#include "rein/core/enum_names.hpp"
 #include "rein/core/error.hpp"
 #include "rein/core/parameter_layout.hpp"
 #include "rein/likelihood/bin_function.hpp"
@@ -59,18 +60,10 @@ inline constexpr shape_kind all_shape_kinds[] = {shape_kind::gaussian,     shape
                                                  shape_kind::argus};
 
 /// The shape kind named by `word` (as to_string writes it), or nothing.
-inline std::optional<shape_kind> find_shape_kind(const std::string& word) {
-  for (const auto kind : all_shape_kinds)
-    if (word == to_string(kind)) return kind;
-  return std::nullopt;
-}
+inline std::optional<shape_kind> find_shape_kind(const std::string& word) { return enum_from_name(word, all_shape_kinds); }
 
 /// Every kind's name, comma-separated (for messages).
-inline std::string shape_kind_names() {
-  std::string names;
-  for (const auto kind : all_shape_kinds) names += (names.empty() ? "" : ", ") + std::string(to_string(kind));
-  return names;
-}
+inline std::string shape_kind_names() { return enum_names(all_shape_kinds); }
 
 /// The shape kind named by `word` (as to_string writes it).
 /// @throws invalid_argument naming the word and listing the kinds

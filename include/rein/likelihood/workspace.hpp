@@ -1,5 +1,7 @@
 #pragma once
 
+#include "rein/core/enum_names.hpp"
+
 #include <optional>
 #include <string>
 #include <utility>
@@ -26,11 +28,10 @@ inline const char* to_string(modifier_type type) {
 
 /// The modifier type called `name`, if there is one.
 inline std::optional<modifier_type> modifier_type_from_string(const std::string& name) {
-  for (auto type : {modifier_type::normfactor, modifier_type::normsys, modifier_type::histosys,
-                    modifier_type::shapesys, modifier_type::shapefactor, modifier_type::staterror,
-                    modifier_type::lumi})
-    if (name == to_string(type)) return type;
-  return std::nullopt;
+  static constexpr modifier_type all[] = {modifier_type::normfactor, modifier_type::normsys, modifier_type::histosys,
+                                          modifier_type::shapesys,   modifier_type::shapefactor, modifier_type::staterror,
+                                          modifier_type::lumi};
+  return enum_from_name(name, all);
 }
 
 /// One modifier of a sample, with the data its type needs (the other fields stay empty):
