@@ -8,3 +8,4 @@
 #include "rein/io/json/redist.hpp"
 #include "rein/io/json/shape_workspace.hpp"
 #include "rein/io/json/workspace.hpp"
+#include "rein/io/load_model.hpp"

@@ -10,7 +10,7 @@
 #include "cli.hpp"
 #include "load_model.hpp"
 
-#ifdef REIN_CLI_HDF5
+#ifdef REIN_HAS_HDF5
 
 #include "rein/core/binning.hpp"
 #include "rein/io/csv.hpp"
@@ -237,7 +237,7 @@ int convert_redist(const rein::cli::arguments& args) {
   const std::string densities = args.positional(3, "DENSITIES.h5");
   if (densities.find('/') != std::string::npos)
     throw rein::invalid_argument("DENSITIES.h5 '" + densities + "' is a file name: it is written next to OUT.json");
-  auto saved = rein::cli::read_redist_named(input, args);
+  auto saved = rein::io::read_reweighted_model(input, rein::io::model_file_kind::redist, rein::cli::load_options_of(args));
   // the rates must exist under these names before they are written down
   for (const auto& r : saved.reweightings) (void)rein::reweight::make_named_rates(r.null, r.alternative, r.edges);
   rein::io::hdf5::reweighted_workspace_options options;

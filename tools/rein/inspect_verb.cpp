@@ -18,12 +18,10 @@ const char* constraint_name(rein::constraint_kind kind) {
 
 int inspect(const rein::cli::arguments& args) {
   args.allow_only(rein::cli::model_option_names());
-  const std::string path = args.positional(0, "WS (a pyhf JSON workspace, with or without rein.shapes)");
-  const bool has_shapes = rein::cli::saved_kind_of(path) == rein::cli::saved_kind::shape_workspace;
-  const auto shaped = has_shapes ? rein::cli::load_shape_workspace(path, args) : rein::io::shape_workspace{};
-  const auto ws = has_shapes ? shaped.workspace : rein::cli::load_workspace(args);
-  const auto options = rein::cli::load_model_options(args);
-  const auto model = has_shapes ? rein::io::make_shape_model(shaped, options) : rein::likelihood::make_model(ws, options);
+  const auto loaded = rein::cli::load(args);
+  const auto& model = loaded.model;
+  const auto& ws = loaded.workspace;
+  const auto& options = loaded.options;
 
   nlohmann::json channels = nlohmann::json::array();
   for (const auto& c : model.channels()) channels.push_back({{"name", c.name}, {"bins", c.bins}, {"samples", c.samples}});
@@ -32,8 +30,10 @@ int inspect(const rein::cli::arguments& args) {
   for (const auto& c : ws.channels)
     for (const auto& s : c.samples)
       for (const auto& m : s.modifiers) uses[{m.name, to_string(m.type)}].insert(c.name + "/" + s.name);
-  for (const auto& shape : shaped.shapes)
+  for (const auto& shape : loaded.shapes)
     for (const auto& t : shape.targets) uses[{shape.name, "rein.shape"}].insert(t.channel + "/" + t.sample);
+  for (const auto& r : loaded.reweightings)
+    for (const auto& t : r.targets) uses[{r.name, "rein.reweight"}].insert(t.channel + "/" + t.sample);
   nlohmann::json modifiers = nlohmann::json::array();
   for (const auto& [key, where] : uses)
     modifiers.push_back({{"name", key.first}, {"type", key.second}, {"samples", where}});

@@ -1,17 +1,11 @@
 #include "load_model.hpp"
 
-#include "rein/io/json/read_json.hpp"
-#include "rein/io/json/patch.hpp"
-#include "rein/io/json/redist.hpp"
-#include "rein/io/json/shape_workspace.hpp"
-#include "rein/io/json/workspace.hpp"
-#include "rein/reweight/named_rates.hpp"
-#ifdef REIN_CLI_HDF5
-#include "rein/io/hdf5/reweighted_workspace.hpp"
+#include "rein/likelihood/interpolation.hpp"
+#ifdef REIN_HAS_HDF5
+#include "rein/io/hdf5/load_model.hpp"
 #endif
 
-#include <map>
-#include <tuple>
+#include <algorithm>
 
 namespace rein::cli {
 
@@ -29,38 +23,20 @@ const std::string& model_usage() {
   return usage;
 }
 
+std::vector<std::string> with_model_options(std::vector<std::string> extra) {
+  auto names = model_option_names();
+  names.insert(names.end(), extra.begin(), extra.end());
+  return names;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point begin) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+}
+
 namespace {
 
-std::vector<io::patch_source> patches_of(const arguments& args) {
-  std::vector<io::patch_source> patches;
-  const auto files = args.all("patch");
-  const auto names = args.all("patch-name");
-  if (names.size() > files.size()) throw invalid_argument("--patch-name needs a --patch (a patchset) to choose from");
-  for (std::size_t i = 0; i < files.size(); ++i)
-    patches.push_back({files[i], i < names.size() ? std::optional<std::string>(names[i]) : std::nullopt});
-  return patches;
-}
-
-}  // namespace
-
-io::shape_workspace load_shape_workspace(const std::string& path, const arguments& args) {
-  nlohmann::json document = io::read_json(path);
-  std::string source = path;
-  for (const auto& p : patches_of(args)) {
-    document = io::apply_patch(document, io::select_patch(io::read_json(p.path), p.path, p.name), p.path);
-    source += " patched by '" + p.path + "'";
-  }
-  return io::shape_workspace_from_json(std::move(document), source);
-}
-
-likelihood::workspace load_workspace(const arguments& args) {
-  return io::read_workspace(args.positional(0, "WS (a pyhf JSON workspace)"), patches_of(args));
-}
-
-likelihood::model_options load_model_options(const arguments& args) {
-  likelihood::model_options options;
-  if (args.has("measurement")) options.measurement = args.get("measurement", "");
-  if (args.has("poi")) options.poi = args.get("poi", "");
+// --interp normsys=code1,histosys=code0 (one or more settings, each a comma-separated list)
+void read_interp(const arguments& args, likelihood::model_options& options) {
   for (const auto& setting : args.all("interp")) {
     std::size_t start = 0;
     while (start <= setting.size()) {
@@ -77,86 +53,35 @@ likelihood::model_options load_model_options(const arguments& args) {
       start = comma + 1;
     }
   }
-  return options;
-}
-
-saved_kind saved_kind_of(const std::string& path) {
-  const auto document = io::read_json(path);
-  if (document.is_object() && document.contains("spec") && document.contains("new_pars")) return saved_kind::redist;
-  const bool reweighted = document.is_object() && document.contains("rein.reweight");
-  const bool shapes = document.is_object() && document.contains("rein.shapes");
-  if (reweighted && shapes)
-    throw invalid_argument("'" + path + "' has both 'rein.reweight' and 'rein.shapes'; rein reads one extension per file");
-  if (reweighted) return saved_kind::reweighted_workspace;
-  if (shapes) return saved_kind::shape_workspace;
-  return saved_kind::workspace;
-}
-
-reweight::quadrature_rule quadrature_of(const arguments& args) {
-  const std::string rule = args.get("quadrature", "endpoint-adapted");
-  if (rule == "endpoint-adapted") return reweight::quadrature_rule::endpoint_adapted;
-  if (rule == "gauss-legendre") return reweight::quadrature_rule::gauss_legendre;
-  throw invalid_argument("--quadrature '" + rule + "' must be endpoint-adapted or gauss-legendre (redist's rule)");
-}
-
-io::redist_model read_redist_named(const std::string& path, const arguments& args) {
-  if (!args.has("null") || !args.has("alt"))
-    throw invalid_argument("'" + path + "' is a redist saved model: say which rates it reweights with --null NAME --alt NAME "
-                           "(e.g. --null hpqcd-b-to-k-nunu --alt wet-b-to-k-nunu)");
-  auto saved = io::read_redist(path);
-  for (auto& r : saved.reweightings) r.null = args.get("null", ""), r.alternative = args.get("alt", "");
-  return saved;
-}
-
-namespace {
-
-likelihood::model load_saved_model(const std::string& path, const arguments& args, saved_kind kind) {
-  if (args.has("patch")) throw invalid_argument("--patch applies to pyhf workspaces; '" + path + "' holds a reweighted model");
-  io::redist_model saved;
-  if (kind == saved_kind::redist) {
-    saved = read_redist_named(path, args);
-  } else {
-    for (const char* name : {"null", "alt"})
-      if (args.has(name)) throw invalid_argument(std::string("--") + name + ": '" + path + "' names its rates itself");
-#ifdef REIN_CLI_HDF5
-    saved = io::hdf5::read_reweighted_workspace(path);
-#else
-    throw invalid_argument("'" + path + "' is a reweighted workspace with HDF5 densities; this rein was built without HDF5");
-#endif
-  }
-  const auto rule = quadrature_of(args);
-  // reweightings with the same rates over the same kinematic bins share one set of integrals
-  std::map<std::tuple<std::string, std::string, std::vector<double>>, std::shared_ptr<const reweight::bin_rates>> rates;
-  const auto rates_for = [&](const io::redist_reweighting& r) {
-    auto& found = rates[{r.null, r.alternative, r.edges}];
-    if (!found) found = reweight::make_named_rates(r.null, r.alternative, r.edges, rule);
-    return found;
-  };
-  return io::make_redist_model(saved, rates_for, load_model_options(args));
 }
 
 }  // namespace
 
-likelihood::model load_model(const arguments& args) {
+io::load_options load_options_of(const arguments& args) {
+  io::load_options options;
+  const auto files = args.all("patch");
+  const auto names = args.all("patch-name");
+  if (names.size() > files.size()) throw invalid_argument("--patch-name needs a --patch (a patchset) to choose from");
+  for (std::size_t i = 0; i < files.size(); ++i)
+    options.patches.push_back({files[i], i < names.size() ? std::optional<std::string>(names[i]) : std::nullopt});
+  if (args.has("measurement")) options.model.measurement = args.get("measurement", "");
+  if (args.has("poi")) options.model.poi = args.get("poi", "");
+  read_interp(args, options.model);
+  if (args.has("null")) options.null = args.get("null", "");
+  if (args.has("alt")) options.alternative = args.get("alt", "");
+  if (args.has("quadrature")) options.quadrature = io::quadrature_rule_from_string(args.get("quadrature", ""));
+  return options;
+}
+
+io::loaded_model load(const arguments& args) {
   const std::string path = args.positional(0, "WS (a pyhf JSON workspace or a reweighted model)");
-  const auto kind = saved_kind_of(path);
-  if (kind == saved_kind::redist || kind == saved_kind::reweighted_workspace) return load_saved_model(path, args, kind);
-  for (const char* name : {"null", "alt", "quadrature"})
-    if (args.has(name))
-      throw invalid_argument(std::string("--") + name + " applies to reweighted models; '" + path + "' is a pyhf workspace" +
-                             (kind == saved_kind::shape_workspace ? " with parametric shapes" : ""));
-  if (kind == saved_kind::shape_workspace) return io::make_shape_model(load_shape_workspace(path, args), load_model_options(args));
-  return likelihood::make_model(load_workspace(args), load_model_options(args));
+#ifdef REIN_HAS_HDF5
+  return io::hdf5::load_model(path, load_options_of(args));
+#else
+  return io::load_model(path, load_options_of(args));
+#endif
 }
 
-std::vector<std::string> with_model_options(std::vector<std::string> extra) {
-  auto names = model_option_names();
-  names.insert(names.end(), extra.begin(), extra.end());
-  return names;
-}
-
-double seconds_since(std::chrono::steady_clock::time_point begin) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-}
+likelihood::model load_model(const arguments& args) { return load(args).model; }
 
 }  // namespace rein::cli

@@ -13,7 +13,7 @@
 #include "rein/bayes/summary.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/io/json/read_json.hpp"
-#ifdef REIN_CLI_HDF5
+#ifdef REIN_HAS_HDF5
 #include "rein/io/hdf5/posterior_draws.hpp"
 #endif
 
@@ -145,7 +145,7 @@ int sample(const arguments& args) {
   std::string out = args.get("out", "");
   if (!out.empty()) {
     if (out.size() > 3 && out.compare(out.size() - 3, 3, ".h5") == 0) {
-#ifdef REIN_CLI_HDF5
+#ifdef REIN_HAS_HDF5
       rein::io::hdf5::write_posterior_draws(out, draws, &summary);
 #else
       throw rein::invalid_argument("--out " + out + ": this rein was built without HDF5; write .json");

@@ -1,0 +1,188 @@
+#pragma once
+
+// One entry for every front end (the rein CLI, bindings, grid runners): what kind of model file a
+// path holds, and the model it describes, built with the caller's patches, measurement,
+// interpolation codes, parameter of interest and rates. Reading rein's reweighted workspace needs
+// HDF5: io/hdf5/load_model.hpp supplies that reader (target rein::hdf5); this header does not.
+#include "rein/core/error.hpp"
+#include "rein/io/json/patch.hpp"
+#include "rein/io/json/read_json.hpp"
+#include "rein/io/json/redist.hpp"
+#include "rein/io/json/shape_workspace.hpp"
+#include "rein/io/json/workspace.hpp"
+#include "rein/likelihood/make_model.hpp"
+#include "rein/likelihood/parametric_shape.hpp"
+#include "rein/likelihood/workspace.hpp"
+#include "rein/reweight/bin_integration.hpp"
+#include "rein/reweight/bin_rates.hpp"
+#include "rein/reweight/named_rates.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace rein::io {
+
+/// What a model file holds (docs/formats.md): a pyhf workspace, a pyhf workspace with parametric
+/// shapes (key `rein.shapes`), a redist saved model (keys `spec` and `new_pars`), or rein's
+/// reweighted workspace (key `rein.reweight`, densities in HDF5).
+enum class model_file_kind { workspace, shape_workspace, redist, reweighted_workspace };
+
+/// "workspace", "shape_workspace", "redist", "reweighted_workspace".
+inline const char* to_string(model_file_kind kind) {
+  switch (kind) {
+    case model_file_kind::workspace: return "workspace";
+    case model_file_kind::shape_workspace: return "shape_workspace";
+    case model_file_kind::redist: return "redist";
+    case model_file_kind::reweighted_workspace: return "reweighted_workspace";
+  }
+  return "unknown";
+}
+
+/// The kind of the JSON `document` read from `source`.
+/// @throws invalid_argument for a document with both `rein.reweight` and `rein.shapes`
+inline model_file_kind model_file_kind_of(const nlohmann::json& document, const std::string& source) {
+  if (document.is_object() && document.contains("spec") && document.contains("new_pars")) return model_file_kind::redist;
+  const bool reweighted = document.is_object() && document.contains("rein.reweight");
+  const bool shapes = document.is_object() && document.contains("rein.shapes");
+  if (reweighted && shapes)
+    throw invalid_argument("'" + source + "' has both 'rein.reweight' and 'rein.shapes'; rein reads one extension per file");
+  if (reweighted) return model_file_kind::reweighted_workspace;
+  if (shapes) return model_file_kind::shape_workspace;
+  return model_file_kind::workspace;
+}
+
+/// The kind of the model file at `path`.
+/// @throws io_error / parse errors of read_json, and what the overload above throws
+inline model_file_kind model_file_kind_of(const std::string& path) { return model_file_kind_of(read_json(path), path); }
+
+/// What load_model builds a model with. Every field has the default of a bare file.
+struct load_options {
+  /// JSON patches (or patchset entries) applied in order; pyhf workspaces, with or without shapes.
+  std::vector<patch_source> patches;
+  /// Measurement, parameter of interest, interpolation codes.
+  likelihood::model_options model;
+  /// The names of the null and alternative rates of a redist saved model (its file cannot name
+  /// them: redist's rates are Python code); reweight::named_nulls and named_alternatives list them.
+  std::optional<std::string> null, alternative;
+  /// How the rates of a reweighted model are integrated over its kinematic bins (default
+  /// endpoint_adapted; gauss_legendre is redist's rule).
+  std::optional<reweight::quadrature_rule> quadrature;
+};
+
+/// Reads rein's reweighted workspace (JSON + HDF5 densities) at a path; io::hdf5::load_model
+/// passes io::hdf5::read_reweighted_workspace.
+using reweighted_workspace_reader = std::function<redist_model(const std::string&)>;
+
+/// A model with what it was built from.
+struct loaded_model {
+  likelihood::model model;
+  model_file_kind kind = model_file_kind::workspace;
+  std::string path;
+  /// The workspace compiled into the model (patched; for reweighted kinds its pyhf part, whose
+  /// custom modifiers are `reweightings`).
+  likelihood::workspace workspace;
+  std::vector<likelihood::parametric_shape> shapes;  ///< shape workspaces: the parametric shapes
+  std::vector<redist_reweighting> reweightings;      ///< reweighted kinds: the custom modifiers
+  likelihood::model_options options;                 ///< as the model was built
+};
+
+/// "--quadrature"-style names of reweight::quadrature_rule: "endpoint-adapted", "gauss-legendre".
+/// @throws invalid_argument naming the value and the known names
+inline reweight::quadrature_rule quadrature_rule_from_string(const std::string& name) {
+  if (name == "endpoint-adapted") return reweight::quadrature_rule::endpoint_adapted;
+  if (name == "gauss-legendre") return reweight::quadrature_rule::gauss_legendre;
+  throw invalid_argument("--quadrature '" + name + "' must be endpoint-adapted or gauss-legendre (redist's rule)");
+}
+
+/// The shape workspace at `path` with `patches` applied to the whole document (`rein.shapes`
+/// too), as read_workspace applies them to a pyhf workspace.
+inline shape_workspace read_shape_workspace(const std::string& path, const std::vector<patch_source>& patches) {
+  nlohmann::json document = read_json(path);
+  std::string source = path;
+  for (const auto& p : patches) {
+    document = apply_patch(document, select_patch(read_json(p.path), p.path, p.name), p.path);
+    source += " patched by '" + p.path + "'";
+  }
+  return shape_workspace_from_json(std::move(document), source);
+}
+
+/// The saved reweighted model at `path` (kind redist or reweighted_workspace) with its rates'
+/// names: from the options for a redist file, from the file itself for rein's reweighted workspace.
+/// @throws invalid_argument for patches, for a redist file without rate names, for rate names
+///         given to a file that names its own, for a reweighted workspace without `read_reweighted`
+inline redist_model read_reweighted_model(const std::string& path, model_file_kind kind, const load_options& options,
+                                          const reweighted_workspace_reader& read_reweighted = {}) {
+  if (!options.patches.empty())
+    throw invalid_argument("--patch applies to pyhf workspaces; '" + path + "' holds a reweighted model");
+  if (kind == model_file_kind::redist) {
+    if (!options.null || !options.alternative)
+      throw invalid_argument("'" + path + "' is a redist saved model: say which rates it reweights with --null NAME --alt NAME "
+                             "(load_options null, alternative; e.g. --null hpqcd-b-to-k-nunu --alt wet-b-to-k-nunu)");
+    auto saved = read_redist(path);
+    for (auto& r : saved.reweightings) r.null = *options.null, r.alternative = *options.alternative;
+    return saved;
+  }
+  if (options.null) throw invalid_argument("--null: '" + path + "' names its rates itself");
+  if (options.alternative) throw invalid_argument("--alt: '" + path + "' names its rates itself");
+  if (!read_reweighted)
+    throw invalid_argument("'" + path + "' is a reweighted workspace with HDF5 densities; this rein was built without HDF5");
+  return read_reweighted(path);
+}
+
+namespace detail {
+
+/// The model of a saved reweighted model; reweightings with the same rates over the same
+/// kinematic bins share one set of bin integrals.
+inline likelihood::model make_reweighted_model(const redist_model& saved, const load_options& options) {
+  const auto rule = options.quadrature.value_or(reweight::quadrature_rule::endpoint_adapted);
+  std::map<std::tuple<std::string, std::string, std::vector<double>>, std::shared_ptr<const reweight::bin_rates>> rates;
+  const auto rates_for = [&](const redist_reweighting& r) {
+    auto& found = rates[{r.null, r.alternative, r.edges}];
+    if (!found) found = reweight::make_named_rates(r.null, r.alternative, r.edges, rule);
+    return found;
+  };
+  return make_redist_model(saved, rates_for, options.model);
+}
+
+}  // namespace detail
+
+/// The model in the file at `path`, whatever its kind (model_file_kind_of), built with `options`.
+/// Reweighted workspaces need `read_reweighted` (io::hdf5::load_model supplies it).
+/// @throws invalid_argument for options that do not apply to the file's kind (patches or rate
+///         choices for a reweighted workspace, rates or quadrature for a pyhf workspace, a redist
+///         file without rate names), and what the readers and make_model throw
+inline loaded_model load_model(const std::string& path, const load_options& options = {},
+                               const reweighted_workspace_reader& read_reweighted = {}) {
+  const auto kind = model_file_kind_of(path);
+  if (kind == model_file_kind::redist || kind == model_file_kind::reweighted_workspace) {
+    auto saved = read_reweighted_model(path, kind, options, read_reweighted);
+    auto model = detail::make_reweighted_model(saved, options);
+    return {std::move(model), kind, path, std::move(saved.workspace), {}, std::move(saved.reweightings), options.model};
+  }
+  const auto applies_to_reweighted = [&](bool given, const char* option) {
+    if (given)
+      throw invalid_argument(std::string("--") + option + " applies to reweighted models; '" + path + "' is a pyhf workspace" +
+                             (kind == model_file_kind::shape_workspace ? " with parametric shapes" : ""));
+  };
+  applies_to_reweighted(options.null.has_value(), "null");
+  applies_to_reweighted(options.alternative.has_value(), "alt");
+  applies_to_reweighted(options.quadrature.has_value(), "quadrature");
+  if (kind == model_file_kind::shape_workspace) {
+    auto shaped = read_shape_workspace(path, options.patches);
+    auto model = make_shape_model(shaped, options.model);
+    return {std::move(model), kind, path, std::move(shaped.workspace), std::move(shaped.shapes), {}, options.model};
+  }
+  auto ws = read_workspace(path, options.patches);
+  auto model = likelihood::make_model(ws, options.model);
+  return {std::move(model), kind, path, std::move(ws), {}, {}, options.model};
+}
+
+}  // namespace rein::io

@@ -1,0 +1,94 @@
+// io::load_model dispatches on the file's kind and applies the options that fit it; the models it
+// builds are the ones the kind's own reader + builder give (their numbers are tested with them).
+#include "rein/io/json/read_json.hpp"
+#include "rein/io/load_model.hpp"
+#include "support/data.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <string>
+
+namespace {
+
+const std::string pyhf_ws = rein::test::test_data("pyhf/workspaces/1bin_shapesys.json");
+const std::string shapes_ws = rein::test::test_data("shapes/cb_bernstein_workspace.json");
+const std::string wet = rein::test::shipped_data("belle2-knunu/reinterpretation_likelihood_wet.json");
+
+std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const rein::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_SUITE("io") {
+  TEST_CASE("model_file_kind_of: each format by its keys, both extensions rejected") {
+    using kind = rein::io::model_file_kind;
+    CHECK(rein::io::model_file_kind_of(pyhf_ws) == kind::workspace);
+    CHECK(rein::io::model_file_kind_of(shapes_ws) == kind::shape_workspace);
+    CHECK(rein::io::model_file_kind_of(wet) == kind::redist);
+    CHECK(rein::io::model_file_kind_of(nlohmann::json{{"rein.reweight", {}}}, "x") == kind::reweighted_workspace);
+    CHECK(std::string(rein::io::to_string(kind::reweighted_workspace)) == "reweighted_workspace");
+    const auto both = message_of([] { (void)rein::io::model_file_kind_of(nlohmann::json{{"rein.reweight", {}}, {"rein.shapes", {}}}, "f.json"); });
+    CHECK(both.find("'f.json' has both 'rein.reweight' and 'rein.shapes'") != std::string::npos);
+  }
+
+  TEST_CASE("load_model: a pyhf workspace is read_workspace + make_model with the options") {
+    rein::io::load_options options;
+    options.model.normsys = rein::likelihood::interpolation_code::code1;
+    const auto loaded = rein::io::load_model(pyhf_ws, options);
+    const auto direct = rein::likelihood::make_model(rein::io::read_workspace(pyhf_ws), options.model);
+    CHECK(loaded.kind == rein::io::model_file_kind::workspace);
+    CHECK(loaded.path == pyhf_ws);
+    CHECK(loaded.options.normsys == rein::likelihood::interpolation_code::code1);
+    CHECK(loaded.workspace.channels.size() == 1);
+    const auto theta = direct.parameters().inits();
+    CHECK(loaded.model.nll(theta) == direct.nll(theta));  // the same model: bit for bit
+  }
+
+  TEST_CASE("load_model: a shape workspace keeps its shapes beside the workspace") {
+    const auto loaded = rein::io::load_model(shapes_ws);
+    CHECK(loaded.kind == rein::io::model_file_kind::shape_workspace);
+    CHECK(loaded.shapes.size() == 2);
+    const auto direct = rein::io::make_shape_model(rein::io::read_shape_workspace(shapes_ws));
+    const auto theta = direct.parameters().inits();
+    CHECK(loaded.model.nll(theta) == direct.nll(theta));
+  }
+
+  TEST_CASE("load_model: a redist file needs its rates named, and gets them") {
+    const auto missing = message_of([] { (void)rein::io::load_model(wet); });
+    CHECK(missing.find("is a redist saved model") != std::string::npos);
+    CHECK(missing.find("--null NAME --alt NAME") != std::string::npos);
+
+    rein::io::load_options options;
+    options.null = "hpqcd-b-to-k-nunu";
+    options.alternative = "wet-b-to-k-nunu";
+    const auto loaded = rein::io::load_model(wet, options);
+    CHECK(loaded.kind == rein::io::model_file_kind::redist);
+    REQUIRE(loaded.reweightings.size() == 3);
+    CHECK(loaded.reweightings[0].null == "hpqcd-b-to-k-nunu");
+    CHECK(loaded.model.parameters().contains("cvl"));
+
+    options.patches.push_back({pyhf_ws, std::nullopt});
+    CHECK(message_of([&] { (void)rein::io::load_model(wet, options); }).find("--patch applies to pyhf workspaces") != std::string::npos);
+  }
+
+  TEST_CASE("load_model: rate options on a pyhf workspace, and a reweighted workspace without an HDF5 reader, are errors") {
+    rein::io::load_options options;
+    options.quadrature = rein::reweight::quadrature_rule::gauss_legendre;
+    const auto quadrature = message_of([&] { (void)rein::io::load_model(shapes_ws, options); });
+    CHECK(quadrature.find("--quadrature applies to reweighted models") != std::string::npos);
+    CHECK(quadrature.find("with parametric shapes") != std::string::npos);
+
+    const std::string path = std::string(REIN_TEST_BINARY_DIR) + "/load_model_reweighted.json";
+    std::ofstream(path) << R"({"rein.reweight": {}})";
+    CHECK(message_of([&] { (void)rein::io::load_model(path); }).find("built without HDF5") != std::string::npos);
+    CHECK(rein::io::quadrature_rule_from_string("gauss-legendre") == rein::reweight::quadrature_rule::gauss_legendre);
+    CHECK(message_of([] { (void)rein::io::quadrature_rule_from_string("midpoint"); }).find("'midpoint'") != std::string::npos);
+  }
+}
