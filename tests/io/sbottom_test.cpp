@@ -3,6 +3,7 @@
 // they were made).
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/infer/asymptotic.hpp"
+#include "rein/infer/grid.hpp"
 #include "rein/infer/upper_limit.hpp"
 #include "rein/io/json/workspace.hpp"
 #include "rein/likelihood/make_model.hpp"
@@ -59,5 +60,40 @@ TEST_SUITE("io") {
         REIN_CHECK_REL(limits.exp[k], ref["limit_exp"][k].get<double>(), 1e-4);
       }
     }
+  }
+
+  TEST_CASE("grid: limits and CLs of sbottom points match pyhf; a failing point says why; threads do not change results") {
+    const auto reference = rein::io::read_json(rein::test::sbottom_reference());
+    std::vector<std::string> names;
+    for (const auto& [point, ref] : reference["RegionA"].items()) names.push_back(point);
+    const auto background = rein::io::read_json(rein::test::sbottom("RegionA/BkgOnly.json"));
+    const auto make = [&](std::size_t i) {
+      if (i == names.size()) throw rein::io_error("no such point");
+      const std::string path = rein::test::sbottom("RegionA/patch." + names[i] + ".json");
+      return rein::likelihood::make_model(rein::io::workspace_from_json(
+          rein::io::apply_patch(background, rein::io::read_json(path), path), path));
+    };
+    rein::infer::grid_options options;
+    options.threads = 2;
+    const auto results = rein::infer::grid(names.size() + 1, make, options);
+    REQUIRE(results.size() == names.size() + 1);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      CAPTURE(names[i]);
+      const auto& ref = reference["RegionA"][names[i]];
+      CHECK(results[i].status == "ok");
+      // as the test case above: CLs 1e-5, limits 1e-4 relative to pyhf
+      REIN_CHECK_REL(results[i].cls.cls_obs, ref["cls_obs"].get<double>(), 1e-5);
+      REIN_CHECK_REL(results[i].limit.obs, ref["limit_obs"].get<double>(), 1e-4);
+      for (std::size_t k = 0; k < 5; ++k) REIN_CHECK_REL(results[i].limit.exp[k], ref["limit_exp"][k].get<double>(), 1e-4);
+    }
+    CHECK(results.back().status == "error: no such point");
+    options.threads = 1;
+    const auto serial = rein::infer::grid(names.size(), make, options);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      CHECK(serial[i].limit.obs == results[i].limit.obs);  // bit-identical: each point is computed alone
+      CHECK(serial[i].cls.cls_exp == results[i].cls.cls_exp);
+    }
+    options.threads = 0;
+    CHECK_THROWS_AS((void)rein::infer::grid(1, make, options), rein::invalid_argument);
   }
 }
