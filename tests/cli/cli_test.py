@@ -269,6 +269,14 @@ if whole:
     png = os.path.join(WORK, "contour.png")
     run = subprocess.run([sys.executable, PLOT, "contour", grid_json, png, "--x", "0", "--y", "1"], capture_output=True, text=True)
     check(run.returncode == 0 and os.path.exists(png) and os.path.getsize(png) > 10000, f"rein-plot contour: {run.stderr}")
+# a point whose limits lie above the POI's default upper bound (10): above_upper_bound, exit 3;
+# --poi-bounds lifts the bound and the same point is ok
+high, _ = rein("grid", bkg, "--patches", patch_of("sbottom_1000_930_800"), code=3)
+check(high is not None and high["points"][0]["status"] == "above_upper_bound" and
+      high["points"][0]["upper_limit"]["obs_status"] == "above_upper_bound", "a limit above mu = 10 says above_upper_bound")
+lifted, _ = rein("grid", bkg, "--patches", patch_of("sbottom_1000_930_800"), "--poi-bounds", "0:200")
+check(lifted is not None and lifted["points"][0]["status"] == "ok" and lifted["points"][0]["upper_limit"]["obs"] > 10,
+      f"--poi-bounds 0:200 finds the limit above 10: {lifted and lifted['points'][0]['upper_limit']}")
 broken = os.path.join(WORK, "patch.broken_1_2.json")
 json.dump([{"op": "remove", "path": "/channels/7"}], open(broken, "w"))
 failed, _ = rein("grid", bkg, "--patches", patch_of("sbottom_1300_205_60"), broken, code=3)
