@@ -9,5 +9,6 @@
 #include "rein/io.hpp"
 #include "rein/kinematics.hpp"
 #include "rein/likelihood.hpp"
+#include "rein/models.hpp"
 #include "rein/physics.hpp"
 #include "rein/reweight.hpp"

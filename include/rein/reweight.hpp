@@ -4,5 +4,4 @@
 #include "rein/reweight/bin_rates.hpp"
 #include "rein/reweight/decorrelation.hpp"
 #include "rein/reweight/modifier.hpp"
-#include "rein/reweight/named_rates.hpp"
 #include "rein/reweight/number_density.hpp"

@@ -13,12 +13,13 @@
 #ifdef REIN_HAS_HDF5
 
 #include "rein/core/binning.hpp"
+#include "rein/io/belle2_knunu_preset.hpp"
 #include "rein/io/csv.hpp"
 #include "rein/io/hdf5/number_density.hpp"
 #include "rein/io/hdf5/reweighted_workspace.hpp"
 #include "rein/io/json/hepdata_table.hpp"
 #include "rein/io/json/workspace.hpp"
-#include "rein/reweight/named_rates.hpp"
+#include "rein/models/registry.hpp"
 #include "rein/reweight/number_density.hpp"
 
 #include <Eigen/Core>
@@ -196,34 +197,19 @@ int convert_belle2(const rein::cli::arguments& args) {
     throw rein::invalid_argument("usage: rein convert belle2-knunu DATA_DIR OUT.h5");
   const std::string dir = args.positional(1, "DATA_DIR");
   const std::string output = args.positional(2, "OUT.h5");
-  const std::string ita = "Bsig_H_reconstructed_q2_vs_BDT2_Bplus2Kplus_v42_signal_inefficiency";
-  const std::string origin =
-      "Belle II, B+ -> K+ nu nubar reinterpretation material for arXiv:2507.12393 (likelihood on HEPData, "
-      "doi:10.17182/hepdata.166082); file scripts/data/";
-  const std::string commit =
-      " of github.com/lorenzennio/knunu-reinterpretation-mini at commit 065bce076279e04593220889f68176f8f4d63958 "
-      "(MIT licence, Copyright (c) 2025 Belle II Collaboration); copied unchanged to data/belle2-knunu/ of rein";
-  const std::string normalisation =
-      "expected signal events (efficiency-weighted) per reconstructed fit bin (row) and generator-level q2 bin "
-      "(column); row sums are the nominal yields of the sample in the channel's bins of combined_likelihood.json";
+  const auto preset = rein::io::belle2_knunu_preset();
   axes_spec axes;
-  axes.variables = {"q2"};
-  axes.edges = {parse_edges("-1,0:22.885:100", "q2 edges")};
-  axes.units = {"GeV^2"};
-  const std::vector<density_spec> specs = {
-      {"regA", "number_density_ita_regA.csv", "A__" + ita + "_zoomSR_Y4S", "signal"},
-      {"regB", "number_density_ita_regB.csv", "B__" + ita + "_zoomCR_Y4S", "signal"},
-      {"hta", "number_density_hta.csv", "sgn1_had", "sgn_1_had"},
-  };
+  axes.variables = {preset.variable};
+  axes.edges = {preset.edges};
+  axes.units = {preset.units};
   std::vector<rein::reweight::number_density> densities;
   std::vector<std::string> files;
-  for (density_spec spec : specs) {
-    const std::string base = spec.file;
-    spec.file = dir + "/" + base;
-    densities.push_back(load_density(spec, axes, true, normalisation, origin + base + commit));
-    files.push_back(base);
+  for (const auto& d : preset.densities) {
+    densities.push_back(load_density({d.name, dir + "/" + d.file, d.channel, d.sample}, axes, true, preset.normalisation,
+                                     preset.source(d.file)));
+    files.push_back(d.file);
   }
-  const auto deviations = check_against_workspace(densities, dir + "/combined_likelihood.json");
+  const auto deviations = check_against_workspace(densities, dir + "/" + preset.workspace);
   return write_and_report(output, densities, files, deviations);
 }
 
@@ -239,7 +225,7 @@ int convert_redist(const rein::cli::arguments& args) {
     throw rein::invalid_argument("DENSITIES.h5 '" + densities + "' is a file name: it is written next to OUT.json");
   auto saved = rein::io::read_reweighted_model(input, rein::io::model_file_kind::redist, rein::cli::load_options_of(args));
   // the rates must exist under these names before they are written down
-  for (const auto& r : saved.reweightings) (void)rein::reweight::make_named_rates(r.null, r.alternative, r.edges);
+  for (const auto& r : saved.reweightings) (void)rein::models::make_named_rates(r.null, r.alternative, r.edges);
   rein::io::hdf5::reweighted_workspace_options options;
   options.source = args.get("source", "converted by rein convert redist from " + input);
   rein::io::hdf5::write_reweighted_workspace(output, densities, saved, options);

@@ -4,6 +4,7 @@
 #include "load_model.hpp"
 
 #include "rein/core/detail/check.hpp"
+#include "rein/io/json/model_results.hpp"
 
 #include <string>
 
@@ -24,22 +25,7 @@ int expected(const rein::cli::arguments& args) {
                                    rein::detail::format_value(p.lower) + ", " + rein::detail::format_value(p.upper) + "]");
     theta[static_cast<Eigen::Index>(model.parameters().index(name))] = value;
   }
-  const Eigen::VectorXd nu = model.expected_main(theta);
-  nlohmann::json channels = nlohmann::json::array();
-  for (const auto& c : model.channels()) {
-    nlohmann::json samples = nlohmann::json::array();
-    for (const auto& s : c.samples) {
-      const Eigen::VectorXd y = model.expected_sample(theta, c.name, s);
-      samples.push_back({{"name", s}, {"yields", std::vector<double>(y.data(), y.data() + y.size())}});
-    }
-    channels.push_back({{"name", c.name},
-                        {"yields", std::vector<double>(nu.data() + c.offset, nu.data() + c.offset + c.bins)},
-                        {"samples", samples}});
-  }
-  nlohmann::json parameters = nlohmann::json::object();
-  for (std::size_t i = 0; i < model.parameters().size(); ++i)
-    parameters[model.parameters()[i].name] = theta[static_cast<Eigen::Index>(i)];
-  rein::cli::print_json({{"channels", channels}, {"parameters", parameters}});
+  rein::cli::print_json(rein::io::expected_yields_json(model, theta));
   return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "load_model.hpp"
 
 #include "rein/fit/maximum_likelihood.hpp"
+#include "rein/io/json/model_results.hpp"
 
 #include <chrono>
 
@@ -25,25 +26,9 @@ int fit(const rein::cli::arguments& args) {
   const auto result = rein::fit::fit(model, options);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
 
-  nlohmann::json parameters = nlohmann::json::array();
-  nlohmann::json at_bound = nlohmann::json::array();
-  for (std::size_t i = 0; i < model.parameters().size(); ++i) {
-    const auto& p = model.parameters()[i];
-    const auto k = static_cast<Eigen::Index>(i);
-    parameters.push_back({{"name", p.name}, {"value", result.values[k]}, {"error", result.errors[k]},
-                          {"fixed", static_cast<bool>(result.fixed[i])}});
-    if (result.at_bound[i]) at_bound.push_back(p.name);
-  }
-  rein::cli::print_json({{"status", rein::fit::to_string(result.status)},
-                         {"twice_nll", result.twice_nll},
-                         {"parameters", parameters},
-                         {"poi", model.parameters().poi() ? nlohmann::json(model.parameters()[*model.parameters().poi()].name)
-                                                          : nlohmann::json(nullptr)},
-                         {"at_bound", at_bound},
-                         {"covariance_ok", result.covariance_ok},
-                         {"iterations", result.iterations},
-                         {"evaluations", result.evaluations},
-                         {"seconds", seconds}});
+  auto out = rein::io::to_json(result, model);
+  out["seconds"] = seconds;
+  rein::cli::print_json(out);
   return result.ok() ? 0 : 3;
 }
 

@@ -1,13 +1,11 @@
 #pragma once
 
-// What the inference verbs and `rein merge` share: option parsing and the JSON of a result, so
-// that merged shards print exactly what one run prints.
+// What the inference verbs and `rein merge` share: option parsing (the JSON of a result is
+// rein::io's, so that merged shards print exactly what one run prints).
 #include "cli.hpp"
 
 #include "rein/infer/scan.hpp"
 #include "rein/infer/toys.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <cstddef>
 #include <functional>
@@ -25,14 +23,5 @@ std::function<void(std::size_t, std::size_t)> terminal_progress(const std::strin
 
 /// The grid of an LO:HI:N option (N an integer ≥ 2); `option` names it in errors.
 std::vector<double> scan_grid(const std::string& range, const std::string& option);
-
-/// `rein cls --toys` output.
-nlohmann::json toy_cls_json(const infer::toy_hypotest_result& r, const infer::toy_options& options);
-
-/// `rein scan` output.
-nlohmann::json scan_json(const infer::scan_result& r);
-
-/// NaN and ±∞ have no JSON form: null.
-nlohmann::json number(double x);
 
 }  // namespace rein::cli

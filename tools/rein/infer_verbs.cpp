@@ -9,11 +9,11 @@
 #include "rein/infer/significance.hpp"
 #include "rein/infer/toys.hpp"
 #include "rein/infer/upper_limit.hpp"
+#include "rein/io/json/infer_results.hpp"
 
 #include <unistd.h>
 
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -53,60 +53,11 @@ std::vector<double> scan_grid(const std::string& range, const std::string& optio
                             parse_double(range.substr(first + 1, second - first - 1), option + " HI"), static_cast<int>(n));
 }
 
-nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
-
-namespace {
-
-nlohmann::json array_of(const std::array<double, 5>& values) {
-  nlohmann::json out = nlohmann::json::array();
-  for (double v : values) out.push_back(number(v));
-  return out;
-}
-
-}  // namespace
-
-nlohmann::json toy_cls_json(const infer::toy_hypotest_result& r, const infer::toy_options& options) {
-  return {{"mu", r.mu},
-          {"cls_obs", number(r.cls_obs)},
-          {"cls_exp", array_of(r.cls_exp)},
-          {"clsb_obs", number(r.clsb_obs)},
-          {"clb_obs", number(r.clb_obs)},
-          {"cls_obs_error", number(r.cls_obs_error)},
-          {"clsb_obs_error", number(r.clsb_obs_error)},
-          {"clb_obs_error", number(r.clb_obs_error)},
-          {"test_stat", infer::to_string(options.statistic)},
-          {"calculator", "toys"},
-          {"toys", r.n_toys},
-          {"seed", options.seed},
-          {"failed_fits", r.failed_fits},
-          {"q_obs", r.q_obs},
-          {"status", fit::to_string(r.status)}};
-}
-
-nlohmann::json scan_json(const infer::scan_result& r) {
-  nlohmann::json points = nlohmann::json::array();
-  for (const auto& p : r.points)
-    points.push_back({{"value", p.value}, {"twice_nll", p.twice_nll}, {"delta_twice_nll", p.delta_twice_nll},
-                      {"status", fit::to_string(p.status)}});
-  nlohmann::json intervals = nlohmann::json::array();
-  for (const auto& i : r.intervals)
-    intervals.push_back({{"delta_twice_nll", i.level},
-                         {"lower", i.lower ? nlohmann::json(*i.lower) : nlohmann::json(nullptr)},
-                         {"upper", i.upper ? nlohmann::json(*i.upper) : nlohmann::json(nullptr)}});
-  return {{"poi", r.parameter},
-          {"best", r.best},
-          {"twice_nll_min", r.twice_nll_min},
-          {"points", points},
-          {"intervals", intervals},
-          {"status", fit::to_string(r.status)}};
-}
-
 }  // namespace rein::cli
 
 namespace {
 
 using rein::cli::arguments;
-using rein::cli::number;
 using rein::cli::seconds_since;
 using rein::cli::with_model_options;
 
@@ -116,20 +67,13 @@ rein::infer::asymptotic_options asymptotic_options_of(const arguments& args) {
   return options;
 }
 
-nlohmann::json array_of(const std::array<double, 5>& values) {
-  nlohmann::json out = nlohmann::json::array();
-  for (double v : values) out.push_back(number(v));
-  return out;
-}
-
 // A slice of the toys of `rein cls --toys`: the test statistic of each toy (null: its fit failed).
 int cls_toy_shard(const arguments& args, const rein::likelihood::model& model, double mu, const rein::cli::shard& s) {
   const auto options = rein::cli::toy_options_of(args);
   const auto g = rein::infer::toy_generators_at(model, model.observed(), mu, options);
   const auto [first, end] = rein::cli::slice(options.n_toys, s);
-  nlohmann::json sb = nlohmann::json::array(), b = nlohmann::json::array();
-  for (double q : rein::infer::toy_statistics(model, g.signal_background, mu, 0, first, end - first, options)) sb.push_back(number(q));
-  for (double q : rein::infer::toy_statistics(model, g.background, mu, 1, first, end - first, options)) b.push_back(number(q));
+  const auto sb = rein::io::toy_statistics_json(rein::infer::toy_statistics(model, g.signal_background, mu, 0, first, end - first, options));
+  const auto b = rein::io::toy_statistics_json(rein::infer::toy_statistics(model, g.background, mu, 1, first, end - first, options));
   rein::cli::print_json({{"shard", rein::cli::shard_record("cls", s, args)},
                          {"mu", mu},
                          {"q_obs", g.q_obs},
@@ -152,7 +96,7 @@ int cls(const arguments& args) {
   if (args.has("toys")) {
     const auto options = rein::cli::toy_options_of(args);
     const auto r = rein::infer::toy_hypotest(model, model.observed(), mu, options);
-    auto out = rein::cli::toy_cls_json(r, options);
+    auto out = rein::io::to_json(r, options);
     out["seconds"] = seconds_since(begin);
     rein::cli::print_json(out);
     return r.status == rein::fit::fit_status::ok ? 0 : 3;
@@ -161,18 +105,9 @@ int cls(const arguments& args) {
     if (args.has(name)) throw rein::invalid_argument(std::string("--") + name + " applies to toys: give --toys N");
   const rein::infer::asymptotic_calculator calculator(model, model.observed(), asymptotic_options_of(args));
   const auto r = calculator.hypotest(mu);
-  rein::cli::print_json({{"mu", mu},
-                         {"cls_obs", r.cls_obs},
-                         {"cls_exp", array_of(r.cls_exp)},
-                         {"clsb_obs", r.clsb_obs},
-                         {"clb_obs", r.clb_obs},
-                         {"test_stat", rein::infer::to_string(calculator.options().statistic)},
-                         {"calculator", "asymptotics"},
-                         {"q_obs", r.q_obs},
-                         {"q_asimov", r.q_asimov},
-                         {"status", rein::fit::to_string(r.status)},
-                         {"warnings", calculator.warnings()},
-                         {"seconds", seconds_since(begin)}});
+  auto out = rein::io::to_json(r, calculator);
+  out["seconds"] = seconds_since(begin);
+  rein::cli::print_json(out);
   return r.status == rein::fit::fit_status::ok ? 0 : 3;
 }
 
@@ -183,46 +118,23 @@ int upper_limit(const arguments& args) {
   rein::infer::upper_limit_options options;
   options.cl = args.get_double("cl", 0.95);
   options.rtol = args.get_double("rtol", 1e-6);
+  const std::string poi = model.parameters()[model.parameters().poi_index()].name;
   nlohmann::json out;
-  std::vector<std::string> warnings;
   rein::infer::upper_limit_result r;
-  std::string statistic;
   if (args.has("toys")) {
     if (args.has("scan")) throw rein::invalid_argument("--scan draws the asymptotic CLs curve; it does not combine with --toys");
     const auto toys = rein::cli::toy_options_of(args);
     r = rein::infer::toy_upper_limit(model, model.observed(), toys, options);
-    statistic = rein::infer::to_string(toys.statistic);
-    out = {{"calculator", "toys"}, {"toys", toys.n_toys}, {"seed", toys.seed}};
+    out = rein::io::to_json(r, poi, toys, options);
   } else {
     const rein::infer::asymptotic_calculator calculator(model, model.observed(), asymptotic_options_of(args));
     r = rein::infer::upper_limit(calculator, options);
-    statistic = rein::infer::to_string(calculator.options().statistic);
-    warnings = calculator.warnings();
-    out = {{"calculator", "asymptotics"}};
     // the CLs curve behind the limits, for the Brazil band (scripts/rein-plot brazil)
-    if (args.has("scan")) {
-      nlohmann::json scan = nlohmann::json::array();
-      for (double mu : rein::cli::scan_grid(args.get("scan", ""), "--scan")) {
-        const auto h = calculator.hypotest(mu);
-        scan.push_back({{"mu", mu}, {"cls_obs", number(h.cls_obs)}, {"cls_exp", array_of(h.cls_exp)}});
-      }
-      out["scan"] = scan;
-    }
+    const auto curve = args.has("scan") ? rein::infer::cls_curve(calculator, rein::cli::scan_grid(args.get("scan", ""), "--scan"))
+                                        : std::vector<rein::infer::hypotest_result>{};
+    out = rein::io::to_json(r, poi, calculator, options, curve);
   }
-  nlohmann::json exp_status = nlohmann::json::array();
-  for (auto s : r.exp_status) exp_status.push_back(rein::infer::to_string(s));
-  out.update({{"cl", r.cl},
-              {"obs", r.obs},
-              {"exp", array_of(r.exp)},
-              {"obs_status", rein::infer::to_string(r.obs_status)},
-              {"exp_status", exp_status},
-              {"poi", model.parameters()[model.parameters().poi_index()].name},
-              {"test_stat", statistic},
-              {"rtol", options.rtol},
-              {"evaluations", r.evaluations},
-              {"fit_status", rein::fit::to_string(r.fit_status)},
-              {"warnings", warnings},
-              {"seconds", seconds_since(begin)}});
+  out["seconds"] = seconds_since(begin);
   rein::cli::print_json(out);
   return r.fit_status == rein::fit::fit_status::ok ? 0 : 3;
 }
@@ -232,16 +144,9 @@ int significance(const arguments& args) {
   const auto begin = std::chrono::steady_clock::now();
   const auto model = rein::cli::load_model(args);
   const auto r = rein::infer::discovery_significance(model, model.observed(), {}, args.get_double("asimov-mu", 1.0));
-  rein::cli::print_json({{"q0", r.q0},
-                         {"p0", r.p0},
-                         {"z_obs", r.z_obs},
-                         {"z_exp", r.z_exp},
-                         {"p0_exp", r.p0_exp},
-                         {"p0_exp_band", array_of(r.p0_exp_band)},
-                         {"q0_asimov", r.q0_asimov},
-                         {"mu_hat", r.mu_hat},
-                         {"status", rein::fit::to_string(r.status)},
-                         {"seconds", seconds_since(begin)}});
+  auto out = rein::io::to_json(r);
+  out["seconds"] = seconds_since(begin);
+  rein::cli::print_json(out);
   return r.status == rein::fit::fit_status::ok ? 0 : 3;
 }
 
@@ -252,18 +157,9 @@ int scan_2d(const arguments& args, const rein::likelihood::model& model, const s
   const std::string second = args.get("poi2", "");
   const auto r = rein::infer::profile_scan_2d(model, model.observed(), poi, rein::cli::scan_grid(args.get("range", ""), "--range"),
                                               second, rein::cli::scan_grid(args.get("range2", ""), "--range2"));
-  nlohmann::json points = nlohmann::json::array();
-  for (const auto& p : r.points)
-    points.push_back({{"value", {p.x, p.y}}, {"twice_nll", p.twice_nll}, {"delta_twice_nll", p.delta_twice_nll},
-                      {"status", rein::fit::to_string(p.status)}});
-  rein::cli::print_json({{"poi", {r.x_parameter, r.y_parameter}},
-                         {"best", {r.best_x, r.best_y}},
-                         {"twice_nll_min", r.twice_nll_min},
-                         {"shape", {r.nx, r.ny}},
-                         {"points", points},
-                         {"levels", {{"68", 2.29574893}, {"95", 5.99146455}}},  // χ²₂ quantiles
-                         {"status", rein::fit::to_string(r.status)},
-                         {"seconds", seconds_since(begin)}});
+  auto out = rein::io::to_json(r);
+  out["seconds"] = seconds_since(begin);
+  rein::cli::print_json(out);
   return r.status == rein::fit::fit_status::ok ? 0 : 3;
 }
 
@@ -277,17 +173,15 @@ int scan(const arguments& args) {
   if (const auto shard = rein::cli::shard_of(args)) {
     const auto [first, end] = rein::cli::slice(grid.size(), *shard);
     const std::vector<double> part(grid.begin() + static_cast<std::ptrdiff_t>(first), grid.begin() + static_cast<std::ptrdiff_t>(end));
-    nlohmann::json points = nlohmann::json::array();
+    const auto points = rein::infer::profile_scan_points(model, model.observed(), poi, part);
     bool ok = true;
-    for (const auto& p : rein::infer::profile_scan_points(model, model.observed(), poi, part)) {
-      points.push_back({{"value", p.value}, {"twice_nll", p.twice_nll}, {"status", rein::fit::to_string(p.status)}});
-      ok = ok && p.status == rein::fit::fit_status::ok;
-    }
-    rein::cli::print_json({{"shard", rein::cli::shard_record("scan", *shard, args)}, {"first", first}, {"points", points}});
+    for (const auto& p : points) ok = ok && p.status == rein::fit::fit_status::ok;
+    rein::cli::print_json({{"shard", rein::cli::shard_record("scan", *shard, args)}, {"first", first},
+                           {"points", rein::io::scan_points_json(points)}});
     return ok ? 0 : 3;
   }
   const auto r = rein::infer::profile_scan(model, model.observed(), poi, grid);
-  auto out = rein::cli::scan_json(r);
+  auto out = rein::io::to_json(r);
   out["seconds"] = seconds_since(begin);
   rein::cli::print_json(out);
   return r.status == rein::fit::fit_status::ok ? 0 : 3;

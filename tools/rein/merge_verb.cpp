@@ -4,6 +4,7 @@
 #include "infer_output.hpp"
 #include "load_model.hpp"
 
+#include "rein/io/json/infer_results.hpp"
 #include "rein/io/json/read_json.hpp"
 
 #include <chrono>
@@ -118,7 +119,7 @@ int merge_cls(const std::vector<shard_file>& shards, std::chrono::steady_clock::
   const auto& d = shards[0].document;
   const auto r = rein::infer::toy_hypotest_from(member(shards[0], d, "", "mu").get<double>(), d["q_obs"].get<double>(), sb, b,
                                                 status_of(shards[0], member(shards[0], d, "", "status"), "/status"));
-  auto out = rein::cli::toy_cls_json(r, options);
+  auto out = rein::io::to_json(r, options);
   out["seconds"] = rein::cli::seconds_since(begin);
   rein::cli::print_json(out);
   return r.status == rein::fit::fit_status::ok ? 0 : 3;
@@ -144,7 +145,7 @@ int merge_scan(const std::vector<shard_file>& shards, std::chrono::steady_clock:
     throw rein::invalid_argument("rein merge: the shards hold " + std::to_string(points.size()) + " scan points, the run has " +
                                  std::to_string(grid.size()));
   const auto r = rein::infer::complete_scan(model, model.observed(), poi, std::move(points));
-  auto out = rein::cli::scan_json(r);
+  auto out = rein::io::to_json(r);
   out["seconds"] = rein::cli::seconds_since(begin);
   rein::cli::print_json(out);
   return r.status == rein::fit::fit_status::ok ? 0 : 3;

@@ -12,7 +12,7 @@
 #include "rein/bayes/nuts.hpp"
 #include "rein/bayes/summary.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
-#include "rein/io/json/read_json.hpp"
+#include "rein/io/json/posterior.hpp"
 #ifdef REIN_HAS_HDF5
 #include "rein/io/hdf5/posterior_draws.hpp"
 #endif
@@ -25,7 +25,6 @@
 namespace {
 
 using rein::cli::arguments;
-using rein::cli::number;
 
 std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> parts;
@@ -79,22 +78,6 @@ std::vector<std::string> reported(const arguments& args, const rein::likelihood:
   return names;
 }
 
-void write_draws_json(const std::string& path, const rein::bayes::posterior_draws& draws) {
-  nlohmann::json chains = nlohmann::json::array(), log_prob = nlohmann::json::array();
-  for (std::size_t c = 0; c < draws.n_chains(); ++c) {
-    nlohmann::json chain = nlohmann::json::array();
-    for (Eigen::Index k = 0; k < draws.chains[c].rows(); ++k) {
-      const Eigen::VectorXd row = draws.chains[c].row(k);
-      chain.push_back(std::vector<double>(row.data(), row.data() + row.size()));
-    }
-    chains.push_back(chain);
-    log_prob.push_back(std::vector<double>(draws.log_prob[c].data(), draws.log_prob[c].data() + draws.log_prob[c].size()));
-  }
-  rein::io::write_json({{"format", "rein-posterior-draws"}, {"format_version", "1"}, {"names", draws.names},
-                        {"chains", chains}, {"log_prob", log_prob}},
-                       path, 0);
-}
-
 int sample(const arguments& args) {
   args.allow_only(rein::cli::with_model_options(
       {"chains", "warmup", "draws", "seed", "threads", "prior", "parameters", "start", "out", "metric"}));
@@ -127,21 +110,7 @@ int sample(const arguments& args) {
   const auto draws = rein::bayes::sample_nuts(posterior.as_target(), posterior.start_point(init), options);
   const auto summary = rein::bayes::summarize(draws);
 
-  nlohmann::json parameters = nlohmann::json::object();
-  bool converged = draws.status == rein::bayes::sample_status::ok;
-  for (const auto& name : names) {
-    const auto i = static_cast<std::size_t>(std::find(draws.names.begin(), draws.names.end(), name) - draws.names.begin());
-    const auto& s = summary.parameters[i];
-    const auto& d = draws.diagnostics.parameters[i];
-    nlohmann::json hdi = nlohmann::json::object();
-    for (const auto& h : s.hdi)
-      hdi[std::to_string(static_cast<int>(std::lround(100 * h.prob)))] = {{"lower", h.lower}, {"upper", h.upper}, {"kind", h.kind}};
-    parameters[name] = {{"mean", s.mean}, {"sd", s.sd}, {"mode", s.mode},
-                        {"hdi95", {s.hdi[1].lower, s.hdi[1].upper}}, {"hdi", hdi},
-                        {"upper_limit90", s.upper_limits[0]}, {"upper_limit95", s.upper_limits[1]},
-                        {"rhat", number(d.rhat)}, {"ess_bulk", number(d.ess_bulk)}, {"ess_tail", number(d.ess_tail)}};
-    converged = converged && d.rhat < options.diagnostics.max_rhat && d.ess_bulk >= options.diagnostics.min_ess;
-  }
+  const bool converged = rein::io::posterior_converged(draws, options, names);
   std::string out = args.get("out", "");
   if (!out.empty()) {
     if (out.size() > 3 && out.compare(out.size() - 3, 3, ".h5") == 0) {
@@ -151,17 +120,11 @@ int sample(const arguments& args) {
       throw rein::invalid_argument("--out " + out + ": this rein was built without HDF5; write .json");
 #endif
     } else {
-      write_draws_json(out, draws);
+      rein::io::write_posterior_draws_json(out, draws);
     }
   }
-  std::size_t evaluations = 0;
-  for (const auto& s : draws.stats) evaluations += s.n_evaluations;
-  rein::cli::print_json({{"parameters", parameters},
-                         {"sampler",
-                          {{"algorithm", "nuts"}, {"metric", metric}, {"chains", options.chains}, {"warmup", options.warmup},
-                           {"draws", options.draws}, {"seed", options.seed}, {"threads", options.threads},
-                           {"divergent", draws.n_divergent()}, {"gradient_evaluations", evaluations},
-                           {"status", rein::bayes::to_string(draws.status)}, {"seconds", draws.seconds}}},
+  rein::cli::print_json({{"parameters", rein::io::posterior_summary_json(draws, summary, draws.diagnostics, names)},
+                         {"sampler", rein::io::to_json(draws, options)},
                          {"n_sampled", posterior.names().size()},
                          {"warnings", draws.diagnostics.warnings},
                          {"out", out.empty() ? nlohmann::json(nullptr) : nlohmann::json(out)},

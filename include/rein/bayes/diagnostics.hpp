@@ -340,6 +340,18 @@ struct diagnostics_options {
   double min_ess = 400;     ///< warn when bulk or tail ESS < min_ess (100 per chain for 4 chains)
 };
 
+/// R̂ within the threshold (NaN fails): the chains agree.
+[[nodiscard]] inline bool rhat_ok(double rhat, const diagnostics_options& options = {}) { return rhat <= options.max_rhat; }
+
+/// An effective sample size at the threshold or above (NaN fails).
+[[nodiscard]] inline bool ess_ok(double ess, const diagnostics_options& options = {}) { return ess >= options.min_ess; }
+
+/// R̂ and bulk ESS within the thresholds: the verdict on one parameter's summaries (mean, HDI,
+/// limits) that rein reports; `diagnose` warns about each part, and about the tail ESS too.
+[[nodiscard]] inline bool converged(const parameter_diagnostics& d, const diagnostics_options& options = {}) {
+  return rhat_ok(d.rhat, options) && ess_ok(d.ess_bulk, options);
+}
+
 /// Diagnostics of every parameter and the warnings they raise.
 struct diagnostics_report {
   std::vector<parameter_diagnostics> parameters;
@@ -380,12 +392,12 @@ struct diagnostics_report {
     const bool constant = x.maxCoeff() == x.minCoeff();
     if (constant)
       report.warnings.push_back("parameter '" + d.name + "' never moved (every draw equal)");
-    else if (!(d.rhat <= options.max_rhat))
+    else if (!rhat_ok(d.rhat, options))
       report.warnings.push_back("parameter '" + d.name + "': R-hat = " + fmt(d.rhat) + " > " + fmt(options.max_rhat));
-    if (!constant && !(d.ess_bulk >= options.min_ess))
+    if (!constant && !ess_ok(d.ess_bulk, options))
       report.warnings.push_back("parameter '" + d.name + "': bulk ESS = " + fmt(d.ess_bulk) + " < " +
                                 fmt(options.min_ess));
-    if (!constant && !(d.ess_tail >= options.min_ess))
+    if (!constant && !ess_ok(d.ess_tail, options))
       report.warnings.push_back("parameter '" + d.name + "': tail ESS = " + fmt(d.ess_tail) + " < " +
                                 fmt(options.min_ess));
     report.parameters.push_back(d);

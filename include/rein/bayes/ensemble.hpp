@@ -10,6 +10,7 @@
 #include "rein/config.hpp"
 #include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
+#include "rein/core/parallel_for.hpp"
 #include "rein/core/random.hpp"
 
 #include <Eigen/Core>
@@ -169,7 +170,7 @@ inline void run_ensemble(const target& t, const unconstrained_transform& transfo
   std::vector<Eigen::VectorXd> acceptance(options.ensembles);
   std::vector<std::vector<Eigen::MatrixXd>> chains(options.ensembles, std::vector<Eigen::MatrixXd>(walkers));
   std::vector<std::vector<Eigen::VectorXd>> log_prob(options.ensembles, std::vector<Eigen::VectorXd>(walkers));
-  detail::run_parallel(options.ensembles, options.threads, [&](std::size_t e) {
+  parallel_for(options.ensembles, options.threads, [&](std::size_t e) {
     detail::run_ensemble(t, transform, options, walkers, y0, detail::chain_seed(options.seed, 2, e), chains[e],
                          log_prob[e], acceptance[e], r.n_non_finite[e], r.n_evaluations[e]);
   });

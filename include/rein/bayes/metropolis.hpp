@@ -11,6 +11,7 @@
 #include "rein/config.hpp"
 #include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
+#include "rein/core/parallel_for.hpp"
 #include "rein/core/random.hpp"
 
 #include <Eigen/Cholesky>
@@ -187,7 +188,7 @@ inline void run_metropolis(const target& t, const unconstrained_transform& trans
   metropolis_result r;
   detail::prepare_draws(r, t, options.chains);
   r.stats.resize(options.chains);
-  detail::run_parallel(options.chains, options.threads, [&](std::size_t c) {
+  parallel_for(options.chains, options.threads, [&](std::size_t c) {
     detail::run_metropolis(t, transform, options, y0, detail::chain_seed(options.seed, 3, c), r.chains[c],
                            r.log_prob[c], r.stats[c]);
   });

@@ -11,6 +11,7 @@
 #include "rein/config.hpp"
 #include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
+#include "rein/core/parallel_for.hpp"
 #include "rein/core/random.hpp"
 
 #include <Eigen/Cholesky>
@@ -22,12 +23,10 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <functional>
 #include <limits>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace rein::bayes {
@@ -536,36 +535,13 @@ inline void add_nuts_warnings(nuts_result& r, const nuts_options& options) {
   nuts_result r;
   detail::prepare_draws(r, t, options.chains);
   r.stats.resize(options.chains);
+  // progress counts the chains' iterations, not the chains
   std::atomic<std::size_t> done{0};
-  const auto run_chains = [&]() {
-    detail::run_parallel(options.chains, options.threads, [&](std::size_t c) {
-      detail::nuts_chain chain(t, transform, options, detail::chain_seed(options.seed, 1, c), &done);
-      chain.run(y0, transform, r.chains[c], r.log_prob[c], r.stats[c]);
-    });
-  };
-  if (options.progress) {
-    // the chains run beside the calling thread, which reports
-    const std::size_t total = options.chains * (options.warmup + options.draws * options.thin);
-    std::atomic<bool> finished{false};
-    std::exception_ptr failure;
-    std::thread runner([&]() {
-      try {
-        run_chains();
-      } catch (...) {
-        failure = std::current_exception();
-      }
-      finished = true;
-    });
-    while (!finished) {
-      options.progress(done, total);
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    runner.join();
-    if (failure) std::rethrow_exception(failure);
-    options.progress(done, total);
-  } else {
-    run_chains();
-  }
+  const std::size_t total = options.chains * (options.warmup + options.draws * options.thin);
+  parallel_for(options.chains, options.threads, [&](std::size_t c) {
+    detail::nuts_chain chain(t, transform, options, detail::chain_seed(options.seed, 1, c), &done);
+    chain.run(y0, transform, r.chains[c], r.log_prob[c], r.stats[c]);
+  }, options.progress, {&done, total});
   for (const auto& s : r.stats)
     if (s.status != sample_status::ok && (r.status == sample_status::ok || s.status == sample_status::non_finite))
       r.status = s.status;

@@ -2,6 +2,7 @@
 
 #include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
+#include "rein/core/parallel_for.hpp"
 #include "rein/core/parameter_layout.hpp"
 #include "rein/core/random.hpp"
 #include "rein/fit/fit_status.hpp"
@@ -15,15 +16,12 @@
 #include <boost/math/distributions/chi_squared.hpp>
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <limits>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace rein::infer {
@@ -188,34 +186,15 @@ struct goodness_of_fit_result {
     if (!start_hessian.allFinite()) start_hessian.resize(0, 0);
   }
   r.toy_q.assign(options.n_toys, std::numeric_limits<double>::quiet_NaN());
-  std::atomic<std::size_t> next{0}, done{0};
-  const auto work = [&]() {
-    for (std::size_t i = next++; i < options.n_toys; i = next++) {
-      const auto toy = generate_toy(model, r.fit.values, task_seed(options.seed, 0, i));
-      fit::fit_options toy_options = fit_options;
-      toy_options.start = r.fit.values;
-      if (start_hessian.size() != 0) toy_options.minimizer.start_hessian = start_hessian;
-      const auto toy_fit = fit::fit(model, toy, toy_options);
-      if (toy_fit.status == fit::fit_status::ok)
-        r.toy_q[i] = saturated_statistic(model, toy, toy_fit.values, toy_fit.fixed).total();
-      ++done;
-    }
-  };
-  const unsigned threads =
-      std::max(1u, static_cast<unsigned>(std::min<std::size_t>(options.threads, options.n_toys)));
-  const unsigned pool_size = options.progress ? threads : threads - 1;
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < pool_size; ++t) pool.emplace_back(work);
-  if (options.progress) {
-    while (done < options.n_toys) {
-      options.progress(done, options.n_toys);
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    options.progress(options.n_toys, options.n_toys);
-  } else {
-    work();
-  }
-  for (auto& thread : pool) thread.join();
+  parallel_for(options.n_toys, std::max(1u, options.threads), [&](std::size_t i) {
+    const auto toy = generate_toy(model, r.fit.values, task_seed(options.seed, 0, i));
+    fit::fit_options toy_options = fit_options;
+    toy_options.start = r.fit.values;
+    if (start_hessian.size() != 0) toy_options.minimizer.start_hessian = start_hessian;
+    const auto toy_fit = fit::fit(model, toy, toy_options);
+    if (toy_fit.status == fit::fit_status::ok)
+      r.toy_q[i] = saturated_statistic(model, toy, toy_fit.values, toy_fit.fixed).total();
+  }, options.progress);
 
   std::size_t converged = 0, above = 0;
   for (double t : r.toy_q)

@@ -2,6 +2,7 @@
 
 #include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
+#include "rein/core/parallel_for.hpp"
 #include "rein/core/parameter_layout.hpp"
 #include "rein/fit/fit_status.hpp"
 #include "rein/fit/hessian.hpp"
@@ -13,14 +14,11 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
-#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <functional>
 #include <limits>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -151,34 +149,6 @@ struct impacts_result {
 
 namespace detail {
 
-/// Runs work(i) for i in [0, count) on `threads` threads (the calling thread reports progress when
-/// `progress` is set, otherwise it works too). work(i) must only write to slot i of its outputs.
-inline void impacts_parallel_for(std::size_t count, unsigned threads,
-                                 const std::function<void(std::size_t, std::size_t)>& progress,
-                                 const std::function<void(std::size_t)>& work) {
-  std::atomic<std::size_t> next{0}, done{0};
-  const auto worker = [&]() {
-    for (std::size_t i = next++; i < count; i = next++) {
-      work(i);
-      ++done;
-    }
-  };
-  const unsigned used = std::max(1u, static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(count, 1))));
-  const unsigned pool_size = progress ? used : used - 1;
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < pool_size; ++t) pool.emplace_back(worker);
-  if (progress) {
-    while (done < count) {
-      progress(done, count);
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    progress(count, count);
-  } else {
-    worker();
-  }
-  for (auto& thread : pool) thread.join();
-}
-
 inline bool worse(fit::fit_status a, fit::fit_status b) { return a != fit::fit_status::ok && b == fit::fit_status::ok; }
 
 }  // namespace detail
@@ -291,7 +261,7 @@ inline bool worse(fit::fit_status a, fit::fit_status b) { return a != fit::fit_s
 
   std::vector<double> task_mu(tasks.size(), nan);
   std::vector<fit::fit_status> task_status(tasks.size(), fit::fit_status::ok);
-  detail::impacts_parallel_for(tasks.size(), options.threads, options.progress, [&](std::size_t t) {
+  parallel_for(tasks.size(), std::max(1u, options.threads), [&](std::size_t t) {
     const std::size_t i = chosen[tasks[t].item];
     fit::fit_options conditional = options.fit;
     conditional.fixed.emplace_back(layout[i].name, tasks[t].value);

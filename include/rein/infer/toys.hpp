@@ -2,6 +2,7 @@
 
 #include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
+#include "rein/core/parallel_for.hpp"
 #include "rein/core/random.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/infer/asymptotic.hpp"
@@ -13,8 +14,6 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
-#include <chrono>
 #include <limits>
 #include <cmath>
 #include <cstdint>
@@ -22,7 +21,6 @@
 #include <map>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace rein::infer {
@@ -64,33 +62,14 @@ inline std::vector<double> toy_statistics(const likelihood::model& model, const 
                                           std::uint64_t stream, std::size_t first, std::size_t count,
                                           const toy_options& options) {
   std::vector<double> values(count, std::numeric_limits<double>::quiet_NaN());
-  std::atomic<std::size_t> next{0}, done{0};
   fit::fit_options fit = options.fit;
   fit.errors = false;  // a toy needs its test statistic only; the Hessian would cost 1.6× the fit
-  const auto work = [&]() {
-    for (std::size_t i = next++; i < count; i = next++) {
-      const auto toy = generate_toy(model, theta_gen, task_seed(options.seed, stream, first + i));
-      const profile_likelihood profile(model, toy, fit);
-      const double q = profile.statistic(options.statistic, mu);
-      if (profile.worst_status() == fit::fit_status::ok) values[i] = q;
-      ++done;
-    }
-  };
-  const unsigned threads = std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(count)));
-  // with a progress callback the calling thread reports and every worker is a pool thread
-  const unsigned pool_size = options.progress ? threads : threads - 1;
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < pool_size; ++t) pool.emplace_back(work);
-  if (options.progress) {
-    while (done < count) {
-      options.progress(done, count);
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    options.progress(count, count);
-  } else {
-    work();
-  }
-  for (auto& thread : pool) thread.join();
+  parallel_for(count, std::max(1u, options.threads), [&](std::size_t i) {
+    const auto toy = generate_toy(model, theta_gen, task_seed(options.seed, stream, first + i));
+    const profile_likelihood profile(model, toy, fit);
+    const double q = profile.statistic(options.statistic, mu);
+    if (profile.worst_status() == fit::fit_status::ok) values[i] = q;
+  }, options.progress);
   return values;
 }
 

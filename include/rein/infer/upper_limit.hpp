@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace rein::infer {
 
@@ -109,6 +110,16 @@ inline double solve_limit(const std::function<double(double)>& cls, double alpha
   result.fit_status = calculator.observed().worst_status() != fit::fit_status::ok ? calculator.observed().worst_status()
                                                                                   : calculator.asimov().worst_status();
   return result;
+}
+
+/// CLs observed and expected at each μ of `grid`: the curve whose crossings of 1 − cl are the
+/// limits (drawn as the Brazil band by scripts/rein-plot brazil).
+[[nodiscard]] inline std::vector<hypotest_result> cls_curve(const asymptotic_calculator& calculator,
+                                                            const std::vector<double>& grid) {
+  std::vector<hypotest_result> curve;
+  curve.reserve(grid.size());
+  for (double mu : grid) curve.push_back(calculator.hypotest(mu));
+  return curve;
 }
 
 }  // namespace rein::infer

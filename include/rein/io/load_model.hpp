@@ -13,9 +13,9 @@
 #include "rein/likelihood/make_model.hpp"
 #include "rein/likelihood/parametric_shape.hpp"
 #include "rein/likelihood/workspace.hpp"
+#include "rein/models/registry.hpp"
 #include "rein/reweight/bin_integration.hpp"
 #include "rein/reweight/bin_rates.hpp"
-#include "rein/reweight/named_rates.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -70,7 +70,7 @@ struct load_options {
   /// Measurement, parameter of interest, interpolation codes.
   likelihood::model_options model;
   /// The names of the null and alternative rates of a redist saved model (its file cannot name
-  /// them: redist's rates are Python code); reweight::named_nulls and named_alternatives list them.
+  /// them: redist's rates are Python code); models::named_nulls and named_alternatives list them.
   std::optional<std::string> null, alternative;
   /// How the rates of a reweighted model are integrated over its kinematic bins (default
   /// endpoint_adapted; gauss_legendre is redist's rule).
@@ -142,7 +142,7 @@ inline likelihood::model make_reweighted_model(const redist_model& saved, const 
   std::map<std::tuple<std::string, std::string, std::vector<double>>, std::shared_ptr<const reweight::bin_rates>> rates;
   const auto rates_for = [&](const redist_reweighting& r) {
     auto& found = rates[{r.null, r.alternative, r.edges}];
-    if (!found) found = reweight::make_named_rates(r.null, r.alternative, r.edges, rule);
+    if (!found) found = models::make_named_rates(r.null, r.alternative, r.edges, rule);
     return found;
   };
   return make_redist_model(saved, rates_for, options.model);

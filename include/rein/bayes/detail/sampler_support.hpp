@@ -83,32 +83,6 @@ std::size_t uniform_index(Rng& rng, std::size_t n) {
   return k < n ? k : n - 1;
 }
 
-/// Runs task(i) for i = 0 … count − 1 on `threads` threads (0: hardware concurrency), the calling
-/// thread included. Exceptions from a task are rethrown in the caller (the first one).
-template <class Task>
-void run_parallel(std::size_t count, unsigned threads, Task task) {
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, count));
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  const auto work = [&]() {
-    for (std::size_t i = next++; i < count; i = next++) {
-      try {
-        task(i);
-      } catch (...) {
-        const std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& thread : pool) thread.join();
-  if (failure) std::rethrow_exception(failure);
-}
-
 /// Checks the target and the start point: x₀ of the target's size, strictly inside the bounds,
 /// with a finite log density (and a finite gradient when `with_gradient`). Returns y₀ = T⁻¹(x₀).
 /// @throws rein::invalid_argument naming `function`, the argument, the index and the value

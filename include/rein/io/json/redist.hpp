@@ -34,7 +34,7 @@ struct redist_reweighting {
   std::vector<double> edges;                                ///< the kinematic bin edges (one axis)
   reweight::weight_policy policy;
   std::vector<reweight::reweight_target> targets;           ///< the samples it acts on, with the map
-  /// The rates' names for reweight::make_named_rates, when the file gives them (rein's
+  /// The rates' names for models::make_named_rates, when the file gives them (rein's
   /// `rein.reweight` extension does; redist's files cannot: their rates are Python code).
   std::string null, alternative;
 };

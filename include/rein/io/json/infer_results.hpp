@@ -1,0 +1,238 @@
+#pragma once
+
+// The JSON form of every frequentist result (docs/cli.md shows each): what `rein cls`,
+// `upper-limit`, `significance`, `scan`, `impacts`, `gof` and `rein merge` print, and what every
+// other front end writes, so that one result has one form. NaN and ±∞ have no JSON form: null.
+// Timing (`seconds`) is the front end's to add.
+#include "rein/fit/fit_status.hpp"
+#include "rein/infer/asymptotic.hpp"
+#include "rein/infer/goodness_of_fit.hpp"
+#include "rein/infer/impacts.hpp"
+#include "rein/infer/scan.hpp"
+#include "rein/infer/significance.hpp"
+#include "rein/infer/test_statistic.hpp"
+#include "rein/infer/toys.hpp"
+#include "rein/infer/upper_limit.hpp"
+#include "rein/io/json/read_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rein::io {
+
+namespace detail {
+
+template <std::size_t N>
+nlohmann::json numbers_json(const std::array<double, N>& values) {
+  nlohmann::json out = nlohmann::json::array();
+  for (double v : values) out.push_back(bound_json(v));
+  return out;
+}
+
+inline nlohmann::json numbers_json(const std::vector<double>& values) {
+  nlohmann::json out = nlohmann::json::array();
+  for (double v : values) out.push_back(bound_json(v));
+  return out;
+}
+
+}  // namespace detail
+
+/// CLs at one μ from the asymptotic calculator that computed it (`rein cls`).
+inline nlohmann::json to_json(const infer::hypotest_result& r, const infer::asymptotic_calculator& calculator) {
+  return {{"mu", r.mu},
+          {"cls_obs", r.cls_obs},
+          {"cls_exp", detail::numbers_json(r.cls_exp)},
+          {"clsb_obs", r.clsb_obs},
+          {"clb_obs", r.clb_obs},
+          {"test_stat", infer::to_string(calculator.options().statistic)},
+          {"calculator", "asymptotics"},
+          {"q_obs", r.q_obs},
+          {"q_asimov", r.q_asimov},
+          {"status", fit::to_string(r.status)},
+          {"warnings", calculator.warnings()}};
+}
+
+/// CLs at one μ from toys (`rein cls --toys`, and `rein merge` of its shards).
+inline nlohmann::json to_json(const infer::toy_hypotest_result& r, const infer::toy_options& options) {
+  return {{"mu", r.mu},
+          {"cls_obs", detail::bound_json(r.cls_obs)},
+          {"cls_exp", detail::numbers_json(r.cls_exp)},
+          {"clsb_obs", detail::bound_json(r.clsb_obs)},
+          {"clb_obs", detail::bound_json(r.clb_obs)},
+          {"cls_obs_error", detail::bound_json(r.cls_obs_error)},
+          {"clsb_obs_error", detail::bound_json(r.clsb_obs_error)},
+          {"clb_obs_error", detail::bound_json(r.clb_obs_error)},
+          {"test_stat", infer::to_string(options.statistic)},
+          {"calculator", "toys"},
+          {"toys", r.n_toys},
+          {"seed", options.seed},
+          {"failed_fits", r.failed_fits},
+          {"q_obs", r.q_obs},
+          {"status", fit::to_string(r.status)}};
+}
+
+/// The test statistics of a slice of toys (a `--shard` of `rein cls --toys`): null where a fit failed.
+inline nlohmann::json toy_statistics_json(const std::vector<double>& q) { return detail::numbers_json(q); }
+
+/// The CLs curve behind a limit, one entry per μ (the Brazil band of scripts/rein-plot brazil).
+inline nlohmann::json cls_curve_json(const std::vector<infer::hypotest_result>& curve) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& h : curve)
+    out.push_back({{"mu", h.mu}, {"cls_obs", detail::bound_json(h.cls_obs)}, {"cls_exp", detail::numbers_json(h.cls_exp)}});
+  return out;
+}
+
+/// An upper limit on the parameter of interest `poi`, found with the test statistic `statistic`
+/// and the solver tolerance `rtol`; the caller adds what describes its calculator.
+inline nlohmann::json to_json(const infer::upper_limit_result& r, const std::string& poi, infer::test_statistic statistic,
+                              double rtol, const std::vector<std::string>& warnings) {
+  nlohmann::json exp_status = nlohmann::json::array();
+  for (auto s : r.exp_status) exp_status.push_back(infer::to_string(s));
+  return {{"cl", r.cl},
+          {"obs", r.obs},
+          {"exp", detail::numbers_json(r.exp)},
+          {"obs_status", infer::to_string(r.obs_status)},
+          {"exp_status", exp_status},
+          {"poi", poi},
+          {"test_stat", infer::to_string(statistic)},
+          {"rtol", rtol},
+          {"evaluations", r.evaluations},
+          {"fit_status", fit::to_string(r.fit_status)},
+          {"warnings", warnings}};
+}
+
+/// An asymptotic upper limit (`rein upper-limit`), with the CLs curve when one was computed.
+inline nlohmann::json to_json(const infer::upper_limit_result& r, const std::string& poi,
+                              const infer::asymptotic_calculator& calculator, const infer::upper_limit_options& options,
+                              const std::vector<infer::hypotest_result>& curve = {}) {
+  auto out = to_json(r, poi, calculator.options().statistic, options.rtol, calculator.warnings());
+  out["calculator"] = "asymptotics";
+  if (!curve.empty()) out["scan"] = cls_curve_json(curve);
+  return out;
+}
+
+/// An upper limit from toys (`rein upper-limit --toys`).
+inline nlohmann::json to_json(const infer::upper_limit_result& r, const std::string& poi, const infer::toy_options& toys,
+                              const infer::upper_limit_options& options) {
+  auto out = to_json(r, poi, toys.statistic, options.rtol, {});
+  out.update({{"calculator", "toys"}, {"toys", toys.n_toys}, {"seed", toys.seed}});
+  return out;
+}
+
+/// The discovery significance (`rein significance`).
+inline nlohmann::json to_json(const infer::significance_result& r) {
+  return {{"q0", r.q0},
+          {"p0", r.p0},
+          {"z_obs", r.z_obs},
+          {"z_exp", r.z_exp},
+          {"p0_exp", r.p0_exp},
+          {"p0_exp_band", detail::numbers_json(r.p0_exp_band)},
+          {"q0_asimov", r.q0_asimov},
+          {"mu_hat", r.mu_hat},
+          {"status", fit::to_string(r.status)}};
+}
+
+/// The points of a profile scan as a `--shard` of `rein scan` prints them (no Δ(2 nll): the
+/// free fit is the merge's).
+inline nlohmann::json scan_points_json(const std::vector<infer::scan_point>& points) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& p : points) out.push_back({{"value", p.value}, {"twice_nll", p.twice_nll}, {"status", fit::to_string(p.status)}});
+  return out;
+}
+
+/// A profile scan in one parameter (`rein scan`, and `rein merge` of its shards).
+inline nlohmann::json to_json(const infer::scan_result& r) {
+  nlohmann::json points = nlohmann::json::array();
+  for (const auto& p : r.points)
+    points.push_back({{"value", p.value}, {"twice_nll", p.twice_nll}, {"delta_twice_nll", p.delta_twice_nll},
+                      {"status", fit::to_string(p.status)}});
+  nlohmann::json intervals = nlohmann::json::array();
+  for (const auto& i : r.intervals)
+    intervals.push_back({{"delta_twice_nll", i.level},
+                         {"lower", i.lower ? nlohmann::json(*i.lower) : nlohmann::json(nullptr)},
+                         {"upper", i.upper ? nlohmann::json(*i.upper) : nlohmann::json(nullptr)}});
+  return {{"poi", r.parameter},
+          {"best", r.best},
+          {"twice_nll_min", r.twice_nll_min},
+          {"points", points},
+          {"intervals", intervals},
+          {"status", fit::to_string(r.status)}};
+}
+
+/// A profile scan in two parameters (`rein scan --poi2`), with the Δ(2 nll) levels of its
+/// 68 % and 95 % regions (χ²₂ quantiles).
+inline nlohmann::json to_json(const infer::scan_2d_result& r) {
+  nlohmann::json points = nlohmann::json::array();
+  for (const auto& p : r.points)
+    points.push_back({{"value", {p.x, p.y}}, {"twice_nll", p.twice_nll}, {"delta_twice_nll", p.delta_twice_nll},
+                      {"status", fit::to_string(p.status)}});
+  return {{"poi", {r.x_parameter, r.y_parameter}},
+          {"best", {r.best_x, r.best_y}},
+          {"twice_nll_min", r.twice_nll_min},
+          {"shape", {r.nx, r.ny}},
+          {"points", points},
+          {"levels", {{"68", 2.29574893}, {"95", 5.99146455}}},
+          {"status", fit::to_string(r.status)}};
+}
+
+/// Pulls, constraints and impacts on the POI (`rein impacts`), run on `threads` threads.
+inline nlohmann::json to_json(const infer::impacts_result& r, unsigned threads) {
+  const auto pair = [](const std::array<double, 2>& v) { return detail::numbers_json(v); };
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& item : r.impacts)
+    items.push_back({{"name", item.name},
+                     {"constrained", item.constrained},
+                     {"value", detail::bound_json(item.value)},
+                     {"error", detail::bound_json(item.error)},
+                     {"prefit_center", detail::bound_json(item.prefit_center)},
+                     {"prefit_sigma", detail::bound_json(item.prefit_sigma)},
+                     {"pull", detail::bound_json(item.pull)},
+                     {"constraint", detail::bound_json(item.constraint)},
+                     {"held_postfit", pair(item.postfit_held)},
+                     {"held_prefit", pair(item.prefit_held)},
+                     {"impact_postfit", pair(item.impact_postfit)},
+                     {"impact_prefit", pair(item.impact_prefit)},
+                     {"status", fit::to_string(item.status)}});
+  return {{"poi", r.poi},
+          {"mu_hat", detail::bound_json(r.mu_hat)},
+          {"mu_error", detail::bound_json(r.mu_error)},
+          {"twice_nll", detail::bound_json(r.free_fit.twice_nll)},
+          {"covariance_ok", r.free_fit.covariance_ok},
+          {"impacts", items},
+          {"definition", "impact = mu_hat(theta_i held) - mu_hat, theta_i held at theta_hat -/+ "
+                         "post-fit error or -/+ pre-fit width, clipped into its bounds; "
+                         "pairs are [down, up]; ranked by max |post-fit impact|"},
+          {"fits", r.fits},
+          {"threads", threads},
+          {"status", fit::to_string(r.status)}};
+}
+
+/// Saturated-model goodness of fit (`rein gof`); `seed` is the toys' seed (reported with them).
+inline nlohmann::json to_json(const infer::goodness_of_fit_result& r, std::uint64_t seed) {
+  nlohmann::json out = {{"q_saturated", detail::bound_json(r.q_saturated)},
+                        {"q_main", detail::bound_json(r.q_main)},
+                        {"q_constraint", detail::bound_json(r.q_constraint)},
+                        {"ndf", r.ndf},
+                        {"p_value", detail::bound_json(r.p_value)},
+                        {"n_bins", r.n_bins},
+                        {"n_free_parameters", r.n_free},
+                        {"n_free_constrained", r.n_free_constrained},
+                        {"ndf_convention", "n_bins + n_free_constrained - n_free_parameters"},
+                        {"twice_nll", detail::bound_json(r.fit.twice_nll)},
+                        {"status", fit::to_string(r.status)},
+                        {"warnings", r.warnings}};
+  if (r.n_toys > 0)
+    out["toys"] = {{"n_toys", r.n_toys},
+                   {"seed", seed},
+                   {"p_value", detail::bound_json(r.p_value_toys)},
+                   {"p_value_error", detail::bound_json(r.p_value_toys_error)},
+                   {"failed_fits", r.failed_fits},
+                   {"q_saturated", detail::numbers_json(r.toy_q)}};
+  return out;
+}
+
+}  // namespace rein::io

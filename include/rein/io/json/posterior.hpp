@@ -1,0 +1,94 @@
+#pragma once
+
+// The JSON forms of a posterior: the summaries of chosen parameters with their diagnostics and
+// verdict, the sampler's account of a NUTS run (`rein sample`), and the draws themselves — the
+// JSON twin of io/hdf5/posterior_draws.hpp (format "rein-posterior-draws", version 1).
+#include "rein/bayes/diagnostics.hpp"
+#include "rein/bayes/draws.hpp"
+#include "rein/bayes/nuts.hpp"
+#include "rein/bayes/summary.hpp"
+#include "rein/core/error.hpp"
+#include "rein/io/json/read_json.hpp"
+
+#include <Eigen/Core>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace rein::io {
+
+/// The summaries (mean, sd, mode, HDIs, upper limits) and diagnostics (R̂, bulk and tail ESS) of
+/// the parameters `names` of `draws`, as an object keyed by name.
+/// @throws invalid_argument for a name that `draws` does not hold
+inline nlohmann::json posterior_summary_json(const bayes::posterior_draws& draws, const bayes::posterior_summary& summary,
+                                             const bayes::diagnostics_report& diagnostics,
+                                             const std::vector<std::string>& names) {
+  nlohmann::json parameters = nlohmann::json::object();
+  for (const auto& name : names) {
+    const auto found = std::find(draws.names.begin(), draws.names.end(), name);
+    if (found == draws.names.end())
+      throw invalid_argument("rein::io::posterior_summary_json: no parameter '" + name + "' in the draws");
+    const auto i = static_cast<std::size_t>(found - draws.names.begin());
+    const auto& s = summary.parameters[i];
+    const auto& d = diagnostics.parameters[i];
+    nlohmann::json hdi = nlohmann::json::object();
+    for (const auto& h : s.hdi)
+      hdi[std::to_string(static_cast<int>(std::lround(100 * h.prob)))] = {{"lower", h.lower}, {"upper", h.upper}, {"kind", h.kind}};
+    parameters[name] = {{"mean", s.mean}, {"sd", s.sd}, {"mode", s.mode},
+                        {"hdi95", {s.hdi[1].lower, s.hdi[1].upper}}, {"hdi", hdi},
+                        {"upper_limit90", s.upper_limits[0]}, {"upper_limit95", s.upper_limits[1]},
+                        {"rhat", detail::bound_json(d.rhat)}, {"ess_bulk", detail::bound_json(d.ess_bulk)},
+                        {"ess_tail", detail::bound_json(d.ess_tail)}};
+  }
+  return parameters;
+}
+
+/// Whether a NUTS run can be trusted for the parameters `names`: every chain ok and each of them
+/// bayes::converged under the run's diagnostics thresholds.
+inline bool posterior_converged(const bayes::nuts_result& draws, const bayes::nuts_options& options,
+                                const std::vector<std::string>& names) {
+  if (draws.status != bayes::sample_status::ok) return false;
+  for (const auto& name : names) {
+    const auto i = static_cast<std::size_t>(std::find(draws.names.begin(), draws.names.end(), name) - draws.names.begin());
+    if (i >= draws.diagnostics.parameters.size() || !bayes::converged(draws.diagnostics.parameters[i], options.diagnostics))
+      return false;
+  }
+  return true;
+}
+
+/// The sampler's account of a NUTS run: settings, divergences, gradient evaluations, status, time.
+inline nlohmann::json to_json(const bayes::nuts_result& draws, const bayes::nuts_options& options) {
+  std::size_t evaluations = 0;
+  for (const auto& s : draws.stats) evaluations += s.n_evaluations;
+  return {{"algorithm", "nuts"}, {"metric", bayes::to_string(options.metric)}, {"chains", options.chains},
+          {"warmup", options.warmup}, {"draws", options.draws}, {"seed", options.seed}, {"threads", options.threads},
+          {"divergent", draws.n_divergent()}, {"gradient_evaluations", evaluations},
+          {"status", bayes::to_string(draws.status)}, {"seconds", draws.seconds}};
+}
+
+/// The draws as JSON: names, chains[c][k][i] (draw k of parameter i in chain c) and log_prob[c][k].
+inline nlohmann::json to_json(const bayes::posterior_draws& draws) {
+  nlohmann::json chains = nlohmann::json::array(), log_prob = nlohmann::json::array();
+  for (std::size_t c = 0; c < draws.n_chains(); ++c) {
+    nlohmann::json chain = nlohmann::json::array();
+    for (Eigen::Index k = 0; k < draws.chains[c].rows(); ++k) {
+      const Eigen::VectorXd row = draws.chains[c].row(k);
+      chain.push_back(std::vector<double>(row.data(), row.data() + row.size()));
+    }
+    chains.push_back(chain);
+    log_prob.push_back(std::vector<double>(draws.log_prob[c].data(), draws.log_prob[c].data() + draws.log_prob[c].size()));
+  }
+  return {{"format", "rein-posterior-draws"}, {"format_version", "1"}, {"names", draws.names},
+          {"chains", chains}, {"log_prob", log_prob}};
+}
+
+/// Writes the draws as JSON (to_json above, compact) to `path`.
+/// @throws io_error when the file cannot be written
+inline void write_posterior_draws_json(const std::string& path, const bayes::posterior_draws& draws) {
+  write_json(to_json(draws), path, 0);
+}
+
+}  // namespace rein::io

@@ -1,0 +1,109 @@
+#pragma once
+
+// The registry of named rates for reweighting: files and command lines say which null and which
+// alternative model a reweighting uses by name (`rein.reweight`, --null/--alt), and the registry
+// turns a pair of names into the bin integrals reweight needs. Built-in models are one header
+// each (models/b_to_k_nunu.hpp) plus one line in builtin_nulls / builtin_alternatives below; a
+// user's model (its own parameters, or a tabulated rate: models/tabulated.hpp) is added at run
+// time with add_null / add_alternative.
+#include "rein/core/error.hpp"
+#include "rein/models/b_to_k_nunu.hpp"
+#include "rein/models/rate_entry.hpp"
+#include "rein/reweight/bin_integration.hpp"
+#include "rein/reweight/bin_rates.hpp"
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rein::models {
+
+namespace detail {
+
+inline std::vector<null_rate>& null_entries() {
+  static std::vector<null_rate> entries = {hpqcd_b_to_k_nunu()};
+  return entries;
+}
+
+inline std::vector<alternative_rate>& alternative_entries() {
+  static std::vector<alternative_rate> entries = {wet_b_to_k_nunu()};
+  return entries;
+}
+
+template <class Entry>
+std::vector<std::string> names_of(const std::vector<Entry>& entries) {
+  std::vector<std::string> names;
+  for (const auto& e : entries) names.push_back(e.name);
+  return names;
+}
+
+inline std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
+  return out;
+}
+
+template <class Entry>
+void add_entry(std::vector<Entry>& entries, Entry entry, const char* function) {
+  if (entry.name.empty()) throw invalid_argument(std::string("rein::models::") + function + ": the rate needs a name");
+  for (const auto& e : entries)
+    if (e.name == entry.name)
+      throw invalid_argument(std::string("rein::models::") + function + ": a rate named '" + entry.name + "' exists already");
+  entries.push_back(std::move(entry));
+}
+
+template <class Entry>
+const Entry& find_entry(const std::vector<Entry>& entries, const std::string& name, const char* what) {
+  for (const auto& e : entries)
+    if (e.name == name) return e;
+  throw invalid_argument("rein::models::make_named_rates: unknown " + std::string(what) + " rate '" + name + "'; known: " +
+                         joined(names_of(entries)));
+}
+
+}  // namespace detail
+
+/// The names of the null rates, built-in first ("hpqcd-b-to-k-nunu": physics::b_to_k_nunu_null,
+/// Belle II's SM null).
+inline std::vector<std::string> named_nulls() { return detail::names_of(detail::null_entries()); }
+
+/// The names of the alternative rates, built-in first ("wet-b-to-k-nunu":
+/// physics::b_to_k_nunu_alternative; parameters cvl, csl, ctl, FFK[0..7]).
+inline std::vector<std::string> named_alternatives() { return detail::names_of(detail::alternative_entries()); }
+
+/// The null rate called `name`.
+/// @throws invalid_argument naming the unknown name and the known ones
+inline const null_rate& find_null(const std::string& name) { return detail::find_entry(detail::null_entries(), name, "null"); }
+
+/// The alternative rate called `name` (with its parameters).
+/// @throws invalid_argument naming the unknown name and the known ones
+inline const alternative_rate& find_alternative(const std::string& name) {
+  return detail::find_entry(detail::alternative_entries(), name, "alternative");
+}
+
+/// Adds a null rate under its name. Not thread-safe: register before reweighting starts.
+/// @throws invalid_argument for an empty name, a name taken, or no callable
+inline void add_null(null_rate entry) {
+  if (!entry.rate) throw invalid_argument("rein::models::add_null: '" + entry.name + "' has no rate callable");
+  detail::add_entry(detail::null_entries(), std::move(entry), "add_null");
+}
+
+/// Adds an alternative rate under its name. Not thread-safe: register before reweighting starts.
+/// @throws invalid_argument for an empty name, a name taken, or no factory
+inline void add_alternative(alternative_rate entry) {
+  if (!entry.make_rates) throw invalid_argument("rein::models::add_alternative: '" + entry.name + "' has no make_rates");
+  detail::add_entry(detail::alternative_entries(), std::move(entry), "add_alternative");
+}
+
+/// The bin integrals of the named null and alternative over `edges`, each rate clipped to its
+/// support and integrated with `rule` (16 nodes per bin: endpoint_adapted by default;
+/// gauss_legendre is redist's rule).
+/// @throws invalid_argument naming the unknown name and the known ones, or for bad edges
+inline std::shared_ptr<const reweight::bin_rates> make_named_rates(const std::string& null, const std::string& alternative,
+                                                                  const std::vector<double>& edges,
+                                                                  reweight::quadrature_rule rule = reweight::quadrature_rule::endpoint_adapted) {
+  const auto& n = find_null(null);
+  return find_alternative(alternative).make_rates(n, edges, rule);
+}
+
+}  // namespace rein::models

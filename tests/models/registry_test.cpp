@@ -1,0 +1,61 @@
+#include "rein/models/registry.hpp"
+#include "rein/models/tabulated.hpp"
+#include "rein/reweight/named_rates.hpp"
+#include "support/close.hpp"
+#include "support/data.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <string>
+#include <vector>
+
+TEST_SUITE("models") {
+  TEST_CASE("the built-in WET alternative carries the parameters of Belle II's published model") {
+    // reference: new_pars of data/belle2-knunu/reinterpretation_likelihood_wet.json (redist's file)
+    std::ifstream in(rein::test::shipped_data("belle2-knunu/reinterpretation_likelihood_wet.json"));
+    const auto file = nlohmann::json::parse(in);
+    const auto& wet = rein::models::find_alternative("wet-b-to-k-nunu");
+    REQUIRE(wet.parameters.size() == 11);
+    for (std::size_t k = 0; k < 3; ++k) {
+      const auto& p = wet.parameters[k];
+      const auto& published = file["new_pars"][0][p.name];
+      CHECK(p.init == published["inits"][0].get<double>());  // exact: the same decimal
+      CHECK(p.lower == published["bounds"][0][0].get<double>());
+      CHECK(p.upper == published["bounds"][0][1].get<double>());
+    }
+    for (std::size_t k = 0; k < 8; ++k) {
+      const auto& p = wet.parameters[3 + k];
+      CHECK(p.name == "FFK[" + std::to_string(k) + "]");
+      CHECK(p.init == file["new_pars"][0]["FFK"]["inits"][k].get<double>());
+      CHECK(std::isinf(p.lower));
+      CHECK(std::isinf(p.upper));
+    }
+    CHECK(rein::models::named_nulls().front() == "hpqcd-b-to-k-nunu");
+    // the old header forwards to the registry
+    CHECK(rein::reweight::named_alternatives() == rein::models::named_alternatives());
+  }
+
+  TEST_CASE("a user's tabulated null joins the registry by name and integrates as its table says") {
+    // the table (0, 3), (5, 13), (10, 23) is the line σ0(x) = 3 + 2x in x = q², so ∫_1^3 = [3x + x²]
+    // = 14 and ∫_3^5 = 22 (closed form; the kink-free bins make the 16-node rules exact to rounding)
+    rein::models::add_null(rein::models::tabulated_null("test-linear", {0, 5, 10}, {3, 13, 23}));
+    const auto rates = rein::models::make_named_rates("test-linear", "wet-b-to-k-nunu", {1, 3, 5});
+    REIN_CHECK_REL(rates->null_integrals()[0], 14.0, 1e-13);
+    REIN_CHECK_REL(rates->null_integrals()[1], 22.0, 1e-13);
+    CHECK(rates->parameters() == 11);
+
+    CHECK_THROWS_WITH_AS(rein::models::add_null(rein::models::tabulated_null("test-linear", {0, 1}, {1, 1})),
+                         doctest::Contains("a rate named 'test-linear' exists already"), rein::invalid_argument);
+    CHECK_THROWS_WITH_AS((void)rein::models::make_named_rates("sm", "wet-b-to-k-nunu", {1, 3}),
+                         doctest::Contains("unknown null rate 'sm'; known: 'hpqcd-b-to-k-nunu', 'test-linear'"),
+                         rein::invalid_argument);
+    CHECK_THROWS_WITH_AS((void)rein::models::tabulated_null("bad", {0, 2, 1}, {1, 1, 1}),
+                         doctest::Contains("q2[2] = 1 must be finite and greater than the previous point"), rein::invalid_argument);
+    CHECK_THROWS_WITH_AS((void)rein::models::tabulated_null("bad", {0, 1}, {1, -1}),
+                         doctest::Contains("rate[1] = -1 must be finite and >= 0"), rein::invalid_argument);
+  }
+}
