@@ -1,8 +1,8 @@
 #pragma once
 
 #include "rein/core/error.hpp"
+#include "rein/core/parallel_for.hpp"
 #include "rein/infer/asymptotic.hpp"
-#include "rein/infer/impacts.hpp"
 #include "rein/infer/upper_limit.hpp"
 #include "rein/likelihood/model.hpp"
 
@@ -21,7 +21,7 @@ struct grid_options {
   double mu = 1;                    ///< the signal strength of the CLs column (`cls_mu1`)
   unsigned threads = 1;             ///< worker threads, >= 1; results do not depend on it
   /// Called now and then with (points done, points in all) from the calling thread.
-  std::function<void(std::size_t, std::size_t)> progress;
+  progress_callback progress;
 };
 
 /// One signal point of a grid: the observed and expected asymptotic CLs upper limits and CLs at
@@ -57,7 +57,7 @@ inline std::string grid_status(const upper_limit_result& limit, const hypotest_r
                                                          const grid_options& options = {}) {
   if (options.threads == 0) throw invalid_argument("rein::infer::grid: options.threads = 0, must be >= 1");
   std::vector<grid_point_result> results(count);
-  detail::impacts_parallel_for(count, options.threads, options.progress, [&](std::size_t i) {
+  parallel_for(count, options.threads, [&](std::size_t i) {
     const auto begin = std::chrono::steady_clock::now();
     auto& r = results[i];
     try {
@@ -71,7 +71,7 @@ inline std::string grid_status(const upper_limit_result& limit, const hypotest_r
       r.status = std::string("error: ") + e.what();
     }
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  });
+  }, options.progress);
   return results;
 }
 
