@@ -217,6 +217,72 @@ for kind, source in [("brazil", limit_json), ("scan", scan_json), ("scan2", scan
     with open(png, "rb") as f:
         check(f.read(8) == b"\x89PNG\r\n\x1a\n", f"rein-plot {kind}: the file is a PNG")
 
+# published likelihoods (issue 14): the ATLAS sbottom files, unpacked by tests/CMakeLists.txt
+sbottom = os.path.join(os.path.dirname(WORK), "data", "atlas-sbottom", "RegionA")
+sbottom_ref = json.load(open(os.path.join(TEST_DATA, "atlas-sbottom", "reference.json")))["RegionA"]
+bkg = os.path.join(sbottom, "BkgOnly.json")
+patch_of = lambda point: os.path.join(sbottom, f"patch.{point}.json")  # noqa: E731
+out, stderr = rein("fit", bkg, "--patch", patch_of("sbottom_1300_205_60"))
+check(out is not None and out["status"] == "ok" and stderr == "", f"rein fit on a sbottom patch: ok and quiet: {stderr}")
+close(out and out["twice_nll"], sbottom_ref["sbottom_1300_205_60"]["twice_nll"], 0, "sbottom 2NLL (pyhf)", abs_tol=1e-6)
+_, stderr = rein("fit", bkg, "--patch", patch_of("sbottom_1300_205_60"), "--verbose")
+check("VRtt_meff" in stderr and "ignoring" in stderr, f"--verbose names the ignored observation: {stderr}")
+out, _ = rein("cls", bkg, "--patch", patch_of("sbottom_1300_205_60"), "--mu", "1")
+close(out and out["cls_obs"], sbottom_ref["sbottom_1300_205_60"]["cls_obs"], 1e-5, "sbottom CLs obs (pyhf)")
+example = os.path.join(TEST_DATA, "pyhf", "patchset")
+out, _ = rein("fit", os.path.join(example, "example_bkgonly.json"), "--patch", os.path.join(example, "example_patchset.json"),
+              "--patch-values", "0")
+check(out is not None and out["status"] == "ok", "--patch-values chooses a patchset entry")
+_, stderr = rein("fit", os.path.join(example, "example_bkgonly.json"), "--patch", os.path.join(example, "example_patchset.json"),
+                 "--patch-name", "patch_channel1_signal_syst", code=1)
+check("did you mean 'patch_channel1_signal_syst1'" in stderr, f"a misspelt patch name gets a suggestion: {stderr}")
+
+run = subprocess.run([REIN, "digest", os.path.join(example, "example_bkgonly.json")], capture_output=True, text=True)
+# pyhf's own digest of its fixture, from example_patchset.json
+check(run.stdout.strip() == "sha256:7c32ca3b8db75cbafcf5cd7ed4672fa2b1fa69e391c9b89068dd947a521866ec", f"rein digest: {run.stdout}")
+
+grid_points = ["sbottom_1300_205_60", "sbottom_900_250_60", "sbottom_1000_205_60", "sbottom_1300_650_60"]
+grid_args = ("grid", bkg, "--patches", *[patch_of(p) for p in grid_points])
+whole, _ = rein(*grid_args, "--threads", "2")
+check(whole is not None and [p["name"] for p in whole["points"]] == grid_points, "rein grid keeps the points' order")
+if whole:
+    check(set(whole) >= {"points", "seconds", "threads"} and whole["threads"] == 2, f"rein grid keys: {sorted(whole)}")
+    for p in whole["points"]:
+        check(set(p) == {"name", "values", "upper_limit", "cls_mu1", "status", "seconds"}, f"grid point keys {sorted(p)}")
+        check(set(p["upper_limit"]) == {"obs", "exp", "obs_status", "exp_status"} and set(p["cls_mu1"]) == {"obs", "exp"},
+              "grid point sub-keys")
+        check(p["status"] == "ok", f"grid point {p['name']}: {p['status']}")
+        if p["name"] in sbottom_ref:
+            ref = sbottom_ref[p["name"]]
+            close(p["upper_limit"]["obs"], ref["limit_obs"], 1e-4, f"grid {p['name']} observed limit (pyhf)")
+            for k in range(5):
+                close(p["upper_limit"]["exp"][k], ref["limit_exp"][k], 1e-4, f"grid {p['name']} expected limit {k} (pyhf)")
+                close(p["cls_mu1"]["exp"][k], ref["cls_exp"][k], 1e-5, f"grid {p['name']} expected CLs {k} (pyhf)")
+            close(p["cls_mu1"]["obs"], ref["cls_obs"], 1e-5, f"grid {p['name']} CLs obs (pyhf)")
+    check(whole["points"][0]["values"] == [1300, 205, 60], "values from the file name")
+    shards = run_shards(grid_args, 3, "grid")
+    merged, _ = rein("merge", *shards)
+    strip = lambda d: [{k: v for k, v in p.items() if k != "seconds"} for p in d["points"]]  # noqa: E731
+    check(merged is not None and strip(merged) == strip(whole), "rein merge of grid shards equals one run")
+    grid_json = os.path.join(WORK, "grid.json")
+    json.dump(whole, open(grid_json, "w"))
+    png = os.path.join(WORK, "contour.png")
+    run = subprocess.run([sys.executable, PLOT, "contour", grid_json, png, "--x", "0", "--y", "1"], capture_output=True, text=True)
+    check(run.returncode == 0 and os.path.exists(png) and os.path.getsize(png) > 10000, f"rein-plot contour: {run.stderr}")
+# a point whose limits lie above the POI's default upper bound (10): above_upper_bound, exit 3;
+# --poi-bounds lifts the bound and the same point is ok
+high, _ = rein("grid", bkg, "--patches", patch_of("sbottom_1000_930_800"), code=3)
+check(high is not None and high["points"][0]["status"] == "above_upper_bound" and
+      high["points"][0]["upper_limit"]["obs_status"] == "above_upper_bound", "a limit above mu = 10 says above_upper_bound")
+lifted, _ = rein("grid", bkg, "--patches", patch_of("sbottom_1000_930_800"), "--poi-bounds", "0:200")
+check(lifted is not None and lifted["points"][0]["status"] == "ok" and lifted["points"][0]["upper_limit"]["obs"] > 10,
+      f"--poi-bounds 0:200 finds the limit above 10: {lifted and lifted['points'][0]['upper_limit']}")
+broken = os.path.join(WORK, "patch.broken_1_2.json")
+json.dump([{"op": "remove", "path": "/channels/7"}], open(broken, "w"))
+failed, _ = rein("grid", bkg, "--patches", patch_of("sbottom_1300_205_60"), broken, code=3)
+check(failed is not None and failed["points"][0]["status"] == "ok" and failed["points"][1]["status"].startswith("error: "),
+      "a failed grid point has an error status and does not stop the grid")
+
 if failures:
     print(f"{len(failures)} check(s) failed", file=sys.stderr)
     sys.exit(1)

@@ -97,9 +97,9 @@ bad = write("overflow.json", json.dumps(simple).replace("110.0", "1e309"))
 fails_naming(("fit", bad), [bad, "at byte", "number overflow parsing '1e309'"])
 patchset = write("patchset_without_patch.json", {"metadata": {"name": "s"}, "version": "1.0.0",
                                                   "patches": [{"metadata": {"name": "a", "values": [1]}}]})
-fails_naming(("fit", simple_path, "--patch", patchset), [patchset, "/patches/0/patch: must be an array of operations"])
-patchset = write("patchset_not_object.json", {"patches": [3]})
-fails_naming(("fit", simple_path, "--patch", patchset), [patchset, "/patches/0: a patch is an object"])
+fails_naming(("fit", simple_path, "--patch", patchset), [patchset, "/patches/0: missing required key 'patch'"])
+patchset = write("patchset_not_object.json", {"version": "1.0.0", "metadata": {}, "patches": [3]})
+fails_naming(("fit", simple_path, "--patch", patchset), [patchset, "/patches/0: expected an object, found number"])
 document = copy.deepcopy(simple)
 document["measurements"][0]["config"]["parameters"] = [{"name": "mu", "bounds": [[2.0, 3.0]]}]  # init 1 from the default
 bad = write("init_outside.json", document)

@@ -122,4 +122,57 @@ TEST_SUITE("io") {
                          "rein::likelihood::validate: /channels/1/samples/0/data/1: yield = nan, must be finite and >= 0",
                          rein::likelihood::workspace_error);
   }
+
+  TEST_CASE("workspace: pyhf's schema 1.0.0 rules: unknown keys, empty arrays, a lumi modifier not named lumi") {
+    const std::string prefix = "rein::io::read_workspace: 'edited.json' ";
+    // pyhf's defs.json: additionalProperties false on every object of the workspace
+    CHECK(error_after([](auto& d) { d["channel"] = nlohmann::json::array(); }) ==
+          prefix + "/channel: unknown key 'channel' (did you mean 'channels'?) (pyhf schema 1.0.0 allows channels, "
+                   "measurements, observations, version; rein's extensions start with 'rein.')");
+    CHECK(error_after([](auto& d) { d["channels"][1]["sample"] = 1; }) ==
+          prefix + "/channels/1/sample: unknown key 'sample' (did you mean 'samples'?) (pyhf schema 1.0.0 allows name, samples)");
+    CHECK(error_after([](auto& d) { d["channels"][0]["samples"][0]["modifier"] = 1; }).find(
+              "/channels/0/samples/0/modifier: unknown key 'modifier' (did you mean 'modifiers'?)") != std::string::npos);
+    CHECK(error_after([](auto& d) { d["channels"][0]["samples"][0]["modifiers"][0]["value"] = 1; }).find(
+              "/channels/0/samples/0/modifiers/0/value: unknown key 'value'") != std::string::npos);
+    CHECK(error_after([](auto& d) {
+            d["channels"][0]["samples"][0]["modifiers"].push_back(
+                {{"name", "n"}, {"type", "normsys"}, {"data", {{"hi", 1.1}, {"lo", 0.9}, {"mid", 1.0}}}});
+          }).find("/channels/0/samples/0/modifiers/1/data/mid: unknown key 'mid'") != std::string::npos);
+    CHECK(error_after([](auto& d) { d["observations"][0]["dat"] = 1; }).find("/observations/0/dat: unknown key 'dat' (did you mean 'data'?)") !=
+          std::string::npos);
+    CHECK(error_after([](auto& d) { d["measurements"][0]["config"]["pois"] = 1; }).find(
+              "/measurements/0/config/pois: unknown key 'pois' (did you mean 'poi'?)") != std::string::npos);
+    CHECK(error_after([](auto& d) { d["measurements"][0]["extra"] = 1; }).find("/measurements/0/extra: unknown key 'extra'") !=
+          std::string::npos);
+    // minItems 1
+    CHECK(error_after([](auto& d) { d["observations"][0]["data"] = nlohmann::json::array(); }) ==
+          prefix + "/observations/0/data: observation of 'signal' is empty");
+    CHECK(error_after([](auto& d) { d["measurements"][0]["config"]["parameters"] = {{{"name", "mu"}, {"inits", nlohmann::json::array()}}}; }) ==
+          prefix + "/measurements/0/config/parameters/0/inits: inits is empty; pyhf's schema needs at least one entry");
+    CHECK(error_after([](auto& d) { d["measurements"][0]["config"]["parameters"] = {{{"name", "nope"}, {"sigmas", nlohmann::json::array()}}}; }) ==
+          prefix + "/measurements/0/config/parameters/0/sigmas: sigmas is empty; pyhf's schema needs at least one entry");
+    CHECK(error_after([](auto& d) { d["channels"][1]["samples"] = nlohmann::json::array(); }) ==
+          prefix + "/channels/1/samples: channel 'control' has no samples");
+    // {"name": {"const": "lumi"}}
+    CHECK(error_after([](auto& d) {
+            d["channels"][0]["samples"][0]["modifiers"].push_back({{"name", "luminosity"}, {"type", "lumi"}, {"data", nullptr}});
+          }) == prefix + "/channels/0/samples/0/modifiers/1/name: lumi modifier is named 'luminosity'; pyhf's schema requires the name 'lumi'");
+    // rein's extensions pass the pyhf reader (their own readers strip them first)
+    CHECK(error_after([](auto& d) { d["rein.future"] = nlohmann::json::object(); }) == "no error");
+  }
+
+  TEST_CASE("workspace: an observation of a channel the workspace lacks is ignored, as pyhf ignores it") {
+    nlohmann::json document = rein::io::read_json(simple);
+    document["observations"].push_back({{"name", "validation"}, {"data", {1.0, 2.0, 3.0}}});
+    const auto ws = rein::io::workspace_from_json(document, "extra.json");
+    CHECK(rein::likelihood::unused_observations(ws) == std::vector<std::string>{"validation"});
+    const auto with = rein::likelihood::make_model(ws);
+    const auto without = rein::likelihood::make_model(rein::io::read_workspace(simple));
+    CHECK(with.observed().main == without.observed().main);
+    // but still an observed count: finite, >= 0, not twice
+    document["observations"].back()["data"][1] = -1.0;
+    CHECK_THROWS_WITH_AS((void)rein::io::workspace_from_json(document, "extra.json"),
+                         doctest::Contains("/observations/2/data/1: observed count = -1, must be finite and >= 0"), rein::io_error);
+  }
 }

@@ -1,23 +1,26 @@
 #include "load_model.hpp"
 
+#include "rein/io/json/patchset.hpp"
 #include "rein/likelihood/interpolation.hpp"
+#include "rein/likelihood/validate.hpp"
 #ifdef REIN_HAS_HDF5
 #include "rein/io/hdf5/load_model.hpp"
 #endif
 
 #include <algorithm>
+#include <iostream>
 
 namespace rein::cli {
 
 const std::vector<std::string>& model_option_names() {
-  static const std::vector<std::string> names = {"patch", "patch-name", "measurement", "interp",
-                                                 "poi", "null", "alt", "quadrature"};
+  static const std::vector<std::string> names = {"patch", "patch-name", "patch-values", "measurement", "interp",
+                                                 "poi", "null", "alt", "quadrature", "verbose"};
   return names;
 }
 
 const std::string& model_usage() {
   static const std::string usage =
-      "[--patch P [--patch-name N]] [--measurement M] [--interp normsys=code1,histosys=code0] [--poi NAME] "
+      "[--patch P [--patch-name N | --patch-values V1,V2,...]] [--verbose] [--measurement M] [--interp normsys=code1,histosys=code0] [--poi NAME] "
       "[--null NAME --alt NAME [--quadrature endpoint-adapted|gauss-legendre]] (WS: a pyhf workspace, one with "
       "rein.shapes (--patch applies too), a redist saved model or a reweighted workspace)";
   return usage;
@@ -61,9 +64,13 @@ io::load_options load_options_of(const arguments& args) {
   io::load_options options;
   const auto files = args.all("patch");
   const auto names = args.all("patch-name");
+  const auto values = args.all("patch-values");
   if (names.size() > files.size()) throw invalid_argument("--patch-name needs a --patch (a patchset) to choose from");
+  if (values.size() > files.size()) throw invalid_argument("--patch-values needs a --patch (a patchset) to choose from");
+  if (!names.empty() && !values.empty()) throw invalid_argument("choose patchset entries by --patch-name or by --patch-values, not both");
   for (std::size_t i = 0; i < files.size(); ++i)
-    options.patches.push_back({files[i], i < names.size() ? std::optional<std::string>(names[i]) : std::nullopt});
+    options.patches.push_back({files[i], i < names.size() ? std::optional<std::string>(names[i]) : std::nullopt,
+                               i < values.size() ? std::optional<nlohmann::json>(io::parse_patch_values(values[i])) : std::nullopt});
   if (args.has("measurement")) options.model.measurement = args.get("measurement", "");
   if (args.has("poi")) options.model.poi = args.get("poi", "");
   read_interp(args, options.model);
@@ -82,6 +89,13 @@ io::loaded_model load(const arguments& args) {
 #endif
 }
 
-likelihood::model load_model(const arguments& args) { return load(args).model; }
+likelihood::model load_model(const arguments& args) {
+  auto loaded = load(args);
+  // pyhf ignores them silently; say so only when asked
+  if (args.has("verbose"))
+    for (const auto& name : likelihood::unused_observations(loaded.workspace))
+      std::cerr << "rein: note: ignoring the observation of channel '" << name << "', which the (patched) workspace does not have\n";
+  return std::move(loaded.model);
+}
 
 }  // namespace rein::cli

@@ -27,8 +27,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    const rein::cli::arguments args(std::vector<std::string>(argv + 2, argv + argc),
-                                    found->second.flags_without_value);
+    auto bare = found->second.flags_without_value;
+    bare.push_back("verbose");  // every verb's: notes on stderr (e.g. observations pyhf ignores)
+    const rein::cli::arguments args(std::vector<std::string>(argv + 2, argv + argc), bare);
     return found->second.run(args);
   } catch (const std::bad_alloc&) {
     // an input that asked for more memory than there is, past every size guard: say so plainly

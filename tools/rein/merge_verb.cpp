@@ -175,6 +175,26 @@ int merge_scan(const std::vector<shard_file>& shards, std::chrono::steady_clock:
   return r.status == rein::fit::fit_status::ok ? 0 : 3;
 }
 
+// rein grid: the shards' points in order; everything else but the timing is the first shard's
+int merge_grid(const std::vector<shard_file>& shards) {
+  nlohmann::json points = nlohmann::json::array();
+  double seconds = 0;
+  bool all_ok = true;
+  for (const auto& f : shards) {
+    if (member(f, f.document, "", "first").get<std::size_t>() != points.size())
+      throw rein::io_error("rein merge: " + where(f, "/first") + ": its points do not start where the previous shard's end");
+    for (const auto& p : member(f, f.document, "", "points")) {
+      all_ok = all_ok && p.value("status", "") == "ok";
+      points.push_back(p);
+    }
+    seconds += member(f, f.document, "", "seconds").get<double>();
+  }
+  const auto& d = shards[0].document;
+  rein::cli::print_json({{"points", points}, {"labels", member(shards[0], d, "", "labels")}, {"cl", member(shards[0], d, "", "cl")},
+                         {"threads", member(shards[0], d, "", "threads")}, {"seconds", seconds}});
+  return all_ok ? 0 : 3;
+}
+
 int merge(const arguments& args) {
   args.allow_only({});
   const auto begin = std::chrono::steady_clock::now();
@@ -182,6 +202,7 @@ int merge(const arguments& args) {
   const std::string verb = shards[0].document["shard"]["verb"].get<std::string>();
   if (verb == "cls") return merge_cls(shards, begin);
   if (verb == "scan") return merge_scan(shards, begin);
+  if (verb == "grid") return merge_grid(shards);
   throw rein::invalid_argument("rein merge: '" + shards[0].path + "' is a shard of 'rein " + verb + "', which rein merge does not know");
 }
 

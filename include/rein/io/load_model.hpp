@@ -105,12 +105,8 @@ inline reweight::quadrature_rule quadrature_rule_from_string(const std::string& 
 /// The shape workspace at `path` with `patches` applied to the whole document (`rein.shapes`
 /// too), as read_workspace applies them to a pyhf workspace.
 inline shape_workspace read_shape_workspace(const std::string& path, const std::vector<patch_source>& patches) {
-  nlohmann::json document = read_json(path);
   std::string source = path;
-  for (const auto& p : patches) {
-    document = apply_patch(document, select_patch(read_json(p.path), p.path, p.name), p.path);
-    source += " patched by '" + p.path + "'";
-  }
+  nlohmann::json document = patch_document(read_json(path), patches, source);
   return shape_workspace_from_json(std::move(document), source);
 }
 

@@ -76,6 +76,19 @@ inline std::map<std::string, std::size_t> parameter_set_sizes(const workspace& w
   return sizes;
 }
 
+/// Names of the observations whose channel the workspace does not have, in file order. pyhf
+/// ignores them, and so do `validate` and `make_model`: the signal patches of published
+/// likelihoods (ATLAS sbottom, HEPData ins1748602) remove validation channels but leave their
+/// observations. Front ends report them on request.
+inline std::vector<std::string> unused_observations(const workspace& ws) {
+  std::set<std::string> channels;
+  for (const auto& c : ws.channels) channels.insert(c.name);
+  std::vector<std::string> unused;
+  for (const auto& o : ws.observations)
+    if (channels.count(o.name) == 0) unused.push_back(o.name);
+  return unused;
+}
+
 /// Checks a workspace against the pyhf schema 1.0.0 and pyhf's semantics.
 /// @throws workspace_error naming the JSON pointer of the first problem found.
 inline void validate(const workspace& ws) {
@@ -161,8 +174,12 @@ inline void validate(const workspace& ws) {
                                             first_use[m.name]);
             break;
           }
-          case modifier_type::normfactor:
           case modifier_type::lumi:
+            // pyhf's schema: {"name": {"const": "lumi"}} (one luminosity parameter per workspace)
+            if (m.name != "lumi")
+              throw workspace_error(mp + "/name", "lumi modifier is named '" + m.name + "'; pyhf's schema requires the name 'lumi'");
+            break;
+          case modifier_type::normfactor:
             break;
         }
       }
@@ -185,11 +202,13 @@ inline void validate(const workspace& ws) {
   for (std::size_t oi = 0; oi < ws.observations.size(); ++oi) {
     const auto& o = ws.observations[oi];
     const std::string op = at("/observations", oi);
-    const auto found = channel_bins.find(o.name);
-    if (found == channel_bins.end()) throw workspace_error(op + "/name", "observation for unknown channel '" + o.name + "'");
     if (!observed.insert(o.name).second) throw workspace_error(op + "/name", "channel '" + o.name + "' is observed twice");
-    detail::check_length(o.data, found->second, op + "/data", "observation of '" + o.name + "'");
+    if (o.data.empty()) throw workspace_error(op + "/data", "observation of '" + o.name + "' is empty");
     detail::check_yields(o.data, op + "/data", "observed count");
+    // pyhf ignores observations of channels the workspace lacks (published patches remove
+    // validation channels and leave their observations): see unused_observations
+    const auto found = channel_bins.find(o.name);
+    if (found != channel_bins.end()) detail::check_length(o.data, found->second, op + "/data", "observation of '" + o.name + "'");
   }
   for (std::size_t ci = 0; ci < ws.channels.size(); ++ci)
     if (observed.count(ws.channels[ci].name) == 0)
@@ -211,6 +230,14 @@ inline void validate(const workspace& ws) {
       const std::string pp = at(mp + "/config/parameters", pi);
       if (!configured.insert(p.name).second)
         throw workspace_error(pp + "/name", "parameter '" + p.name + "' is configured twice");
+      const auto check_not_empty = [&](std::size_t n, const char* field) {
+        if (n == 0) throw workspace_error(pp + "/" + field, std::string(field) + " is empty; pyhf's schema needs at least one entry");
+      };
+      if (p.inits) check_not_empty(p.inits->size(), "inits");
+      if (p.bounds) check_not_empty(p.bounds->size(), "bounds");
+      if (p.auxdata) check_not_empty(p.auxdata->size(), "auxdata");
+      if (p.factors) check_not_empty(p.factors->size(), "factors");
+      if (p.sigmas) check_not_empty(p.sigmas->size(), "sigmas");
       const auto size = sizes.find(p.name);
       if (size == sizes.end()) continue;  // pyhf ignores configuration of parameters the model lacks
       const auto check_size = [&](std::size_t n, const char* field) {

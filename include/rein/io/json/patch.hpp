@@ -3,6 +3,7 @@
 #include "rein/core/error.hpp"
 #include "rein/core/size_limit.hpp"
 #include "rein/io/json/json_size.hpp"
+#include "rein/io/json/patchset.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,40 +14,25 @@ namespace rein::io {
 
 /// The JSON Patch (RFC 6902) to apply from `patch_file`: either the file itself (an array of
 /// operations) or one patch of a pyhf patchset, chosen by `name` (optional when the patchset has
-/// exactly one patch).
-/// @throws io_error naming the file when it is neither, or when the named patch is missing.
+/// exactly one patch), read with all of `patchset_from_json`'s checks.
+/// @throws io_error naming the file when it is neither, when the patchset breaks pyhf's rules, or
+///         when the named patch is missing.
 inline nlohmann::json select_patch(const nlohmann::json& patch_file, const std::string& source,
                                    const std::optional<std::string>& name = {}) {
   if (patch_file.is_array()) {
     if (name) throw io_error("rein::io::select_patch: '" + source + "' is a plain JSON Patch, it has no patch named '" + *name + "'");
     return patch_file;
   }
-  if (!patch_file.is_object() || !patch_file.contains("patches") || !patch_file["patches"].is_array())
+  if (!is_patchset(patch_file))
     throw io_error("rein::io::select_patch: '" + source + "' is neither a JSON Patch (array) nor a pyhf patchset (object with 'patches')");
-  const auto& patches = patch_file["patches"];
-  // patch i's operations, or an error naming its pointer (instead of nlohmann's "key 'patch' not found")
-  const auto operations = [&](std::size_t i) -> const nlohmann::json& {
-    const auto& p = patches[i];
-    if (!p.is_object() || !p.contains("patch") || !p["patch"].is_array())
-      throw io_error("rein::io::select_patch: '" + source + "' /patches/" + std::to_string(i) +
-                     (p.is_object() ? "/patch: must be an array of operations" : ": a patch is an object with 'metadata' and 'patch'"));
-    return p["patch"];
-  };
+  const patchset ps = patchset_from_json(patch_file, source, false);
   if (!name) {
-    if (patches.size() != 1)
-      throw io_error("rein::io::select_patch: '" + source + "' is a patchset with " + std::to_string(patches.size()) +
+    if (ps.patches.size() != 1)
+      throw io_error("rein::io::select_patch: '" + source + "' is a patchset with " + std::to_string(ps.patches.size()) +
                      " patches: name the one to apply");
-    return operations(0);
+    return ps.patches[0].patch;
   }
-  for (std::size_t i = 0; i < patches.size(); ++i) {
-    const auto& p = patches[i];
-    if (!p.is_object() || !p.contains("metadata") || !p["metadata"].is_object() || !p["metadata"].contains("name") ||
-        !p["metadata"]["name"].is_string())
-      throw io_error("rein::io::select_patch: '" + source + "' /patches/" + std::to_string(i) +
-                     "/metadata/name: every patch of a patchset has a name (a string)");
-    if (p["metadata"]["name"].get<std::string>() == *name) return operations(i);
-  }
-  throw io_error("rein::io::select_patch: '" + source + "' has no patch named '" + *name + "'");
+  return find_patch(ps, *name).patch;
 }
 
 /// Applies a JSON Patch to `document`, one operation at a time. Before each `copy` the size of

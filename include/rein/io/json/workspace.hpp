@@ -1,14 +1,17 @@
 #pragma once
 
 #include "rein/core/detail/check.hpp"
+#include "rein/core/detail/suggest.hpp"
 #include "rein/core/error.hpp"
 #include "rein/io/json/patch.hpp"
+#include "rein/io/json/patchset.hpp"
 #include "rein/io/json/read_json.hpp"
 #include "rein/likelihood/validate.hpp"
 #include "rein/likelihood/workspace.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -32,6 +35,23 @@ class schema_reader {
     const auto found = object.find(key);
     if (found == object.end()) fail(pointer, std::string("missing required key '") + key + "'");
     return *found;
+  }
+
+  /// pyhf's schema allows no keys beyond `known` (additionalProperties: false); top-level keys
+  /// `rein.*` are rein's extensions, which their own readers strip first.
+  void only_keys(const nlohmann::json& object, const std::string& pointer, const std::vector<std::string>& known) const {
+    if (!object.is_object()) return;  // member() reports the type
+    for (const auto& entry : object.items()) {
+      if (std::find(known.begin(), known.end(), entry.key()) != known.end()) continue;
+      fail(pointer + "/" + entry.key(), "unknown key '" + entry.key() + "'" + rein::detail::did_you_mean(entry.key(), known) +
+                                            " (pyhf schema 1.0.0 allows " + join(known) + ")");
+    }
+  }
+
+  static std::string join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
   }
 
   const nlohmann::json& array(const nlohmann::json& value, const std::string& pointer) const {
@@ -67,6 +87,7 @@ class schema_reader {
                                   "', expected normfactor, normsys, histosys, shapesys, shapefactor, staterror or lumi");
     m.type = *parsed;
     const auto& data = member(value, pointer, "data");
+    only_keys(value, pointer, {"name", "type", "data"});
     const std::string dp = pointer + "/data";
     switch (m.type) {
       case likelihood::modifier_type::normfactor:
@@ -77,10 +98,12 @@ class schema_reader {
       case likelihood::modifier_type::normsys:
         m.hi = number(member(data, dp, "hi"), dp + "/hi");
         m.lo = number(member(data, dp, "lo"), dp + "/lo");
+        only_keys(data, dp, {"hi", "lo"});
         break;
       case likelihood::modifier_type::histosys:
         m.hi_data = numbers(member(data, dp, "hi_data"), dp + "/hi_data");
         m.lo_data = numbers(member(data, dp, "lo_data"), dp + "/lo_data");
+        only_keys(data, dp, {"hi_data", "lo_data"});
         break;
       case likelihood::modifier_type::shapesys:
       case likelihood::modifier_type::staterror:
@@ -146,18 +169,25 @@ class schema_reader {
     likelihood::workspace ws;
     if (!root.is_object()) fail("", std::string("a workspace is an object, found ") + root.type_name());
     ws.version = string(member(root, "", "version"), "/version");
+    const std::vector<std::string> top = {"channels", "measurements", "observations", "version"};
+    for (const auto& entry : root.items())
+      if (entry.key().rfind("rein.", 0) != 0 && std::find(top.begin(), top.end(), entry.key()) == top.end())
+        fail("/" + entry.key(), "unknown key '" + entry.key() + "'" + rein::detail::did_you_mean(entry.key(), top) +
+                                    " (pyhf schema 1.0.0 allows " + join(top) + "; rein's extensions start with 'rein.')");
     const auto& channels = array(member(root, "", "channels"), "/channels");
     for (std::size_t ci = 0; ci < channels.size(); ++ci) {
       const std::string cp = "/channels/" + std::to_string(ci);
       likelihood::channel c;
       c.name = string(member(channels[ci], cp, "name"), cp + "/name");
       const auto& samples = array(member(channels[ci], cp, "samples"), cp + "/samples");
+      only_keys(channels[ci], cp, {"name", "samples"});
       for (std::size_t si = 0; si < samples.size(); ++si) {
         const std::string sp = cp + "/samples/" + std::to_string(si);
         likelihood::sample s;
         s.name = string(member(samples[si], sp, "name"), sp + "/name");
         s.data = numbers(member(samples[si], sp, "data"), sp + "/data");
         const auto& modifiers = array(member(samples[si], sp, "modifiers"), sp + "/modifiers");
+        only_keys(samples[si], sp, {"name", "data", "modifiers"});
         for (std::size_t mi = 0; mi < modifiers.size(); ++mi)
           s.modifiers.push_back(modifier(modifiers[mi], sp + "/modifiers/" + std::to_string(mi)));
         c.samples.push_back(std::move(s));
@@ -169,6 +199,7 @@ class schema_reader {
       const std::string op = "/observations/" + std::to_string(oi);
       ws.observations.push_back({string(member(observations[oi], op, "name"), op + "/name"),
                                  numbers(member(observations[oi], op, "data"), op + "/data")});
+      only_keys(observations[oi], op, {"name", "data"});
     }
     const auto& measurements = array(member(root, "", "measurements"), "/measurements");
     for (std::size_t mi = 0; mi < measurements.size(); ++mi) {
@@ -178,6 +209,8 @@ class schema_reader {
       const auto& config = member(measurements[mi], mp, "config");
       m.poi = string(member(config, mp + "/config", "poi"), mp + "/config/poi");
       const auto& parameters = array(member(config, mp + "/config", "parameters"), mp + "/config/parameters");
+      only_keys(measurements[mi], mp, {"name", "config"});
+      only_keys(config, mp + "/config", {"poi", "parameters"});
       for (std::size_t pi = 0; pi < parameters.size(); ++pi)
         m.parameters.push_back(parameter(parameters[pi], mp + "/config/parameters/" + std::to_string(pi)));
       ws.measurements.push_back(std::move(m));
@@ -250,21 +283,51 @@ inline nlohmann::json workspace_to_json(const likelihood::workspace& ws) {
   return root;
 }
 
-/// A patch to apply on reading: a JSON Patch file, or one named patch of a pyhf patchset.
+/// A patch to apply on reading: a JSON Patch file, or one patch of a pyhf patchset chosen by
+/// `name` or by `values` (optional when the patchset has one patch).
 struct patch_source {
+  patch_source(std::string path_, std::optional<std::string> name_ = std::nullopt,
+               std::optional<nlohmann::json> values_ = std::nullopt)
+      : path(std::move(path_)), name(std::move(name_)), values(std::move(values_)) {}
   std::string path;
   std::optional<std::string> name;
+  std::optional<nlohmann::json> values;  ///< an array, e.g. parse_patch_values("1300,205,60")
 };
+
+/// Applies the patches in order to `document`, appending " patched by 'P'" to `source` for each.
+/// A patch out of a patchset is applied only after the document passes the patchset's digest
+/// check (verify_patchset), as pyhf's `PatchSet.apply` does.
+/// @throws io_error naming the patch file and the problem.
+inline nlohmann::json patch_document(nlohmann::json document, const std::vector<patch_source>& patches, std::string& source) {
+  for (const auto& p : patches) {
+    const nlohmann::json file = read_json(p.path);
+    nlohmann::json patch;
+    if (is_patchset(file)) {
+      const patchset ps = patchset_from_json(file, p.path, false);
+      if (p.name && p.values) throw io_error("rein::io::patch_document: choose a patch of '" + p.path + "' by name or by values, not both");
+      const patchset_patch* chosen = ps.patches.size() == 1 ? &ps.patches[0] : nullptr;
+      if (p.name) chosen = &find_patch(ps, *p.name);
+      else if (p.values) chosen = &find_patch_by_values(ps, *p.values);
+      else if (chosen == nullptr)
+        throw io_error("rein::io::patch_document: '" + p.path + "' is a patchset with " + std::to_string(ps.patches.size()) +
+                       " patches: name the one to apply (by name or by values)");
+      verify_patchset(ps, document, source);
+      patch = chosen->patch;
+    } else {
+      if (p.values) throw io_error("rein::io::patch_document: '" + p.path + "' is a plain JSON Patch; values choose a patch of a patchset");
+      patch = select_patch(file, p.path, p.name);
+    }
+    document = apply_patch(document, patch, p.path);
+    source += " patched by '" + p.path + "'";
+  }
+  return document;
+}
 
 /// Reads, patches (in order) and validates a pyhf JSON workspace file.
 /// @throws io_error naming the file, the JSON pointer and the problem, or the patch that failed.
 inline likelihood::workspace read_workspace(const std::string& path, const std::vector<patch_source>& patches = {}) {
-  nlohmann::json document = read_json(path);
   std::string source = path;
-  for (const auto& p : patches) {
-    document = apply_patch(document, select_patch(read_json(p.path), p.path, p.name), p.path);
-    source += " patched by '" + p.path + "'";
-  }
+  const nlohmann::json document = patch_document(read_json(path), patches, source);
   return workspace_from_json(document, source);
 }
 

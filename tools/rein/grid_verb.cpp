@@ -1,0 +1,166 @@
+// rein grid WS (--patchset PS.json | --patches P1.json P2.json ...): observed and expected CLs
+// upper limits and CLs at mu = 1 for every signal point of a published likelihood, in parallel and
+// in shards (rein merge joins them).
+#include "cli.hpp"
+#include "load_model.hpp"
+#include "shard.hpp"
+
+#include "rein/infer/grid.hpp"
+#include "rein/io/json/patchset.hpp"
+#include "rein/io/json/read_json.hpp"
+#include "rein/io/json/workspace.hpp"
+#include "rein/likelihood/make_model.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+using rein::cli::arguments;
+
+struct grid_point {
+  std::string name;
+  nlohmann::json values;
+  std::string path;       ///< the patch file (plain patches), read on a worker thread
+  nlohmann::json patch;   ///< the patch (patchset entries)
+};
+
+// sbottom_1300_205_60 -> [1300, 205, 60]: the numbers between underscores of a patch file's name
+nlohmann::json values_of_name(const std::string& name) {
+  nlohmann::json values = nlohmann::json::array();
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    const std::size_t end = std::min(name.find('_', start), name.size());
+    const auto value = rein::io::detail::value_token(name.substr(start, end - start));
+    if (value.is_number()) values.push_back(value);
+    start = end + 1;
+  }
+  return values;
+}
+
+// patch.sbottom_1300_205_60.json -> sbottom_1300_205_60
+std::string name_of_file(const std::string& path) {
+  std::string name = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  if (name.rfind("patch.", 0) == 0) name = name.substr(6);
+  if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0) name.resize(name.size() - 5);
+  return name;
+}
+
+std::pair<double, double> poi_bounds_of(const std::string& text) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos) throw rein::invalid_argument("--poi-bounds '" + text + "' must be LO:HI, e.g. 0:50");
+  const double lo = rein::cli::parse_double(text.substr(0, colon), "--poi-bounds LO");
+  const double hi = rein::cli::parse_double(text.substr(colon + 1), "--poi-bounds HI");
+  if (!(lo < hi)) throw rein::invalid_argument("--poi-bounds '" + text + "': need LO < HI");
+  return {lo, hi};
+}
+
+nlohmann::json point_json(const grid_point& p, const rein::infer::grid_point_result& r) {
+  nlohmann::json exp = nlohmann::json::array(), exp_status = nlohmann::json::array(), cls_exp = nlohmann::json::array();
+  for (std::size_t k = 0; k < 5; ++k) {
+    exp.push_back(r.limit.exp[k]);
+    exp_status.push_back(rein::infer::to_string(r.limit.exp_status[k]));
+    cls_exp.push_back(r.cls.cls_exp[k]);
+  }
+  return {{"name", p.name},
+          {"values", p.values},
+          {"upper_limit", {{"obs", r.limit.obs}, {"exp", exp}, {"obs_status", rein::infer::to_string(r.limit.obs_status)},
+                           {"exp_status", exp_status}}},
+          {"cls_mu1", {{"obs", r.cls.cls_obs}, {"exp", cls_exp}}},
+          {"status", r.status},
+          {"seconds", r.seconds}};
+}
+
+int grid(const arguments& args) {
+  args.allow_only({"patchset", "patches", "cl", "threads", "shard", "poi-bounds", "fix", "measurement", "interp", "poi",
+                   "verbose"});
+  const auto begin = std::chrono::steady_clock::now();
+  const std::string ws_path = args.positional(0, "WS (the background-only pyhf workspace)");
+  if (args.has("patchset") == args.has("patches"))
+    throw rein::invalid_argument("give the signal points as --patchset PS.json or as --patches P1.json P2.json ...");
+  for (const char* single : {"patchset", "cl", "threads", "shard", "poi-bounds", "measurement", "poi"})
+    if (args.all(single).size() > 1) throw rein::invalid_argument(std::string("--") + single + " given more than once");
+
+  const nlohmann::json background = rein::io::read_json(ws_path);
+  std::vector<grid_point> points;
+  nlohmann::json labels = nullptr;
+  if (args.has("patchset")) {
+    if (args.positional_count() > 1)
+      throw rein::invalid_argument("unexpected argument '" + args.positional(1, "") + "' (patch files go after --patches)");
+    const std::string path = args.get("patchset", "");
+    const auto ps = rein::io::patchset_from_json(rein::io::read_json(path), path);
+    rein::io::verify_patchset(ps, background, ws_path);
+    labels = ps.labels;
+    for (const auto& p : ps.patches) points.push_back({p.name, p.values, "", p.patch});
+  } else {
+    std::vector<std::string> files = args.all("patches");
+    for (std::size_t i = 1; i < args.positional_count(); ++i) files.push_back(args.positional(i, ""));
+    for (const auto& f : files) points.push_back({name_of_file(f), values_of_name(name_of_file(f)), f, nullptr});
+  }
+
+  rein::infer::grid_options options;
+  options.limit.cl = args.get_double("cl", 0.95);
+  const long threads = args.get_long("threads", 1);
+  if (threads < 1) throw rein::invalid_argument("--threads = " + std::to_string(threads) + ", must be >= 1");
+  options.threads = static_cast<unsigned>(threads);
+  for (const auto& item : args.all("fix")) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) throw rein::invalid_argument("--fix '" + item + "' must be NAME=VALUE");
+    options.asymptotic.fit.fixed.emplace_back(item.substr(0, eq), rein::cli::parse_double(item.substr(eq + 1), "--fix " + item.substr(0, eq)));
+  }
+  const auto model_options = rein::cli::load_options_of(args).model;
+  std::optional<std::pair<double, double>> poi_bounds;
+  if (args.has("poi-bounds")) poi_bounds = poi_bounds_of(args.get("poi-bounds", ""));
+
+  const auto shard = rein::cli::shard_of(args);
+  const auto [first, end] = shard ? rein::cli::slice(points.size(), *shard) : std::pair<std::size_t, std::size_t>{0, points.size()};
+  const auto make_model = [&](std::size_t i) {
+    const auto& p = points[first + i];
+    std::string source = ws_path + " patched by '" + (p.path.empty() ? p.name : p.path) + "'";
+    const nlohmann::json patch = p.path.empty() ? p.patch : rein::io::select_patch(rein::io::read_json(p.path), p.path);
+    auto ws = rein::io::workspace_from_json(rein::io::apply_patch(background, patch, p.path.empty() ? p.name : p.path), source);
+    if (poi_bounds) {
+      // the chosen measurement's POI gets [LO, HI] (pyhf: --poi-bounds / par_bounds)
+      auto m = ws.measurements.begin();
+      if (model_options.measurement)
+        m = std::find_if(ws.measurements.begin(), ws.measurements.end(), [&](const auto& x) { return x.name == *model_options.measurement; });
+      if (m == ws.measurements.end()) throw rein::invalid_argument("--poi-bounds: the workspace has no measurement to set them in");
+      const std::string poi = model_options.poi ? *model_options.poi : m->poi;
+      auto config = std::find_if(m->parameters.begin(), m->parameters.end(), [&](const auto& c) { return c.name == poi; });
+      if (config == m->parameters.end()) {
+        rein::likelihood::parameter_config added;
+        added.name = poi;
+        config = m->parameters.insert(m->parameters.end(), added);
+      }
+      config->bounds = std::vector<std::pair<double, double>>{*poi_bounds};
+    }
+    return rein::likelihood::make_model(ws, model_options);
+  };
+  const auto results = rein::infer::grid(end - first, make_model, options);
+
+  nlohmann::json out_points = nlohmann::json::array();
+  bool all_ok = true;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    out_points.push_back(point_json(points[first + i], results[i]));
+    all_ok = all_ok && results[i].ok();
+  }
+  nlohmann::json out = {{"points", out_points}, {"labels", labels}, {"cl", options.limit.cl},
+                        {"threads", options.threads}, {"seconds", rein::cli::seconds_since(begin)}};
+  if (shard) {
+    out["shard"] = rein::cli::shard_record("grid", *shard, args);
+    out["first"] = first;
+  }
+  rein::cli::print_json(out);
+  return all_ok ? 0 : 3;
+}
+
+const bool registered = rein::cli::register_verb(
+    {"grid",
+     "grid WS (--patchset PS.json | --patches P1.json P2.json ...) [--cl 0.95] [--threads T] [--shard I/N] "
+     "[--poi-bounds LO:HI] [--fix NAME=VALUE ...] [--measurement M] [--interp ...] [--poi NAME]",
+     {}, grid});
+
+}  // namespace
