@@ -58,8 +58,9 @@ TEST_SUITE("likelihood") {
       REIN_CHECK_ABS(value_at(c0, alpha), alpha >= 0 ? alpha * (hi - nom) : alpha * (nom - lo), tol * nom);
       REIN_CHECK_REL(value_at(c1, alpha), alpha >= 0 ? std::pow(hi / nom, alpha) : std::pow(lo / nom, -alpha), tol);
       const double a = 0.5 * (hi + lo) - nom, b = 0.5 * (hi - lo);
-      const double quad = alpha > 1 ? (b + 2 * a) * (alpha - 1) + hi - nom
-                          : alpha < -1 ? (b - 2 * a) * (alpha + 1) + lo - nom
+      // pyhf's code2 docstring: the outer branches start from 0 at α = ±1 (discontinuous)
+      const double quad = alpha > 1 ? (b + 2 * a) * (alpha - 1)
+                          : alpha < -1 ? (b - 2 * a) * (alpha + 1)
                                        : a * alpha * alpha + b * alpha;
       REIN_CHECK_ABS(value_at(c2, alpha), quad, tol * nom);
       const double dup = hi - nom, ddn = nom - lo, s = 0.5 * (dup + ddn), asym = 0.0625 * (dup - ddn);
@@ -67,6 +68,53 @@ TEST_SUITE("likelihood") {
                             : alpha < -1 ? alpha * ddn
                                          : alpha * (s + alpha * asym * (15 + alpha * alpha * (3 * alpha * alpha - 10)));
       REIN_CHECK_ABS(value_at(c4p, alpha), smooth, tol * nom);
+    }
+  }
+
+  TEST_CASE("interpolation: every code equals pyhf's interpolators at nine values of alpha") {
+    // Reference: pyhf 0.7.6.dev398 (scikit-hep/pyhf b3dc4bb2, numpy backend),
+    // pyhf.interpolators.get(code)(histogramssets)(alphasets) with one systematic and two
+    // one-bin samples: a histosys-like triple (down, nom, up) = (80, 100, 130) and a normsys-like
+    // triple (0.9, 1, 1.15). Additive codes (0, 2, 4p) give Δ, multiplicative (1, 4) the factor.
+    // Values printed with repr(float).
+    const std::array<double, 9> alphas = {-2.5, -1.7, -1.0, -0.3, 0.0, 0.4, 1.0, 1.9, 3.0};
+    struct reference {
+      interpolation_code code;
+      std::array<double, 9> histosys, normsys;
+    };
+    const std::array<reference, 5> references = {{
+        {interpolation_code::code0,
+         {-50.0, -34.0, -20.0, -6.0, 0.0, 12.0, 30.0, 57.0, 90.0},
+         {-0.24999999999999994, -0.16999999999999996, -0.09999999999999998, -0.029999999999999992, 0.0,
+          0.05999999999999997, 0.1499999999999999, 0.2849999999999998, 0.44999999999999973}},
+        {interpolation_code::code1,
+         {0.5724334022399462, 0.6843101439943604, 0.8, 0.9352484478226213, 1.0, 1.1106503068343223, 1.3,
+          1.6462370414507048, 2.197},
+         {0.7684334714209162, 0.836011527916834, 0.9, 0.9688861611972635, 1.0, 1.0574969808542538, 1.15,
+          1.3041450480853582, 1.5208749999999998}},
+        {interpolation_code::code2,
+         {-22.5, -10.5, -20.0, -7.05, 0.0, 10.8, 30.0, 31.499999999999996, 70.0},
+         {-0.11250000000000018, -0.05250000000000008, -0.10000000000000003, -0.03524999999999999, 0.0,
+          0.053999999999999965, 0.14999999999999986, 0.15749999999999978, 0.34999999999999953}},
+        {interpolation_code::code4,
+         {0.5724334022399462, 0.6843101439943604, 0.8, 0.9322878184195234, 1.0, 1.1082740413742882, 1.3,
+          1.6462370414507048, 2.197},
+         {0.7684334714209162, 0.836011527916834, 0.9, 0.9663714157134013, 1.0, 1.0553320988049182, 1.15,
+          1.3041450480853582, 1.5208749999999998}},
+        {interpolation_code::code4p,
+         {-50.0, -34.0, -20.0, -6.705508125, 0.0, 11.34768, 30.0, 57.0, 90.0},
+         {-0.24999999999999994, -0.16999999999999996, -0.09999999999999998, -0.03352754062499999, 0.0,
+          0.056738399999999974, 0.1499999999999999, 0.2849999999999998, 0.44999999999999973}},
+    }};
+    for (const auto& ref : references) {
+      const interpolation histosys(ref.code, 80, 100, 130), normsys(ref.code, 0.9, 1.0, 1.15);
+      for (std::size_t i = 0; i < alphas.size(); ++i) {
+        CAPTURE(rein::likelihood::to_string(ref.code));
+        CAPTURE(alphas[i]);
+        // same formulas, different association of the sums: a few ulp of the triple's scale
+        REIN_CHECK_ABS(value_at(histosys, alphas[i]), ref.histosys[i], 1e-13 * 100);
+        REIN_CHECK_ABS(value_at(normsys, alphas[i]), ref.normsys[i], 1e-13);
+      }
     }
   }
 

@@ -42,6 +42,7 @@ struct fit_result {
   double twice_nll = 0;
   std::vector<bool> fixed;     ///< held fixed in this fit
   std::vector<bool> at_bound;  ///< free parameters that ended on a bound
+  bool precision_limited = false;  ///< `ok` at the attainable precision (minimize_result::precision_limited)
   int iterations = 0;
   int evaluations = 0;
 
@@ -87,6 +88,7 @@ inline objective nll_objective(const likelihood::model& model, const likelihood:
   result.twice_nll = 2 * minimum.value;
   result.fixed = fixed;
   result.at_bound = minimum.at_bound;
+  result.precision_limited = minimum.precision_limited;
   result.iterations = minimum.iterations;
   result.evaluations = minimum.evaluations;
   const Eigen::Index n = static_cast<Eigen::Index>(layout.size());

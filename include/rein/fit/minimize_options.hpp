@@ -68,6 +68,10 @@ struct minimize_result {
   int evaluations = 0;         ///< objective calls, finite-difference Hessians included
   std::vector<bool> at_bound;  ///< free parameters that ended exactly on a bound
   double edm = 0;              ///< estimated distance to the minimum at x (see minimize_options)
+  /// `ok` reached at the precision f and x can be computed rather than within gradient_tolerance:
+  /// some component of the projected gradient is above gradient_tolerance, but its Newton step is
+  /// below 16 ulp of max(|x|, 1) (a stiff parameter; docs/fit.md, "Stopping rule").
+  bool precision_limited = false;
   /// n × n Hessian of the last Newton check (differences per `polish_differences`), zero rows and
   /// columns for parameters that do not move. It was computed where that check started; the final
   /// Newton step then moved x by about √(2·edm/curvature). Empty if no check ran.

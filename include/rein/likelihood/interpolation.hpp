@@ -73,9 +73,11 @@ inline additive_weights additive_weights_at(interpolation_code code, double alph
   switch (code) {
     case interpolation_code::code0:  // α·Δ⁺ for α ≥ 0, α·Δ⁻ below
       return alpha >= 0 ? additive_weights{alpha, 0, 1, 0} : additive_weights{0, alpha, 0, 1};
-    case interpolation_code::code2:  // a α² + b α inside; linear continuation outside
-      if (alpha > 1) return {2 * alpha - 1, alpha, 2, 1};
-      if (alpha < -1) return {-(2 * alpha + 1), alpha, -2, 1};
+    case interpolation_code::code2:  // a α² + b α inside; pyhf's (b ± 2a)(α ∓ 1) outside
+      // pyhf's outer branches start from 0 at α = ±1, not from the inner value a ± b: the
+      // function jumps by a ± b there. Kept as is for parity with pyhf (docs/likelihood.md).
+      if (alpha > 1) return {2 * (alpha - 1), alpha - 1, 2, 1};
+      if (alpha < -1) return {-2 * (alpha + 1), alpha + 1, -2, 1};
       return {alpha * alpha, alpha, 2 * alpha, 1};
     case interpolation_code::code4p: {  // α S + α² A g(α), g = 15 − 10α² + 3α⁴; α Δ± outside
       if (alpha > 1) return {alpha, 8 * alpha, 1, 8};

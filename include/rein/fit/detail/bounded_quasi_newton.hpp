@@ -117,7 +117,10 @@ class bounded_quasi_newton {
         // At the noise floor of f a stiff parameter (a shapesys γ with a small relative error) can keep
         // a gradient above gradient_tolerance while the exact, positive-definite Newton model puts the
         // minimum within edm_tolerance: that is the minimum to the precision f can be computed.
-        if (m_newton_edm_ok) return finish(fit_status::ok);
+        if (m_newton_edm_ok) {
+          m_precision_limited = !gradient_within_tolerance();
+          return finish(fit_status::ok);
+        }
       }
       return finish(outcome == line_search_outcome::non_finite ? fit_status::non_finite
                                                                 : fit_status::line_search_failed);
@@ -126,6 +129,8 @@ class bounded_quasi_newton {
 
  private:
   enum class polish_verdict { converged, moved, stuck };
+  /// Newton steps one Newton check may take with its Hessian.
+  static constexpr int max_chord_steps = 8;
   /// Steps after which H0 is rebuilt from finite differences (and the pairs dropped): max(m, 20).
   [[nodiscard]] int refresh_interval() const { return std::max(static_cast<int>(m_m), 20); }
 
@@ -167,6 +172,28 @@ class bounded_quasi_newton {
     for (Eigen::Index a = 0; a < m_m; ++a)
       if (!pushed_out(a)) norm = std::max(norm, std::abs(m_g[index(a)]) * std::max(std::abs(m_x[index(a)]), 1.0));
     return norm;
+  }
+
+  /// max_a |pg_a| · max(|x_a|, 1) ≤ gradient_tolerance.
+  [[nodiscard]] bool gradient_within_tolerance() const {
+    return projected_gradient_norm() <= m_options.gradient_tolerance;
+  }
+
+  /// The gradient test of a Newton check with Hessian b: every component of the projected gradient
+  /// is below tolerance, or is zero to the precision x can be represented in: b_aa > 0 and the
+  /// one-parameter Newton step |g_a| / b_aa is at most 16 ulp of max(|x_a|, 1). A stiff parameter
+  /// (a Poisson constraint with τ ≈ 1e11 rounds its gradient τ − n/γ at ~1e-5) can keep
+  /// |g_a| above gradient_tolerance where no representable x_a is closer to the minimum.
+  [[nodiscard]] bool gradient_resolved(const Eigen::MatrixXd& b) const {
+    constexpr double resolution = 16 * std::numeric_limits<double>::epsilon();
+    for (Eigen::Index a = 0; a < m_m; ++a) {
+      if (pushed_out(a)) continue;
+      const double scale = std::max(std::abs(m_x[index(a)]), 1.0);
+      const double g = std::abs(m_g[index(a)]);
+      if (g * scale <= m_options.gradient_tolerance) continue;
+      if (!(b(a, a) > 0 && g <= resolution * scale * b(a, a))) return false;
+    }
+    return true;
   }
 
   /// Curvature for parameters whose finite-difference curvature is not positive: such that a Newton
@@ -330,38 +357,46 @@ class bounded_quasi_newton {
       if (!added) break;
     }
     const double edm_before = -0.5 * gw.dot(dw);
-    const bool gradient_ok = projected_gradient_norm() <= m_options.gradient_tolerance;
+    const bool gradient_ok = gradient_resolved(b);
     bool moved = false, converged = false;
-    if (m_iterations < m_options.max_iterations && dw.allFinite()) {
+    // Newton steps with this B (chord steps after the first) while each one lowers the decrement
+    // at least fourfold: where f's rounding hides decreases from the line search (a constraint term
+    // of size 1e12 rounds at ~1e-4), the gradient still tells where the minimum is.
+    double edm_current = edm_before;
+    for (int chord = 0; chord < max_chord_steps && m_iterations < m_options.max_iterations && dw.allFinite(); ++chord) {
       Eigen::VectorXd d = Eigen::VectorXd::Zero(m_m);
       for (std::size_t q = 0; q < moving.size(); ++q) d[moving[q]] = dw[static_cast<Eigen::Index>(q)];
       const projected_path path(m_x, m_free, m_lower, m_upper, d);
       const bool clipped = path.alpha_max() < 1;
       search_point next;
       path.point(1.0, next.x);
-      if (m_eval(next.x, next.value, next.gradient)) {
-        // Newton decrement at the new point with the same Hessian and parameter set (meaningful when
-        // no parameter was clipped onto a bound by the step).
-        Eigen::VectorXd g_new(static_cast<Eigen::Index>(moving.size()));
-        for (std::size_t q = 0; q < moving.size(); ++q) g_new[static_cast<Eigen::Index>(q)] = next.gradient[index(moving[q])];
-        const double edm_after = clipped ? std::numeric_limits<double>::infinity() : 0.5 * g_new.dot(factor->solve(g_new));
-        // Take the step if it lowers f, or if it leaves f within rounding (1e-12 relative) and lowers the
-        // decrement: near the minimum f differences drown in rounding, gradients do not.
-        const bool lower = next.value < m_f;
-        const bool level = next.value <= m_f + 1e-12 * (1 + std::abs(m_f)) && edm_after < edm_before;
-        if (lower || level) {
-          m_x = std::move(next.x);
-          m_f = next.value;
-          m_g = std::move(next.gradient);
-          ++m_iterations;
-          moved = true;
-          if (!clipped) {
-            m_edm = edm_after;
-            converged = !factor->modified() && edm_after <= m_options.edm_tolerance &&
-                        projected_gradient_norm() <= m_options.gradient_tolerance;
-          }
-        }
-      }
+      if (!m_eval(next.x, next.value, next.gradient)) break;
+      // Newton decrement at the new point with the same Hessian and parameter set (meaningful when
+      // no parameter was clipped onto a bound by the step).
+      Eigen::VectorXd g_new(static_cast<Eigen::Index>(moving.size()));
+      for (std::size_t q = 0; q < moving.size(); ++q) g_new[static_cast<Eigen::Index>(q)] = next.gradient[index(moving[q])];
+      const Eigen::VectorXd dw_new = -factor->solve(g_new);
+      const double edm_after = clipped ? std::numeric_limits<double>::infinity() : -0.5 * g_new.dot(dw_new);
+      // Take the step if it lowers f, or if it leaves f within rounding and lowers the decrement:
+      // near the minimum f differences drown in rounding, gradients do not. Rounding is
+      // 1e-12·(1 + |f|), or with an unmodified B up to the decrease the quadratic model itself
+      // predicts (edm): an exact model would lower f by that much, so a larger rise is no rounding.
+      const double rounding = std::max(1e-12 * (1 + std::abs(m_f)), factor->modified() ? 0.0 : edm_current);
+      const bool lower = next.value < m_f;
+      const bool level = next.value <= m_f + rounding && edm_after < edm_current;
+      if (!lower && !level) break;
+      m_x = std::move(next.x);
+      m_f = next.value;
+      m_g = std::move(next.gradient);
+      ++m_iterations;
+      moved = true;
+      if (clipped) break;
+      m_edm = edm_after;
+      converged = !factor->modified() && edm_after <= m_options.edm_tolerance && gradient_resolved(b);
+      if (converged || factor->modified() || !(edm_after <= 0.25 * edm_current)) break;
+      edm_current = edm_after;
+      gw = g_new;
+      dw = dw_new;
     }
     if (!moved && factor->modified()) moved = escape_saddle(b);
     if (!moved) {
@@ -369,6 +404,7 @@ class bounded_quasi_newton {
       converged = !factor->modified() && edm_before <= m_options.edm_tolerance && gradient_ok;
     }
     m_newton_edm_ok = !moved && !factor->modified() && edm_before <= m_options.edm_tolerance;
+    if (converged) m_precision_limited = !gradient_within_tolerance();
     if (converged) return polish_verdict::converged;
     reset_from(b);
     return moved ? polish_verdict::moved : polish_verdict::stuck;
@@ -428,6 +464,7 @@ class bounded_quasi_newton {
     for (const Eigen::Index j : m_free)
       r.at_bound[static_cast<std::size_t>(j)] = r.x[j] <= m_lower[j] || r.x[j] >= m_upper[j];
     r.edm = m_edm;
+    r.precision_limited = status == fit_status::ok && m_precision_limited;
     if (m_last_hessian.size() != 0) {
       r.hessian = Eigen::MatrixXd::Zero(r.x.size(), r.x.size());
       for (Eigen::Index c = 0; c < m_m; ++c)
@@ -455,6 +492,7 @@ class bounded_quasi_newton {
   std::vector<char> m_held;
   Eigen::VectorXd m_d;
   double m_edm = std::numeric_limits<double>::quiet_NaN();  // NaN until a direction was computed
+  bool m_precision_limited = false;  // the confirming check accepted a gradient at x's resolution
   bool m_newton_edm_ok = false;  // the last Newton check stayed put with a PD Hessian and edm ≤ tolerance
   Eigen::MatrixXd m_last_hessian;                            // B of the last Newton check
   int m_iterations = 0;
