@@ -57,10 +57,12 @@ TEST_SUITE("io") {
   }
 
   TEST_CASE("read_redist: the weight policy, edges and free parameters are checked with the file and pointer (issue #18)") {
-    const auto good = rein::io::read_json(rein::test::shipped_data("belle2-knunu/reinterpretation_likelihood_wet.json"));
+    // ordered: redist's parameter order is the order of the keys of new_pars
+    std::ifstream in(rein::test::shipped_data("belle2-knunu/reinterpretation_likelihood_wet.json"));
+    const auto good = nlohmann::ordered_json::parse(in);
     const std::string path = std::string(REIN_TEST_BINARY_DIR) + "/redist_bad_policy.json";
-    const auto fails_with = [&](const nlohmann::json& document) {
-      rein::io::write_json(document, path);
+    const auto fails_with = [&](const nlohmann::ordered_json& document) {
+      std::ofstream(path) << document.dump();
       try {
         (void)rein::io::read_redist(path);
       } catch (const rein::io_error& e) {
@@ -80,7 +82,7 @@ TEST_SUITE("io") {
 
     document = good;
     document["bins"][0][0][3] = 0.1;
-    CHECK(fails_with(document).find("/bins/0/0/3: edge 0.10000000000000001 is not greater than the previous edge 0.45") !=
+    CHECK(fails_with(document).find("/bins/0/0/3: edge 0.10000000000000001 is not greater than the previous edge 0.22885000000000003") !=
           std::string::npos);
 
     document = good;

@@ -123,17 +123,17 @@ TEST_SUITE("io_hdf5") {
     document = good;
     document["rein.reweight"]["reweightings"][0]["policy"]["upper_bound"] = -1;
     CHECK_THROWS_WITH_AS((void)write_and_read(document),
-                         doctest::Contains("'" + json + "' /rein.reweight/reweightings/0/policy/upper_bound: -1, must be a number > 0"),
+                         doctest::Contains(("'" + json + "' /rein.reweight/reweightings/0/policy/upper_bound: -1, must be a number > 0").c_str()),
                          rein::io_error);
     document = good;
     document["rein.reweight"]["reweightings"][1]["policy"]["cutoff"] = {20, 1};
     CHECK_THROWS_WITH_AS((void)write_and_read(document),
-                         doctest::Contains("'" + json + "' /rein.reweight/reweightings/1/policy/cutoff: [20, 1] is empty or reversed"),
+                         doctest::Contains(("'" + json + "' /rein.reweight/reweightings/1/policy/cutoff: [20, 1] is empty or reversed").c_str()),
                          rein::io_error);
     document = good;
     document["rein.reweight"]["version"] = "2.0.0";
     CHECK_THROWS_WITH_AS((void)write_and_read(document),
-                         doctest::Contains("'" + json + "' /rein.reweight/version: version '2.0.0' is not supported (this reader reads 1.0.0)"),
+                         doctest::Contains(("'" + json + "' /rein.reweight/version: version '2.0.0' is not supported (this reader reads 1.0.0)").c_str()),
                          rein::io_error);
     document = good;
     document["rein.reweight"].erase("version");
@@ -142,7 +142,7 @@ TEST_SUITE("io_hdf5") {
     document = good;
     document["rein.reweight"]["reweightings"][0]["free"][0]["init"] = 25.0;
     CHECK_THROWS_WITH_AS((void)write_and_read(document),
-                         doctest::Contains("'" + json + "' /rein.reweight/reweightings/0/free/0: parameter 'cvl' init 25 lies outside its bounds [0, 20]"),
+                         doctest::Contains(("'" + json + "' /rein.reweight/reweightings/0/free/0: parameter 'cvl' init 25 lies outside its bounds [0, 20]").c_str()),
                          rein::io_error);
 
     // regA's modifier pointing at regB's density: another channel

@@ -268,7 +268,7 @@ inline void validate(const workspace& ws) {
     for (const auto& [name, kind] : kind_of)
       if (kind == static_cast<int>(modifier_type::lumi)) {
         const auto config = std::find_if(m.parameters.begin(), m.parameters.end(),
-                                         [&](const parameter_config& p) { return p.name == name; });
+                                         [&lumi = name](const parameter_config& p) { return p.name == lumi; });
         if (config == m.parameters.end() || !config->sigmas || !config->auxdata)
           throw workspace_error(mp + "/config/parameters", "lumi modifier '" + name +
                                                                "' needs a parameter config with auxdata and sigmas");
