@@ -13,5 +13,5 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE= -DCMAKE_CXX_FLAGS=-O1 -DRE
 cmake --build build-asan -j "$jobs"
 # LeakSanitizer reports rein's leaks, not those HDF5 1.10.8 keeps on damaged files (fuzz/lsan.supp)
 (cd build-asan && LSAN_OPTIONS="suppressions=$PWD/../fuzz/lsan.supp:print_suppressions=0" ctest --output-on-failure -j "$jobs")
-# the readers' fuzz targets (clang, build-fuzz): 20 s each, any finding fails (docs/fuzzing.md)
-scripts/fuzz.sh 20
+# the readers' fuzz targets (clang, build-fuzz): 15 s each, any finding fails (docs/fuzzing.md)
+scripts/fuzz.sh 15

@@ -4,6 +4,7 @@
 #include "cli.hpp"
 #include "load_model.hpp"
 #include "shard.hpp"
+#include "shard_digest.hpp"
 
 #include "rein/infer/grid.hpp"
 #include "rein/io/json/patchset.hpp"
@@ -152,6 +153,7 @@ int grid(const arguments& args) {
   if (shard) {
     out["shard"] = rein::cli::shard_record("grid", *shard, args);
     out["first"] = first;
+    rein::cli::sign_shard(out, "grid", args);
   }
   rein::cli::print_json(out);
   return all_ok ? 0 : 3;

@@ -53,8 +53,11 @@ std::string run_digest(const std::string& verb, const arguments& args, std::size
   add(hash, verb);
   for (const auto& token : whole_run(args.tokens())) add(hash, token);
   add(hash, std::to_string(count));
-  if (args.positional_count() > 0) add(hash, file_bytes(args.positional(0, "WS")));
-  for (const auto& patch : args.all("patch")) add(hash, file_bytes(patch));
+  // the model file, and a grid's patch files after the first (--patches P1 P2 ... are positional)
+  for (std::size_t i = 0; i < args.positional_count(); ++i) add(hash, file_bytes(args.positional(i, "WS")));
+  // the signal points of a grid too (--patches, --patchset)
+  for (const char* option : {"patch", "patches", "patchset"})
+    for (const auto& patch : args.all(option)) add(hash, file_bytes(patch));
   return hex(hash);
 }
 

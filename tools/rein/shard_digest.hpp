@@ -18,7 +18,8 @@ namespace rein::cli {
 std::vector<std::string> whole_run(const std::vector<std::string>& tokens);
 
 /// The digest (16 hex digits) of the run a shard belongs to: `verb`, whole_run(tokens), `count`
-/// and the contents of the model file (first positional argument) and of every --patch file.
+/// and the contents of the model file (and of every other positional argument) and of every --patch, --patches
+/// and --patchset file.
 /// @throws io_error naming a file that cannot be read.
 std::string run_digest(const std::string& verb, const arguments& args, std::size_t count);
 

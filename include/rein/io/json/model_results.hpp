@@ -21,7 +21,7 @@
 
 namespace rein::io {
 
-/// A fit of `model`: status, 2 nll, each parameter's value, error and whether it was held fixed,
+/// A fit of `model`: status (and whether `ok` was reached at the attainable precision), 2 nll, each parameter's value, error and whether it was held fixed,
 /// the parameters at a bound, the POI's name (null without one).
 inline nlohmann::json to_json(const fit::fit_result& result, const likelihood::model& model) {
   nlohmann::json parameters = nlohmann::json::array();
@@ -34,6 +34,9 @@ inline nlohmann::json to_json(const fit::fit_result& result, const likelihood::m
     if (result.at_bound[i]) at_bound.push_back(p.name);
   }
   return {{"status", fit::to_string(result.status)},
+          // ok at the attainable precision: a gradient component at the resolution of its parameter
+          // (a constraint so stiff that the nll rounds there; docs/fit.md)
+          {"precision_limited", result.precision_limited},
           {"twice_nll", result.twice_nll},
           {"parameters", parameters},
           {"poi", model.parameters().poi() ? nlohmann::json(model.parameters()[*model.parameters().poi()].name)
