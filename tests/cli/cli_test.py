@@ -197,6 +197,9 @@ for args, words in [
     (("sample", toy_ws, "--chains", "0"), ["--chains", "0"]),
     (("sample", toy_ws, "--prior", "mu=flat:0:1"), ["mu=flat:0:1"]),
     (("sample", toy_ws, "--prior", "nope=uniform:0:1"), ["nope"]),
+    # an option of one value given twice is an error, never "the last wins" (issue #14)
+    (("fit", belle2, "--poi", "mu", "--poi", "mu"), ["--poi is given 2 times", "it takes one value"]),
+    (("upper-limit", belle2, "--cl", "0.95", "--cl=0.9"), ["--cl is given 2 times", "'0.95', '0.9'"]),
 ]:
     _, stderr = rein(*args, code=1)
     for word in words:

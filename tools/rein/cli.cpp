@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
 #include <set>
 
 namespace rein::cli {
@@ -40,9 +41,14 @@ const std::string& arguments::positional(std::size_t i, const std::string& what)
 std::string arguments::get(const std::string& name, const std::string& fallback) const {
   const auto range = m_options.equal_range(name);
   if (range.first == range.second) return fallback;
-  auto last = range.second;
-  --last;
-  return last->second;
+  // an option of one value given twice is a mistake (which one was meant?), never "the last wins"
+  if (std::next(range.first) != range.second) {
+    std::string given;
+    for (auto it = range.first; it != range.second; ++it) given += (given.empty() ? "'" : ", '") + it->second + "'";
+    throw invalid_argument("--" + name + " is given " + std::to_string(std::distance(range.first, range.second)) +
+                           " times (" + given + "); it takes one value");
+  }
+  return range.first->second;
 }
 
 std::vector<std::string> arguments::all(const std::string& name) const {

@@ -23,7 +23,8 @@ class arguments {
   /// The tokens as given (to record how a result was made, and to re-run it).
   [[nodiscard]] const std::vector<std::string>& tokens() const { return m_tokens; }
   [[nodiscard]] bool has(const std::string& name) const { return m_options.count(name) != 0; }
-  /// The last value given for `--name`, or `fallback`.
+  /// The value given for `--name`, or `fallback`.
+  /// @throws invalid_argument when `--name` is given more than once (repeatable options use all()).
   [[nodiscard]] std::string get(const std::string& name, const std::string& fallback) const;
   /// Every value given for a repeatable `--name`, in order.
   [[nodiscard]] std::vector<std::string> all(const std::string& name) const;
