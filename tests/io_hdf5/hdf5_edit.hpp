@@ -66,27 +66,31 @@ inline void replace_with_int32(const std::string& path, const std::string& datas
   REQUIRE(H5Dwrite(ds.id(), H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0);
 }
 
+/// Deletes a dataset of the open file `f` and creates a float64 one of `shape` in its place (values
+/// unwritten: HDF5 allocates the storage late).
+inline io::hdf5::dataset_handle recreate_doubles(const io::hdf5::file_handle& f, const std::string& dataset,
+                                                 const std::vector<hsize_t>& shape) {
+  REQUIRE(H5Ldelete(f.id(), dataset.c_str(), H5P_DEFAULT) >= 0);
+  const io::hdf5::dataspace_handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr));
+  io::hdf5::dataset_handle ds(
+      H5Dcreate2(f.id(), dataset.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  REQUIRE(ds.valid());
+  return ds;
+}
+
 /// Replaces a dataset by a float64 dataset of the given shape and values.
 inline void replace_with_doubles(const std::string& path, const std::string& dataset, const std::vector<hsize_t>& shape,
                                  const std::vector<double>& values) {
   const auto f = open_rw(path);
-  REQUIRE(H5Ldelete(f.id(), dataset.c_str(), H5P_DEFAULT) >= 0);
-  const io::hdf5::dataspace_handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr));
-  const io::hdf5::dataset_handle ds(
-      H5Dcreate2(f.id(), dataset.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  REQUIRE(ds.valid());
+  const auto ds = recreate_doubles(f, dataset, shape);
   REQUIRE(H5Dwrite(ds.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0);
 }
 
-/// Replaces a dataset by a float64 dataset of `shape` whose values are never written: HDF5
-/// allocates its storage late, so the file stays small whatever the declared size.
+/// Replaces a dataset by a float64 dataset of `shape` whose values are never written, so the file
+/// stays small whatever the declared size.
 inline void declare_doubles(const std::string& path, const std::string& dataset, const std::vector<hsize_t>& shape) {
   const auto f = open_rw(path);
-  REQUIRE(H5Ldelete(f.id(), dataset.c_str(), H5P_DEFAULT) >= 0);
-  const io::hdf5::dataspace_handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr));
-  const io::hdf5::dataset_handle ds(
-      H5Dcreate2(f.id(), dataset.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  REQUIRE(ds.valid());
+  recreate_doubles(f, dataset, shape);
 }
 
 /// Reads a float64 dataset of a file (raw API, independent of rein's reader).
