@@ -12,7 +12,7 @@
 #include <rein/bayes/nuts.hpp>
 #include <rein/bayes/summary.hpp>
 #include <rein/fit/maximum_likelihood.hpp>
-#include <rein/infer/significance.hpp>
+#include <rein/infer/likelihood_ratio.hpp>
 #include <rein/io/json/read_json.hpp>
 #include <rein/io/json/redist.hpp>
 #include <rein/reweight/named_rates.hpp>

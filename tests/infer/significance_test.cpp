@@ -1,3 +1,4 @@
+#include "rein/infer/likelihood_ratio.hpp"
 #include "rein/infer/significance.hpp"
 #include "rein/likelihood/make_model.hpp"
 #include "support/close.hpp"
@@ -141,5 +142,100 @@ TEST_SUITE("infer") {
                          "rein::fit::fit: fixed value mu_A = -1 lies outside its bounds [0, 10]", invalid_argument);
     CHECK_THROWS_WITH_AS((void)rein::infer::likelihood_ratio_test(m, data, {{"mu_A", std::nan("")}}),
                          doctest::Contains("fixed value mu_A = nan lies outside"), invalid_argument);
+  }
+
+  TEST_CASE("likelihood_ratio_test: chi-bar-squared for signal strengths tested on their bound") {
+    // independent channels: the estimators are uncorrelated, w = (1/4, 1/2, 1/4) (Chernoff), and
+    // p = 1/4 P(χ²₂ ≥ q) + 1/2 P(χ²₁ ≥ q) = e^{−q/2}/4 + erfc(√(q/2))/2
+    const counting_channel a{"A", 10, 20, 35}, b{"B", 5, 10, 18};
+    const auto m = channels({a, b});
+    const auto r = rein::infer::likelihood_ratio_test(m, m.observed(), {{"mu_A", 0.0}, {"mu_B", 0.0}});
+    CHECK(r.on_bound == std::vector<std::string>{"mu_A", "mu_B"});
+    CHECK(r.squared.empty());
+    CHECK(r.unidentified.empty());
+    CHECK(r.chibar2_note.empty());
+    REQUIRE(r.chibar2_weights.size() == 3);
+    // the Fisher information comes from finite differences of linear yields: exact to ~1e-10
+    REIN_CHECK_ABS(r.chibar2_weights[0], 0.25, 1e-9);
+    REIN_CHECK_ABS(r.chibar2_weights[1], 0.5, 1e-9);
+    REIN_CHECK_ABS(r.chibar2_weights[2], 0.25, 1e-9);
+    REIN_CHECK_REL(r.p_chibar2, std::exp(-r.q / 2) / 4 + std::erfc(std::sqrt(r.q / 2)) / 2, 1e-8);
+    CHECK(r.p_chibar2 < r.p_chi2);  // the bound halves the tails
+    REIN_CHECK_REL(0.5 * std::erfc(r.z_chibar2 / std::sqrt(2.0)), r.p_chibar2, 1e-12);
+    // one tested parameter away from its bound counts as a regular χ² degree of freedom
+    const auto mixed = rein::infer::likelihood_ratio_test(m, m.observed(), {{"mu_A", 0.5}, {"mu_B", 0.0}});
+    CHECK(mixed.on_bound == std::vector<std::string>{"mu_B"});
+    REIN_CHECK_REL(mixed.p_chibar2, 0.5 * std::erfc(std::sqrt(mixed.q / 2)) + 0.5 * std::exp(-mixed.q / 2), 1e-8);
+  }
+
+  TEST_CASE("likelihood_ratio_test: chi-bar-squared weights from correlated estimators, against the 2x2 Fisher information") {
+    // two channels, each with two signals of strengths μ_X, μ_Y ∈ [0, 10] on a known background:
+    // ν_c = a_cX μ_X + a_cY μ_Y + b_c. At the null ν_c = b_c, I = Σ_c g_c g_cᵀ / b_c with
+    // g_c = (a_cX, a_cY); V = I⁻¹ and ρ = V_XY/√(V_XX V_YY); w_0 = acos(ρ)/2π (Kudo 1963)
+    const double a[2][2] = {{8, 3}, {2, 6}}, bkg[2] = {20, 15}, n[2] = {33, 27};
+    rein::likelihood::workspace ws;
+    for (int c = 0; c < 2; ++c) {
+      const std::string name = c == 0 ? "one" : "two";
+      rein::likelihood::channel channel{name, {}};
+      channel.samples.push_back({"x", {a[c][0]}, {{"mu_X", modifier_type::normfactor, 1, 1, {}, {}, {}}}});
+      channel.samples.push_back({"y", {a[c][1]}, {{"mu_Y", modifier_type::normfactor, 1, 1, {}, {}, {}}}});
+      channel.samples.push_back({"background", {bkg[c]}, {}});
+      ws.channels.push_back(channel);
+      ws.observations.push_back({name, {n[c]}});
+    }
+    ws.measurements.push_back({"m", "mu_X", {}});
+    const auto m = rein::likelihood::make_model(ws);
+    const auto r = rein::infer::likelihood_ratio_test(m, m.observed(), {{"mu_X", 0.0}, {"mu_Y", 0.0}});
+    Eigen::Matrix2d fisher = Eigen::Matrix2d::Zero();
+    for (int c = 0; c < 2; ++c) {
+      const Eigen::Vector2d g(a[c][0], a[c][1]);
+      fisher += g * g.transpose() / bkg[c];
+    }
+    const Eigen::Matrix2d v = fisher.inverse();
+    const double rho = v(0, 1) / std::sqrt(v(0, 0) * v(1, 1));  // ≈ −0.55
+    REQUIRE(r.chibar2_weights.size() == 3);
+    REIN_CHECK_ABS(r.chibar2_weights[0], std::acos(rho) / (2 * pi), 1e-9);
+    REIN_CHECK_ABS(r.chibar2_weights[1], 0.5, 1e-9);
+    REIN_CHECK_ABS(r.chibar2_weights[2], 0.5 - std::acos(rho) / (2 * pi), 1e-9);
+  }
+
+  TEST_CASE("likelihood_ratio_test: a parameter that only acts with the signal is unidentified under the null") {
+    // ν = s·μ·k + b with k ∈ [0.5, 2]: at μ = 0, k changes nothing (the look-elsewhere situation of
+    // a resonance's mass at zero rate): no asymptotic calibration, a note says to use toys
+    rein::likelihood::workspace ws;
+    rein::likelihood::channel channel{"A", {}};
+    channel.samples.push_back({"signal", {10}, {{"mu", modifier_type::normfactor, 1, 1, {}, {}, {}},
+                                                {"k", modifier_type::normfactor, 1, 1, {}, {}, {}}}});
+    channel.samples.push_back({"background", {20}, {}});
+    ws.channels.push_back(channel);
+    ws.observations.push_back({"A", {35}});
+    rein::likelihood::parameter_config k{"k", {}, {}, {}, {}, {}, {}};
+    k.bounds = std::vector<std::pair<double, double>>{{0.5, 2.0}};
+    ws.measurements.push_back({"m", "mu", {k}});
+    const auto m = rein::likelihood::make_model(ws);
+    const auto r = rein::infer::likelihood_ratio_test(m, m.observed(), {{"mu", 0.0}});
+    CHECK(r.unidentified == std::vector<std::string>{"k"});
+    CHECK(r.chibar2_weights.empty());
+    CHECK(std::isnan(r.p_chibar2));
+    CHECK(r.chibar2_note.find("use toys") != std::string::npos);
+  }
+
+  TEST_CASE("likelihood_ratio_test: toys at the null give the Poisson tail of the count") {
+    // one channel, μ ∈ [0, 10] tested at 0, b = 20 known, n = 30: q rises with n above b, so
+    // P(q ≥ q_obs | μ = 0) = P(N ≥ 30 | 20) = 0.018569... (Poisson tail, summed here in long double)
+    const counting_channel a{"A", 10, 20, 30};
+    const auto m = channels({a});
+    const auto r = rein::infer::likelihood_ratio_test(m, m.observed(), {{"mu_A", 0.0}});
+    const auto toys = rein::infer::likelihood_ratio_toy_calibration(m, r, {{"mu_A", 0.0}}, {}, 4000, 11, 2);
+    long double term = std::exp(-20.0L), below = 0;
+    for (int k = 0; k < 30; ++k) below += term, term *= 20.0L / (k + 1);
+    const double tail = static_cast<double>(1.0L - below);
+    CHECK(toys.n == 4000);
+    CHECK(toys.failed == 0);
+    // binomial σ = √(p(1 − p)/n) ≈ 2.1e-3: 5σ
+    REIN_CHECK_ABS(toys.p, tail, 5 * std::sqrt(tail * (1 - tail) / 4000));
+    // the same toys at any thread count
+    const auto again = rein::infer::likelihood_ratio_toy_calibration(m, r, {{"mu_A", 0.0}}, {}, 4000, 11, 1);
+    CHECK(again.exceeding == toys.exceeding);
   }
 }

@@ -50,15 +50,6 @@ std::string name_of_file(const std::string& path) {
   return name;
 }
 
-std::pair<double, double> poi_bounds_of(const std::string& text) {
-  const auto colon = text.find(':');
-  if (colon == std::string::npos) throw rein::invalid_argument("--poi-bounds '" + text + "' must be LO:HI, e.g. 0:50");
-  const double lo = rein::cli::parse_double(text.substr(0, colon), "--poi-bounds LO");
-  const double hi = rein::cli::parse_double(text.substr(colon + 1), "--poi-bounds HI");
-  if (!(lo < hi)) throw rein::invalid_argument("--poi-bounds '" + text + "': need LO < HI");
-  return {lo, hi};
-}
-
 nlohmann::json point_json(const grid_point& p, const rein::infer::grid_point_result& r) {
   nlohmann::json exp = nlohmann::json::array(), exp_status = nlohmann::json::array(), cls_exp = nlohmann::json::array();
   for (std::size_t k = 0; k < 5; ++k) {
@@ -107,14 +98,8 @@ int grid(const arguments& args) {
   const long threads = args.get_long("threads", 1);
   if (threads < 1) throw rein::invalid_argument("--threads = " + std::to_string(threads) + ", must be >= 1");
   options.threads = static_cast<unsigned>(threads);
-  for (const auto& item : args.all("fix")) {
-    const auto eq = item.find('=');
-    if (eq == std::string::npos) throw rein::invalid_argument("--fix '" + item + "' must be NAME=VALUE");
-    options.asymptotic.fit.fixed.emplace_back(item.substr(0, eq), rein::cli::parse_double(item.substr(eq + 1), "--fix " + item.substr(0, eq)));
-  }
+  // --fix and --poi-bounds hold parameters and bound the POI in every point's model
   const auto model_options = rein::cli::load_options_of(args).model;
-  std::optional<std::pair<double, double>> poi_bounds;
-  if (args.has("poi-bounds")) poi_bounds = poi_bounds_of(args.get("poi-bounds", ""));
 
   const auto shard = rein::cli::shard_of(args);
   const auto [first, end] = shard ? rein::cli::slice(points.size(), *shard) : std::pair<std::size_t, std::size_t>{0, points.size()};
@@ -123,21 +108,6 @@ int grid(const arguments& args) {
     std::string source = ws_path + " patched by '" + (p.path.empty() ? p.name : p.path) + "'";
     const nlohmann::json patch = p.path.empty() ? p.patch : rein::io::select_patch(rein::io::read_json(p.path), p.path);
     auto ws = rein::io::workspace_from_json(rein::io::apply_patch(background, patch, p.path.empty() ? p.name : p.path), source);
-    if (poi_bounds) {
-      // the chosen measurement's POI gets [LO, HI] (pyhf: --poi-bounds / par_bounds)
-      auto m = ws.measurements.begin();
-      if (model_options.measurement)
-        m = std::find_if(ws.measurements.begin(), ws.measurements.end(), [&](const auto& x) { return x.name == *model_options.measurement; });
-      if (m == ws.measurements.end()) throw rein::invalid_argument("--poi-bounds: the workspace has no measurement to set them in");
-      const std::string poi = model_options.poi ? *model_options.poi : m->poi;
-      auto config = std::find_if(m->parameters.begin(), m->parameters.end(), [&](const auto& c) { return c.name == poi; });
-      if (config == m->parameters.end()) {
-        rein::likelihood::parameter_config added;
-        added.name = poi;
-        config = m->parameters.insert(m->parameters.end(), added);
-      }
-      config->bounds = std::vector<std::pair<double, double>>{*poi_bounds};
-    }
     return rein::likelihood::make_model(ws, model_options);
   };
   const auto results = rein::infer::grid(end - first, make_model, options);

@@ -114,10 +114,8 @@ int cls(const arguments& args) {
   return r.status == rein::fit::fit_status::ok ? 0 : 3;
 }
 
-int upper_limit(const arguments& args) {
-  args.allow_only(with_model_options({"cl", "rtol", "test-stat", "toys", "seed", "threads", "scan"}));
-  const auto begin = std::chrono::steady_clock::now();
-  const auto model = rein::cli::load_model(args);
+// The limit of one model as `rein upper-limit` prints it; `ok` says whether every fit converged.
+nlohmann::json limit_json(const arguments& args, const rein::likelihood::model& model, bool& ok) {
   rein::infer::upper_limit_options options;
   options.cl = args.get_double("cl", 0.95);
   options.rtol = args.get_double("rtol", 1e-6);
@@ -137,9 +135,45 @@ int upper_limit(const arguments& args) {
                                         : std::vector<rein::infer::hypotest_result>{};
     out = rein::io::to_json(r, poi, calculator, options, curve);
   }
+  ok = r.fit_status == rein::fit::fit_status::ok;
+  return out;
+}
+
+// --over NAME=LO:HI:N: the limit with NAME held at each grid value (a resonance's mass), one list
+int upper_limit_over(const arguments& args, std::chrono::steady_clock::time_point begin) {
+  const std::string over = args.get("over", "");
+  const auto eq = over.find('=');
+  if (eq == std::string::npos || eq == 0) throw rein::invalid_argument("--over '" + over + "' must be NAME=LO:HI:N, e.g. m_x=0.5:4.5:17");
+  const std::string name = over.substr(0, eq);
+  const auto values = rein::cli::scan_grid(over.substr(eq + 1), "--over " + name);
+  nlohmann::json points = nlohmann::json::array();
+  bool all_ok = true;
+  for (const double value : values) {
+    auto options = rein::cli::load_options_of(args);
+    options.model.fixed.emplace_back(name, value);
+    const auto model = rein::cli::load(args, options).model;
+    bool ok = true;
+    auto point = limit_json(args, model, ok);
+    point["value"] = value;
+    points.push_back(std::move(point));
+    all_ok = all_ok && ok;
+  }
+  nlohmann::json out = {{"over", name}, {"points", points}, {"status", all_ok ? "ok" : "not_converged"}};
   out["seconds"] = seconds_since(begin);
   rein::cli::print_json(out);
-  return r.fit_status == rein::fit::fit_status::ok ? 0 : 3;
+  return all_ok ? 0 : 3;
+}
+
+int upper_limit(const arguments& args) {
+  args.allow_only(with_model_options({"cl", "rtol", "test-stat", "toys", "seed", "threads", "scan", "over"}));
+  const auto begin = std::chrono::steady_clock::now();
+  if (args.has("over")) return upper_limit_over(args, begin);
+  const auto model = rein::cli::load_model(args);
+  bool ok = true;
+  auto out = limit_json(args, model, ok);
+  out["seconds"] = seconds_since(begin);
+  rein::cli::print_json(out);
+  return ok ? 0 : 3;
 }
 
 int significance(const arguments& args) {
@@ -197,7 +231,8 @@ const bool registered_cls = rein::cli::register_verb(
      {}, cls});
 const bool registered_limit = rein::cli::register_verb(
     {"upper-limit",
-     "upper-limit WS [--cl 0.95] [--rtol 1e-6] [--test-stat qtilde|q] [--scan LO:HI:N] [--toys N [--seed S] [--threads T]] " +
+     "upper-limit WS [--cl 0.95] [--rtol 1e-6] [--test-stat qtilde|q] [--scan LO:HI:N] [--toys N [--seed S] [--threads T]] "
+     "[--over NAME=LO:HI:N] " +
          rein::cli::model_usage(),
      {}, upper_limit});
 const bool registered_significance = rein::cli::register_verb(

@@ -14,14 +14,16 @@ namespace rein::cli {
 
 const std::vector<std::string>& model_option_names() {
   static const std::vector<std::string> names = {"patch", "patch-name", "patch-values", "measurement", "interp",
-                                                 "poi", "null", "alt", "quadrature", "verbose"};
+                                                 "poi", "poi-bounds", "fix", "null", "alt", "alt-table", "quadrature",
+                                                 "verbose"};
   return names;
 }
 
 const std::string& model_usage() {
   static const std::string usage =
       "[--patch P [--patch-name N | --patch-values V1,V2,...]] [--verbose] [--measurement M] [--interp normsys=code1,histosys=code0] [--poi NAME] "
-      "[--null NAME --alt NAME [--quadrature endpoint-adapted|gauss-legendre]] (WS: a pyhf workspace, one with "
+      "[--poi-bounds LO:HI] [--fix NAME=VALUE ...] "
+      "[--null NAME (--alt NAME | --alt-table Q2_RATE.csv) [--quadrature endpoint-adapted|gauss-legendre]] (WS: a pyhf workspace, one with "
       "rein.shapes (--patch applies too), a redist saved model or a reweighted workspace)";
   return usage;
 }
@@ -58,6 +60,16 @@ void read_interp(const arguments& args, likelihood::model_options& options) {
   }
 }
 
+// --poi-bounds LO:HI
+std::pair<double, double> poi_bounds_of(const std::string& text) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos) throw invalid_argument("--poi-bounds '" + text + "' must be LO:HI, e.g. 0:50");
+  const double lo = parse_double(text.substr(0, colon), "--poi-bounds LO");
+  const double hi = parse_double(text.substr(colon + 1), "--poi-bounds HI");
+  if (!(lo < hi)) throw invalid_argument("--poi-bounds '" + text + "': need LO < HI");
+  return {lo, hi};
+}
+
 }  // namespace
 
 io::load_options load_options_of(const arguments& args) {
@@ -74,20 +86,29 @@ io::load_options load_options_of(const arguments& args) {
   if (args.has("measurement")) options.model.measurement = args.get("measurement", "");
   if (args.has("poi")) options.model.poi = args.get("poi", "");
   read_interp(args, options.model);
+  if (args.has("poi-bounds")) options.model.poi_bounds = poi_bounds_of(args.get("poi-bounds", ""));
+  for (const auto& item : args.all("fix")) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) throw invalid_argument("--fix '" + item + "' must be NAME=VALUE");
+    options.model.fixed.emplace_back(item.substr(0, eq), parse_double(item.substr(eq + 1), "--fix " + item.substr(0, eq)));
+  }
   if (args.has("null")) options.null = args.get("null", "");
   if (args.has("alt")) options.alternative = args.get("alt", "");
+  if (args.has("alt-table")) options.alternative_table = args.get("alt-table", "");
   if (args.has("quadrature")) options.quadrature = io::quadrature_rule_from_string(args.get("quadrature", ""));
   return options;
 }
 
-io::loaded_model load(const arguments& args) {
+io::loaded_model load(const arguments& args, const io::load_options& options) {
   const std::string path = args.positional(0, "WS (a pyhf JSON workspace or a reweighted model)");
 #ifdef REIN_HAS_HDF5
-  return io::hdf5::load_model(path, load_options_of(args));
+  return io::hdf5::load_model(path, options);
 #else
-  return io::load_model(path, load_options_of(args));
+  return io::load_model(path, options);
 #endif
 }
+
+io::loaded_model load(const arguments& args) { return load(args, load_options_of(args)); }
 
 likelihood::model load_model(const arguments& args) {
   auto loaded = load(args);

@@ -35,6 +35,9 @@ io::load_options load_options_of(const arguments& args);
 /// is built with rein::hdf5).
 io::loaded_model load(const arguments& args);
 
+/// io::load_model of the first positional argument with `options` (load_options_of(args) changed).
+io::loaded_model load(const arguments& args, const io::load_options& options);
+
 /// load(args).model.
 likelihood::model load_model(const arguments& args);
 

@@ -110,6 +110,25 @@ inline shape_workspace read_shape_workspace(const std::string& path, const std::
   return shape_workspace_from_json(std::move(document), source);
 }
 
+/// Gives a redist reweighting the parameters of the alternative rate `r.alternative` names: the
+/// file's own when they are that rate's (same names in the same order, a correlated vector NAME
+/// standing for NAME[0], NAME[1], ...: the file carries their constraints), the rate's otherwise,
+/// as free parameters (the file's parameters belong to the model it was saved for, e.g. the WET's
+/// couplings and form factors, which a resonance does not have).
+/// @throws invalid_argument for an unknown alternative
+inline void use_alternative_parameters(redist_reweighting& r) {
+  const auto& rate = models::find_alternative(r.alternative);
+  std::vector<std::string> saved, wanted;
+  for (const auto& p : r.free) saved.push_back(p.name);
+  for (const auto& g : r.correlated)
+    for (Eigen::Index k = 0; k < g.mean.size(); ++k) saved.push_back(g.name + "[" + std::to_string(k) + "]");
+  for (const auto& p : rate.parameters) wanted.push_back(p.name);
+  if (saved == wanted) return;
+  r.free.clear();
+  r.correlated.clear();
+  for (const auto& p : rate.parameters) r.free.push_back({p.name, p.init, p.lower, p.upper, p.fixed});
+}
+
 /// The saved reweighted model at `path` (kind redist or reweighted_workspace) with its rates'
 /// names: from the options for a redist file, from the file itself for rein's reweighted workspace.
 /// @throws invalid_argument for patches, for a redist file without rate names, for rate names
@@ -123,7 +142,10 @@ inline redist_model read_reweighted_model(const std::string& path, model_file_ki
       throw invalid_argument("'" + path + "' is a redist saved model: say which rates it reweights with --null NAME --alt NAME "
                              "(load_options null, alternative; e.g. --null hpqcd-b-to-k-nunu --alt wet-b-to-k-nunu)");
     auto saved = read_redist(path);
-    for (auto& r : saved.reweightings) r.null = *options.null, r.alternative = *options.alternative;
+    for (auto& r : saved.reweightings) {
+      r.null = *options.null, r.alternative = *options.alternative;
+      use_alternative_parameters(r);
+    }
     return saved;
   }
   if (options.null) throw invalid_argument("--null: '" + path + "' names its rates itself");

@@ -31,6 +31,13 @@ struct model_options {
   std::optional<std::string> poi;
   interpolation_code normsys = interpolation_code::code4;
   interpolation_code histosys = interpolation_code::code4p;
+  /// Parameters held at a value (the CLI's `--fix NAME=VALUE`): fixed, with the value as init.
+  /// Applied after the measurement's settings, to custom modifiers' parameters too, so that every
+  /// fit, limit, scan and sampler of the model holds them.
+  std::vector<std::pair<std::string, double>> fixed;
+  /// Bounds [lo, hi] of the parameter of interest (the CLI's `--poi-bounds LO:HI`, pyhf's
+  /// par_bounds); an init outside them moves to the nearer bound.
+  std::optional<std::pair<double, double>> poi_bounds;
 };
 
 namespace detail {
@@ -113,6 +120,40 @@ inline void apply_config(std::vector<parameter>& parameters, const parameter_set
     if (config.sigmas) p.sigma = (*config.sigmas)[i];
     if (config.factors) p.factor = (*config.factors)[i];
     if (config.fixed) p.fixed = *config.fixed;
+  }
+}
+
+inline std::string known_names(const std::vector<parameter>& parameters) {
+  std::string names;
+  for (std::size_t i = 0; i < parameters.size() && i < 12; ++i) names += (i ? ", '" : "'") + parameters[i].name + "'";
+  return names + (parameters.size() > 12 ? ", ... (" + std::to_string(parameters.size()) + " in all)" : "");
+}
+
+// model_options::poi_bounds and ::fixed, checked like the measurement's settings
+inline void apply_overrides(std::vector<parameter>& parameters, const std::string& poi, const model_options& options) {
+  const auto find = [&](const std::string& name, const std::string& option) -> parameter& {
+    for (auto& p : parameters)
+      if (p.name == name) return p;
+    throw invalid_argument("rein::likelihood::make_model: " + option + ": the model has no parameter '" + name +
+                           "'; its parameters: " + known_names(parameters));
+  };
+  if (options.poi_bounds) {
+    const auto [lo, hi] = *options.poi_bounds;
+    if (!(std::isfinite(lo) && std::isfinite(hi) && lo < hi))
+      throw invalid_argument("rein::likelihood::make_model: poi bounds [" + rein::detail::format_value(lo) + ", " +
+                             rein::detail::format_value(hi) + "] must be finite with lo < hi");
+    if (poi.empty()) throw invalid_argument("rein::likelihood::make_model: poi bounds given, but the model has no parameter of interest");
+    auto& p = find(poi, "poi bounds");
+    p.lower = lo, p.upper = hi;
+    p.init = std::fmin(std::fmax(p.init, lo), hi);
+  }
+  for (const auto& [name, value] : options.fixed) {
+    auto& p = find(name, "fixed '" + name + "'");
+    if (!(std::isfinite(value) && p.lower <= value && value <= p.upper))
+      throw invalid_argument("rein::likelihood::make_model: fixed '" + name + "' = " + rein::detail::format_value(value) +
+                             " must be finite and within its bounds [" + rein::detail::format_value(p.lower) + ", " +
+                             rein::detail::format_value(p.upper) + "]");
+    p.init = value, p.fixed = true;
   }
 }
 
@@ -363,6 +404,7 @@ inline model make_model(const workspace& ws, const model_options& options = {},
   observed.aux = Eigen::Map<const Eigen::VectorXd>(aux.data(), static_cast<Eigen::Index>(aux.size()));
 
   const std::string poi = options.poi ? *options.poi : chosen->poi;
+  detail::apply_overrides(parameters, poi, options);
   return model(parameter_layout(std::move(parameters), poi.empty() ? std::nullopt : std::optional<std::string>(poi)),
                std::move(channels), std::move(samples), std::move(observed), std::move(compiled_customs));
 }

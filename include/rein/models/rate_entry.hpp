@@ -19,6 +19,8 @@ struct rate_parameter {
   double init = 0;
   double lower = -std::numeric_limits<double>::infinity();
   double upper = std::numeric_limits<double>::infinity();
+  /// Held at init unless the user fixes it elsewhere (e.g. a resonance's width).
+  bool fixed = false;
 };
 
 /// A null rate σ0(q²): a plain callable on its support [q2_min, q2_max] (zero outside; bin

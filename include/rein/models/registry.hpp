@@ -8,6 +8,7 @@
 // time with add_null / add_alternative.
 #include "rein/core/error.hpp"
 #include "rein/models/b_to_k_nunu.hpp"
+#include "rein/models/invisible_resonance.hpp"
 #include "rein/models/rate_entry.hpp"
 #include "rein/reweight/bin_integration.hpp"
 #include "rein/reweight/bin_rates.hpp"
@@ -27,7 +28,7 @@ inline std::vector<null_rate>& null_entries() {
 }
 
 inline std::vector<alternative_rate>& alternative_entries() {
-  static std::vector<alternative_rate> entries = {wet_b_to_k_nunu()};
+  static std::vector<alternative_rate> entries = {wet_b_to_k_nunu(), sm_plus_invisible_resonance()};
   return entries;
 }
 
@@ -68,7 +69,8 @@ const Entry& find_entry(const std::vector<Entry>& entries, const std::string& na
 inline std::vector<std::string> named_nulls() { return detail::names_of(detail::null_entries()); }
 
 /// The names of the alternative rates, built-in first ("wet-b-to-k-nunu":
-/// physics::b_to_k_nunu_alternative; parameters cvl, csl, ctl, FFK[0..7]).
+/// physics::b_to_k_nunu_alternative; parameters cvl, csl, ctl, FFK[0..7]), then
+/// "sm-plus-invisible-resonance" (models/invisible_resonance.hpp; m_x, width_x, br_x).
 inline std::vector<std::string> named_alternatives() { return detail::names_of(detail::alternative_entries()); }
 
 /// The null rate called `name`.

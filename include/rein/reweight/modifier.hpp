@@ -66,6 +66,7 @@ struct free_parameter {
   double init = 0;
   double lower = -std::numeric_limits<double>::infinity();
   double upper = std::numeric_limits<double>::infinity();
+  bool fixed = false;  ///< held at init (model_options::fixed may set another value)
 };
 
 /// A Gaussian-constrained vector of the alternative model (e.g. form-factor parameters):
@@ -402,7 +403,7 @@ inline likelihood::custom_modifier make_modifier(const reweighting& spec) {
   for (const auto& p : spec.free) {
     parameter q;
     q.name = q.set = p.name;
-    q.init = p.init, q.lower = p.lower, q.upper = p.upper;
+    q.init = p.init, q.lower = p.lower, q.upper = p.upper, q.fixed = p.fixed;
     m.parameters.push_back(q);
   }
   for (const auto& group : spec.correlated)

@@ -8,11 +8,13 @@
 #include "rein/infer/asymptotic.hpp"
 #include "rein/infer/goodness_of_fit.hpp"
 #include "rein/infer/impacts.hpp"
+#include "rein/infer/likelihood_ratio.hpp"
 #include "rein/infer/scan.hpp"
 #include "rein/infer/significance.hpp"
 #include "rein/infer/test_statistic.hpp"
 #include "rein/infer/toys.hpp"
 #include "rein/infer/upper_limit.hpp"
+#include "rein/io/json/model_results.hpp"
 #include "rein/io/json/read_json.hpp"
 
 #include <nlohmann/json.hpp>
@@ -139,6 +141,36 @@ inline nlohmann::json to_json(const infer::significance_result& r) {
           {"p0_exp_band", detail::numbers_json(r.p0_exp_band)},
           {"q0_asimov", r.q0_asimov},
           {"mu_hat", r.mu_hat},
+          {"status", fit::to_string(r.status)}};
+}
+
+/// A likelihood-ratio test of a stated null (`rein lrt`): q, Wilks' χ², Chernoff's χ̄² and, when
+/// run, the toys, with both fits. A calibration that is unavailable prints null (with
+/// `chibar2_note` saying why); a Z that is infinite (p = 0) prints null with `z_above`, the Z of the
+/// smallest p-value the toys resolve.
+inline nlohmann::json to_json(const infer::likelihood_ratio_result& r, const likelihood::model& model) {
+  nlohmann::json toys = nullptr;
+  if (r.toys.n > 0) {
+    toys = {{"n", r.toys.n}, {"failed", r.toys.failed}, {"exceeding", r.toys.exceeding},
+            {"p", detail::bound_json(r.toys.p)}, {"z", detail::bound_json(r.toys.z)}};
+    if (r.toys.exceeding == 0 && r.toys.failed < r.toys.n)
+      toys["z_above"] = infer::one_sided_z(1.0 / static_cast<double>(r.toys.n - r.toys.failed));
+  }
+  return {{"q", r.q},
+          {"dof", r.dof},
+          {"z_sqrt_q", r.z_sqrt_q},
+          {"p_chi2", r.p_chi2},
+          {"z_chi2", detail::bound_json(r.z_chi2)},
+          {"p_chibar2", detail::bound_json(r.p_chibar2)},
+          {"z_chibar2", detail::bound_json(r.z_chibar2)},
+          {"chibar2_weights", r.chibar2_weights.empty() ? nlohmann::json(nullptr) : detail::numbers_json(r.chibar2_weights)},
+          {"chibar2_note", r.chibar2_note},
+          {"on_bound", r.on_bound},
+          {"squared", r.squared},
+          {"unidentified", r.unidentified},
+          {"toys", toys},
+          {"null_fit", to_json(r.null, model)},
+          {"free_fit", to_json(r.free, model)},
           {"status", fit::to_string(r.status)}};
 }
 
