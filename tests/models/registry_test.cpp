@@ -58,4 +58,24 @@ TEST_SUITE("models") {
     CHECK_THROWS_WITH_AS((void)rein::models::tabulated_null("bad", {0, 1}, {1, -1}),
                          doctest::Contains("rate[1] = -1 must be finite and >= 0"), rein::invalid_argument);
   }
+
+  TEST_CASE("a tabulated alternative integrates its linear interpolant exactly, kinks inside bins included, times scale") {
+    // the triangle (0, 0), (1, 2), (3, 0): ∫ over [0.5, 2] = 0.75 + 1.5 = 2.25 (trapezoids by hand),
+    // over [2, 4] = 0.5 (zero beyond the table); the whole triangle is 3
+    rein::models::add_alternative(rein::models::tabulated_alternative("test-triangle", {0, 1, 3}, {0, 2, 0}));
+    const auto& entry = rein::models::find_alternative("test-triangle");
+    REQUIRE(entry.parameters.size() == 1);
+    CHECK(entry.parameters[0].name == "scale");
+    const auto rates = rein::models::make_named_rates("hpqcd-b-to-k-nunu", "test-triangle", {0, 0.5, 2, 4});
+    const double scale = 1.5;
+    std::vector<double> integrals(3), jacobian(3);
+    rates->alternative_integrals(&scale, integrals.data(), jacobian.data());
+    REIN_CHECK_REL(integrals[0], 1.5 * 0.25, 1e-15);
+    REIN_CHECK_REL(integrals[1], 1.5 * 2.25, 1e-15);
+    REIN_CHECK_REL(integrals[2], 1.5 * 0.5, 1e-15);
+    REIN_CHECK_REL(jacobian[1], 2.25, 1e-15);
+    CHECK_THROWS_WITH_AS((void)rein::models::tabulated_alternative("bad", {0, 1}, {1, std::nan("")}),
+                         doctest::Contains("tabulated_alternative 'bad': rate[1] = nan must be finite and >= 0"),
+                         rein::invalid_argument);
+  }
 }

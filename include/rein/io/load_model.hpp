@@ -10,15 +10,18 @@
 #include "rein/io/json/redist.hpp"
 #include "rein/io/json/shape_workspace.hpp"
 #include "rein/io/json/workspace.hpp"
+#include "rein/io/rate_table.hpp"
 #include "rein/likelihood/make_model.hpp"
 #include "rein/likelihood/parametric_shape.hpp"
 #include "rein/likelihood/workspace.hpp"
 #include "rein/models/registry.hpp"
+#include "rein/models/tabulated.hpp"
 #include "rein/reweight/bin_integration.hpp"
 #include "rein/reweight/bin_rates.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -72,6 +75,9 @@ struct load_options {
   /// The names of the null and alternative rates of a redist saved model (its file cannot name
   /// them: redist's rates are Python code); models::named_nulls and named_alternatives list them.
   std::optional<std::string> null, alternative;
+  /// A user's alternative as a rate table (io/rate_table.hpp, CLI `--alt-table FILE.csv`): the
+  /// alternative `table:FILE`, σ1 = scale · (the table, linear in between); instead of `alternative`.
+  std::optional<std::string> alternative_table;
   /// How the rates of a reweighted model are integrated over its kinematic bins (default
   /// endpoint_adapted; gauss_legendre is redist's rule).
   std::optional<reweight::quadrature_rule> quadrature;
@@ -138,6 +144,19 @@ inline redist_model read_reweighted_model(const std::string& path, model_file_ki
   if (!options.patches.empty())
     throw invalid_argument("--patch applies to pyhf workspaces; '" + path + "' holds a reweighted model");
   if (kind == model_file_kind::redist) {
+    if (options.alternative_table) {
+      if (options.alternative) throw invalid_argument("choose the alternative by --alt or by --alt-table, not both");
+      if (!options.null) throw invalid_argument("--alt-table needs the null rate the table is compared with: --null NAME");
+      auto named = options;
+      named.alternative = "table:" + *options.alternative_table;
+      const auto known = models::named_alternatives();
+      if (std::find(known.begin(), known.end(), *named.alternative) == known.end()) {
+        auto table = read_rate_table(*options.alternative_table);
+        models::add_alternative(models::tabulated_alternative(*named.alternative, std::move(table.q2), std::move(table.rate)));
+      }
+      named.alternative_table.reset();
+      return read_reweighted_model(path, kind, named, read_reweighted);
+    }
     if (!options.null || !options.alternative)
       throw invalid_argument("'" + path + "' is a redist saved model: say which rates it reweights with --null NAME --alt NAME "
                              "(load_options null, alternative; e.g. --null hpqcd-b-to-k-nunu --alt wet-b-to-k-nunu)");
@@ -150,6 +169,7 @@ inline redist_model read_reweighted_model(const std::string& path, model_file_ki
   }
   if (options.null) throw invalid_argument("--null: '" + path + "' names its rates itself");
   if (options.alternative) throw invalid_argument("--alt: '" + path + "' names its rates itself");
+  if (options.alternative_table) throw invalid_argument("--alt-table: '" + path + "' names its rates itself");
   if (!read_reweighted)
     throw invalid_argument("'" + path + "' is a reweighted workspace with HDF5 densities; this rein was built without HDF5");
   return read_reweighted(path);
@@ -206,6 +226,7 @@ inline loaded_model load_model(const std::string& path, const load_options& opti
   };
   applies_to_reweighted(options.null.has_value(), "null");
   applies_to_reweighted(options.alternative.has_value(), "alt");
+  applies_to_reweighted(options.alternative_table.has_value(), "alt-table");
   applies_to_reweighted(options.quadrature.has_value(), "quadrature");
   if (kind == model_file_kind::shape_workspace) {
     auto shaped = read_shape_workspace(path, options.patches);
