@@ -5,6 +5,7 @@
 #include "rein/bayes/diagnostics.hpp"
 #include "rein/bayes/draws.hpp"
 #include "rein/bayes/ensemble.hpp"
+#include "rein/bayes/evidence.hpp"
 #include "rein/bayes/log_posterior.hpp"
 #include "rein/bayes/metropolis.hpp"
 #include "rein/bayes/model_posterior.hpp"

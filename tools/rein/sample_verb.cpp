@@ -1,13 +1,15 @@
 // rein sample WS [--chains 4] [--warmup 1000] [--draws 1000] [--seed S] [--threads T]
 //   [--prior NAME=uniform:LO:HI|normal:MEAN:SIGMA|log-uniform:LO:HI ...] [--parameters A,B,...]
-//   [--start best-fit|inits] [--out DRAWS.h5|DRAWS.json]
+//   [--start best-fit|inits] [--out DRAWS.h5|DRAWS.json] [--evidence bridge]
 // The posterior of a workspace or reweighted model with NUTS: every free parameter is sampled
 // (uniform priors within the bounds unless --prior says otherwise; the constraint terms stay in
-// the likelihood); JSON summary on stdout, the draws in HDF5 or JSON.
+// the likelihood); JSON summary on stdout, the draws in HDF5 or JSON; with --evidence bridge, ln Z
+// of the posterior by bridge sampling (bayes/evidence.hpp) with its standard error.
 #include "cli.hpp"
 #include "infer_output.hpp"
 #include "load_model.hpp"
 
+#include "rein/bayes/evidence.hpp"
 #include "rein/bayes/model_posterior.hpp"
 #include "rein/bayes/nuts.hpp"
 #include "rein/bayes/summary.hpp"
@@ -80,7 +82,7 @@ std::vector<std::string> reported(const arguments& args, const rein::likelihood:
 
 int sample(const arguments& args) {
   args.allow_only(rein::cli::with_model_options(
-      {"chains", "warmup", "draws", "seed", "threads", "prior", "parameters", "start", "out", "metric"}));
+      {"chains", "warmup", "draws", "seed", "threads", "prior", "parameters", "start", "out", "metric", "evidence"}));
   const auto begin = std::chrono::steady_clock::now();
   const auto model = rein::cli::load_model(args);
   const rein::bayes::model_posterior posterior(model, model.observed(), priors_of(args));
@@ -107,7 +109,8 @@ int sample(const arguments& args) {
   }
   options.progress = rein::cli::terminal_progress("rein sample: transitions");
   const auto names = reported(args, model, posterior.names());
-  const auto draws = rein::bayes::sample_nuts(posterior.as_target(), posterior.start_point(init), options);
+  const auto target = posterior.as_target();
+  const auto draws = rein::bayes::sample_nuts(target, posterior.start_point(init), options);
   const auto summary = rein::bayes::summarize(draws);
 
   const bool converged = rein::io::posterior_converged(draws, options, names);
@@ -123,7 +126,15 @@ int sample(const arguments& args) {
       rein::io::write_posterior_draws_json(out, draws);
     }
   }
-  rein::cli::print_json({{"parameters", rein::io::posterior_summary_json(draws, summary, draws.diagnostics, names)},
+  nlohmann::json evidence = nullptr;
+  if (args.has("evidence")) {
+    if (args.get("evidence", "") != "bridge") throw rein::invalid_argument("--evidence '" + args.get("evidence", "") + "' must be bridge");
+    const auto z = rein::bayes::bridge_sampling_evidence(target, draws, {0, options.seed, options.threads});
+    evidence = {{"method", "bridge"}, {"log_z", z.log_z}, {"log_z_error", z.log_z_error}, {"iterations", z.iterations},
+                {"converged", z.converged}, {"posterior_draws", z.posterior_draws}, {"proposal_draws", z.proposal_draws}};
+  }
+  rein::cli::print_json({{"evidence", evidence},
+                         {"parameters", rein::io::posterior_summary_json(draws, summary, draws.diagnostics, names)},
                          {"sampler", rein::io::to_json(draws, options)},
                          {"n_sampled", posterior.names().size()},
                          {"warnings", draws.diagnostics.warnings},
@@ -137,7 +148,7 @@ const bool registered = rein::cli::register_verb(
     {"sample",
      "sample WS [--chains 4] [--warmup 1000] [--draws 1000] [--seed S] [--threads T] [--metric diagonal|dense] "
      "[--prior NAME=uniform:LO:HI|normal:M:S|log-uniform:LO:HI ...] [--parameters A,B] [--start best-fit|inits] "
-     "[--out DRAWS.h5|DRAWS.json] " + rein::cli::model_usage(),
+     "[--out DRAWS.h5|DRAWS.json] [--evidence bridge] " + rein::cli::model_usage(),
      {}, sample});
 
 }  // namespace
