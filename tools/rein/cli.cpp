@@ -1,5 +1,7 @@
 #include "cli.hpp"
 
+#include <algorithm>
+
 #include <cerrno>
 #include <cstdlib>
 #include <iostream>
@@ -76,7 +78,35 @@ long arguments::get_long(const std::string& name, long fallback) const {
 void arguments::allow_only(const std::vector<std::string>& known) const {
   const std::set<std::string> allowed(known.begin(), known.end());
   for (const auto& name : m_order)
-    if (allowed.count(name) == 0) throw invalid_argument("unknown option --" + name);
+    if (allowed.count(name) == 0) {
+      const std::string near = closest(name, known);
+      throw invalid_argument("unknown option --" + name + (near.empty() ? "" : "; did you mean --" + near + "?"));
+    }
+}
+
+std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
+  // Levenshtein distance; a candidate within 2 edits (and closer than half the word) is a likely typo
+  const auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        const std::size_t above = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diagonal = above;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  std::size_t best_distance = 3;
+  for (const auto& c : candidates) {
+    const std::size_t d = distance(word, c);
+    if (d < best_distance && 2 * d < std::max<std::size_t>(word.size(), 2)) best = c, best_distance = d;
+  }
+  return best;
 }
 
 std::map<std::string, verb>& verbs() {

@@ -58,6 +58,9 @@ bool register_verb(verb v);
 /// Prints JSON to stdout, two-space indented, full double precision.
 void print_json(const nlohmann::json& value);
 
+/// The candidate within two edits of `word` (a likely typo), or "" (for "did you mean" hints).
+std::string closest(const std::string& word, const std::vector<std::string>& candidates);
+
 /// Parses a number with the whole token consumed; throws invalid_argument naming `what`.
 double parse_double(const std::string& token, const std::string& what);
 
