@@ -11,6 +11,7 @@ code 1 and a message naming the culprit, and that rein-plot draws the three plot
 import json
 import math
 import os
+import statistics
 import subprocess
 import sys
 
@@ -285,6 +286,82 @@ json.dump([{"op": "remove", "path": "/channels/7"}], open(broken, "w"))
 failed, _ = rein("grid", bkg, "--patches", patch_of("sbottom_1300_205_60"), broken, code=3)
 check(failed is not None and failed["points"][0]["status"] == "ok" and failed["points"][1]["status"].startswith("error: "),
       "a failed grid point has an error status and does not stop the grid")
+
+# --fix and --poi-bounds on every model verb (the model holds them): the same fit as fit's own
+# --fix, the POI bounded for a limit, and an unknown name listed with the model's parameters
+held, _ = rein("upper-limit", belle2, "--fix", "mu=0.5", code=1)
+check(held is None, "upper-limit with the POI held fails (the limit needs a free POI)")
+bounded, _ = rein("upper-limit", belle2, "--poi-bounds", "0:4")
+check(bounded is not None and 0 < bounded["obs"] < 4, f"upper-limit --poi-bounds 0:4 finds the limit inside: {bounded and bounded['obs']}")
+_, err = rein("significance", belle2, "--fix", "nope=1", code=1)
+check("no parameter 'nope'" in err and "its parameters:" in err, f"--fix of an unknown parameter names it and lists the model's: {err}")
+_, err = rein("cls", belle2, "--mu", "1", "--poi-bounds", "3:1", code=1)
+check("need LO < HI" in err, f"--poi-bounds 3:1 is refused: {err}")
+
+# rein lrt on the WET (null: cvl = csl = ctl = 0, on their lower bounds, entering the rate squared):
+# the keys; the χ² and χ̄² p-values against closed forms of the χ² tails written here
+# (χ²₁: erfc(√(q/2)), χ²₂: e^(−q/2), χ²₃: erfc(√(q/2)) + √(2q/π) e^(−q/2)) from rein's q and weights
+out, _ = rein("lrt", wet, "--null", "hpqcd-b-to-k-nunu", "--alt", "wet-b-to-k-nunu", "--null-fix", "cvl=0,csl=0,ctl=0")
+keys = {"q", "dof", "p_chi2", "z_chi2", "p_chibar2", "z_chibar2", "chibar2_weights", "toys", "null_fit", "free_fit"}
+check(out is not None and keys <= set(out), f"rein lrt prints the issue's keys: {out and sorted(out)}")
+if out is not None:
+    q, w = out["q"], out["chibar2_weights"]
+    tails = [0.0, math.erfc(math.sqrt(q / 2)), math.exp(-q / 2), math.erfc(math.sqrt(q / 2)) + math.sqrt(2 * q / math.pi) * math.exp(-q / 2)]
+    check(out["dof"] == 3 and out["on_bound"] == ["cvl", "csl", "ctl"] and out["squared"] == ["cvl", "csl", "ctl"],
+          f"rein lrt WET: three couplings on their bound, entering squared: {out['on_bound']} {out['squared']}")
+    close(out["p_chi2"], tails[3], 1e-12, "rein lrt WET: p_chi2 is the chi2(3) tail of q")
+    close(sum(w), 1.0, 1e-12, "rein lrt WET: the chi-bar-squared weights sum to 1")
+    close(w[0] + w[2], 0.5, 1e-9, "rein lrt WET: even weights sum to 1/2 (and odd ones)")
+    close(out["p_chibar2"], sum(wi * t for wi, t in zip(w, tails)), 1e-12, "rein lrt WET: p_chibar2 mixes the chi2 tails")
+    close(out["z_chibar2"], -statistics.NormalDist().inv_cdf(out["p_chibar2"]), 1e-9, "rein lrt WET: z_chibar2 = Phi^-1(1 - p)")
+    check(out["toys"] is None and out["status"] == "ok", "rein lrt without --toys has toys null and status ok")
+    close(out["q"], out["null_fit"]["twice_nll"] - out["free_fit"]["twice_nll"], 1e-12, "rein lrt: q from the two fits", 1e-12)
+
+# the invisible resonance on the published Belle II data: its own parameters, a fit at fixed mass,
+# and the mass scan of limits whose every point equals the single limit at that mass
+res = ["--null", "hpqcd-b-to-k-nunu", "--alt", "sm-plus-invisible-resonance"]
+out, _ = rein("fit", wet, *res, "--fix", "m_x=2")
+names = [p["name"] for p in out["parameters"]] if out else []
+check(out is not None and out["status"] == "ok" and {"m_x", "width_x", "br_x"} <= set(names) and "cvl" not in names,
+      f"rein fit --alt sm-plus-invisible-resonance has m_x, width_x, br_x: {names}")
+over, _ = rein("upper-limit", wet, *res, "--poi", "br_x", "--over", "m_x=1:3:3")
+single, _ = rein("upper-limit", wet, *res, "--poi", "br_x", "--fix", "m_x=2")
+check(over is not None and over["over"] == "m_x" and [p["value"] for p in over["points"]] == [1.0, 2.0, 3.0],
+      "rein upper-limit --over m_x=1:3:3 gives one limit per mass")
+if over is not None and single is not None:
+    check(over["points"][1]["obs"] == single["obs"] and over["points"][1]["exp"] == single["exp"],
+          "the --over point at m_x = 2 is the limit with --fix m_x=2, exactly")
+    over_json = os.path.join(WORK, "over.json")
+    json.dump(over, open(over_json, "w"))
+    png = os.path.join(WORK, "brazil_over.png")
+    run = subprocess.run([sys.executable, PLOT, "brazil", over_json, png], capture_output=True, text=True)
+    check(run.returncode == 0 and os.path.exists(png) and os.path.getsize(png) > 10000, f"rein-plot brazil of an --over scan: {run.stderr}")
+
+# help, version and typos: `rein VERB --help` and `rein help VERB` print the verb's usage (exit 0),
+# `rein --version` the version; an unknown verb or option suggests the near one
+for argv in (["fit", "--help"], ["help", "lrt"]):
+    run = subprocess.run([REIN, *argv], capture_output=True, text=True)
+    check(run.returncode == 0 and run.stdout.startswith("usage: rein " + argv[-1 if argv[0] == "help" else 0]),
+          f"rein {' '.join(argv)} prints the verb's usage: {run.stdout[:60]!r} {run.stderr}")
+run = subprocess.run([REIN, "--version"], capture_output=True, text=True)
+check(run.returncode == 0 and run.stdout.startswith("rein 0."), f"rein --version: {run.stdout!r}")
+run = subprocess.run([REIN, "fti", belle2], capture_output=True, text=True)
+check(run.returncode == 2 and "did you mean 'fit'" in run.stderr, f"rein fti suggests fit: {run.stderr}")
+_, err = rein("fit", belle2, "--fixx", "mu=0", code=1)
+check("unknown option --fixx; did you mean --fix?" in err, f"rein fit --fixx suggests --fix: {err}")
+
+# --alt-table: a theorist's rate as a CSV table (q2, dgamma_dq2) with one parameter, scale
+table = os.path.join(WORK, "flat_rate.csv")
+with open(table, "w") as f:
+    f.write("q2,dgamma_dq2\n" + "".join(f"{q:g},2e-7\n" for q in (0, 5, 10, 15, 20, 22.9)))
+out, _ = rein("fit", wet, "--null", "hpqcd-b-to-k-nunu", "--alt-table", table)
+check(out is not None and [p["name"] for p in out["parameters"]][-1:] == ["scale"] and out["status"] == "ok",
+      f"rein fit --alt-table fits the table's scale: {out and [p['name'] for p in out['parameters']][-3:]}")
+bad_table = os.path.join(WORK, "bad_rate.csv")
+with open(bad_table, "w") as f:
+    f.write("q,rate\n0,1\n1,1\n")
+_, err = rein("fit", wet, "--null", "hpqcd-b-to-k-nunu", "--alt-table", bad_table, code=1)
+check(bad_table in err and "expected the header 'q2,dgamma_dq2'" in err, f"a table without the header is refused, naming the file: {err}")
 
 if failures:
     print(f"{len(failures)} check(s) failed", file=sys.stderr)
