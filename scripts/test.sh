@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps
 jobs=$(nproc)
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DREIN_BUILD_PYTHON=ON  # ctest python: python/tests
 cmake --build build -j "$jobs"
 (cd build && ctest --output-on-failure -j "$jobs")
 # -O1 without debug info: the sanitizers need no more, and it compiles in half the time of -O2 -g.

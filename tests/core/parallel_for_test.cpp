@@ -5,10 +5,12 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -74,5 +76,17 @@ TEST_SUITE("core") {
                        {&steps, 15});
     REQUIRE(!reports.empty());
     CHECK(reports.back() == std::make_pair(std::size_t{15}, std::size_t{15}));
+  }
+
+  TEST_CASE("parallel_for: a progress callback that throws stops the run; running tasks end, no new one starts") {
+    std::atomic<std::size_t> started{0};
+    const auto slow = [&](std::size_t) {
+      ++started;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    };
+    CHECK_THROWS_WITH_AS(rein::parallel_for(1000, 2, slow, [](std::size_t, std::size_t) { throw std::runtime_error("interrupted"); }),
+                         "interrupted", std::runtime_error);
+    // the first report comes after 200 ms: about 2 threads x 4 tasks of 50 ms, far from 1000
+    CHECK(started.load() < 100);
   }
 }

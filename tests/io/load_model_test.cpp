@@ -91,4 +91,29 @@ TEST_SUITE("io") {
     CHECK(rein::io::quadrature_rule_from_string("gauss-legendre") == rein::reweight::quadrature_rule::gauss_legendre);
     CHECK(message_of([] { (void)rein::io::quadrature_rule_from_string("midpoint"); }).find("'midpoint'") != std::string::npos);
   }
+
+  TEST_CASE("load_model_document: a workspace in memory is the file's model; patches in memory are the files'") {
+    const auto document = rein::io::read_json(pyhf_ws);
+    const auto from_file = rein::io::load_model(pyhf_ws);
+    const auto in_memory = rein::io::load_model_document(document, "<dict>");
+    CHECK(in_memory.path == "<dict>");
+    const auto theta = from_file.model.parameters().inits();
+    CHECK(in_memory.model.nll(theta) == from_file.model.nll(theta));  // the same model: bit for bit
+
+    const std::string ws = rein::test::test_data("pyhf/patchset/example_bkgonly.json");
+    const std::string ps = rein::test::test_data("pyhf/patchset/example_patchset.json");
+    rein::io::load_options by_path;
+    by_path.patches.emplace_back(ps, std::string("patch_channel1_signal_syst1"));
+    rein::io::load_options by_document = by_path;
+    by_document.patches[0].path = "<patchset>";
+    by_document.patches[0].document = rein::io::read_json(ps);
+    const auto patched = rein::io::load_model(ws, by_path);
+    const auto patched_in_memory = rein::io::load_model_document(rein::io::read_json(ws), "<dict>", by_document);
+    const auto inits = patched.model.parameters().inits();
+    CHECK(patched_in_memory.model.nll(inits) == patched.model.nll(inits));
+
+    // a saved reweighted model comes with its file (rates named there, densities beside it)
+    const auto redist = message_of([] { (void)rein::io::load_model_document(rein::io::read_json(wet), "<dict>"); });
+    CHECK(redist.find("'<dict>' is a redist: load it from its file") != std::string::npos);
+  }
 }

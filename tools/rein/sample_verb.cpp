@@ -12,6 +12,7 @@
 #include "rein/bayes/evidence.hpp"
 #include "rein/bayes/model_posterior.hpp"
 #include "rein/bayes/nuts.hpp"
+#include "rein/bayes/reported_parameters.hpp"
 #include "rein/bayes/summary.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/io/json/posterior.hpp"
@@ -21,6 +22,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,24 +64,6 @@ std::size_t positive(const arguments& args, const std::string& name, long fallba
   return static_cast<std::size_t>(value);
 }
 
-// Parameters to summarise: --parameters, else the POI, else those without a constraint term
-// (normalisations, Wilson coefficients).
-std::vector<std::string> reported(const arguments& args, const rein::likelihood::model& model,
-                                  const std::vector<std::string>& sampled) {
-  if (args.has("parameters")) {
-    auto names = split(args.get("parameters", ""), ',');
-    for (const auto& n : names)
-      if (std::find(sampled.begin(), sampled.end(), n) == sampled.end())
-        throw rein::invalid_argument("--parameters: '" + n + "' is not a sampled (free) parameter of the model");
-    return names;
-  }
-  if (model.parameters().poi()) return {model.parameters()[*model.parameters().poi()].name};
-  std::vector<std::string> names;
-  for (const auto& n : sampled)
-    if (model.parameters()[model.parameters().index(n)].constraint == rein::constraint_kind::none) names.push_back(n);
-  return names;
-}
-
 int sample(const arguments& args) {
   args.allow_only(rein::cli::with_model_options(
       {"chains", "warmup", "draws", "seed", "threads", "prior", "parameters", "start", "out", "metric", "evidence"}));
@@ -108,7 +92,9 @@ int sample(const arguments& args) {
     throw rein::invalid_argument("--start '" + start + "' must be best-fit or inits");
   }
   options.progress = rein::cli::terminal_progress("rein sample: transitions");
-  const auto names = reported(args, model, posterior.names());
+  const auto names = rein::bayes::reported_parameters(
+      model, posterior.names(),
+      args.has("parameters") ? std::optional<std::vector<std::string>>(split(args.get("parameters", ""), ',')) : std::nullopt);
   const auto target = posterior.as_target();
   const auto draws = rein::bayes::sample_nuts(target, posterior.start_point(init), options);
   const auto summary = rein::bayes::summarize(draws);

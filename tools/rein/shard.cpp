@@ -1,5 +1,7 @@
 #include "shard.hpp"
 
+#include "rein/core/shard.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 
@@ -31,7 +33,7 @@ std::optional<shard> shard_of(const arguments& args) {
 }
 
 std::pair<std::size_t, std::size_t> slice(std::size_t tasks, const shard& s) {
-  return {tasks * s.index / s.count, tasks * (s.index + 1) / s.count};
+  return shard_slice(tasks, s.index, s.count);
 }
 
 nlohmann::json shard_record(const std::string& verb, const shard& s, const arguments& args) {

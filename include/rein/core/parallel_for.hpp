@@ -33,6 +33,9 @@ struct progress_counter {
 /// pool thread and the calling thread calls progress(finished tasks, count), or progress(*counter.done,
 /// counter.total) when `counter` is given.
 ///
+/// A progress callback that throws (e.g. on Ctrl-C in the Python module) stops the run: no new task
+/// starts, and the caller gets its exception once the running tasks have ended.
+///
 /// Tasks are handed out in increasing index order. When a task throws, no new task starts; the
 /// caller gets, after every worker has stopped, the exception of the lowest index that threw, which
 /// is the same whatever the thread count (every task below it had started and ran to its end).
@@ -74,17 +77,25 @@ void parallel_for(std::size_t count, unsigned threads, Task&& task, const progre
       const std::lock_guard<std::mutex> lock(mutex);
       if (--running == 0) all_stopped.notify_one();
     });
+  std::exception_ptr stopped;  // what the progress callback threw: the caller asked to stop
   if (progress) {
     std::unique_lock<std::mutex> lock(mutex);
     while (!all_stopped.wait_for(lock, std::chrono::milliseconds(200), [&] { return running == 0; })) {
+      if (stopped) continue;
       lock.unlock();
-      report();
+      try {
+        report();
+      } catch (...) {
+        stopped = std::current_exception();
+        failed = true;
+      }
       lock.lock();
     }
   } else {
     work();
   }
   for (auto& thread : pool) thread.join();
+  if (stopped) std::rethrow_exception(stopped);
   if (failure) std::rethrow_exception(failure);
   if (progress) report();
 }

@@ -206,6 +206,35 @@ inline likelihood::model make_reweighted_model(const redist_model& saved, const 
 
 }  // namespace detail
 
+/// The model of a pyhf workspace (with or without `rein.shapes`) held in memory as `document`
+/// (e.g. a Python dict), built with `options`; `source` names it in messages.
+/// @throws invalid_argument for a saved reweighted model (its rates and densities come with its
+///         file: load it by path), for rate options, and what the readers and make_model throw
+inline loaded_model load_model_document(nlohmann::json document, const std::string& source, const load_options& options = {}) {
+  const auto kind = model_file_kind_of(document, source);
+  if (kind == model_file_kind::redist || kind == model_file_kind::reweighted_workspace)
+    throw invalid_argument("'" + source + "' is a " + to_string(kind) + ": load it from its file, not from a document in memory");
+  const auto applies_to_reweighted = [&](bool given, const char* option) {
+    if (given)
+      throw invalid_argument(std::string("--") + option + " applies to reweighted models; '" + source + "' is a pyhf workspace" +
+                             (kind == model_file_kind::shape_workspace ? " with parametric shapes" : ""));
+  };
+  applies_to_reweighted(options.null.has_value(), "null");
+  applies_to_reweighted(options.alternative.has_value(), "alt");
+  applies_to_reweighted(options.alternative_table.has_value(), "alt-table");
+  applies_to_reweighted(options.quadrature.has_value(), "quadrature");
+  std::string patched = source;
+  document = patch_document(std::move(document), options.patches, patched);
+  if (kind == model_file_kind::shape_workspace) {
+    auto shaped = shape_workspace_from_json(std::move(document), patched);
+    auto model = detail::naming_file(source, [&] { return make_shape_model(shaped, options.model); });
+    return {std::move(model), kind, source, std::move(shaped.workspace), std::move(shaped.shapes), {}, options.model};
+  }
+  auto ws = workspace_from_json(document, patched);
+  auto model = detail::naming_file(source, [&] { return likelihood::make_model(ws, options.model); });
+  return {std::move(model), kind, source, std::move(ws), {}, {}, options.model};
+}
+
 /// The model in the file at `path`, whatever its kind (model_file_kind_of), built with `options`.
 /// Reweighted workspaces need `read_reweighted` (io::hdf5::load_model supplies it).
 /// @throws invalid_argument for options that do not apply to the file's kind (patches or rate
@@ -213,29 +242,14 @@ inline likelihood::model make_reweighted_model(const redist_model& saved, const 
 ///         file without rate names), and what the readers and make_model throw
 inline loaded_model load_model(const std::string& path, const load_options& options = {},
                                const reweighted_workspace_reader& read_reweighted = {}) {
-  const auto kind = model_file_kind_of(path);
+  nlohmann::json document = read_json(path);
+  const auto kind = model_file_kind_of(document, path);
   if (kind == model_file_kind::redist || kind == model_file_kind::reweighted_workspace) {
     auto saved = read_reweighted_model(path, kind, options, read_reweighted);
     auto model = detail::naming_file(path, [&] { return detail::make_reweighted_model(saved, options); });
     return {std::move(model), kind, path, std::move(saved.workspace), {}, std::move(saved.reweightings), options.model};
   }
-  const auto applies_to_reweighted = [&](bool given, const char* option) {
-    if (given)
-      throw invalid_argument(std::string("--") + option + " applies to reweighted models; '" + path + "' is a pyhf workspace" +
-                             (kind == model_file_kind::shape_workspace ? " with parametric shapes" : ""));
-  };
-  applies_to_reweighted(options.null.has_value(), "null");
-  applies_to_reweighted(options.alternative.has_value(), "alt");
-  applies_to_reweighted(options.alternative_table.has_value(), "alt-table");
-  applies_to_reweighted(options.quadrature.has_value(), "quadrature");
-  if (kind == model_file_kind::shape_workspace) {
-    auto shaped = read_shape_workspace(path, options.patches);
-    auto model = detail::naming_file(path, [&] { return make_shape_model(shaped, options.model); });
-    return {std::move(model), kind, path, std::move(shaped.workspace), std::move(shaped.shapes), {}, options.model};
-  }
-  auto ws = read_workspace(path, options.patches);
-  auto model = detail::naming_file(path, [&] { return likelihood::make_model(ws, options.model); });
-  return {std::move(model), kind, path, std::move(ws), {}, {}, options.model};
+  return load_model_document(std::move(document), path, options);
 }
 
 }  // namespace rein::io

@@ -292,6 +292,9 @@ struct patch_source {
   std::string path;
   std::optional<std::string> name;
   std::optional<nlohmann::json> values;  ///< an array, e.g. parse_patch_values("1300,205,60")
+  /// The file's contents when the caller holds them in memory (a Python dict): then it is read
+  /// from here, and `path` only names it in messages.
+  std::optional<nlohmann::json> document;
 };
 
 /// Applies the patches in order to `document`, appending " patched by 'P'" to `source` for each.
@@ -300,7 +303,7 @@ struct patch_source {
 /// @throws io_error naming the patch file and the problem.
 inline nlohmann::json patch_document(nlohmann::json document, const std::vector<patch_source>& patches, std::string& source) {
   for (const auto& p : patches) {
-    const nlohmann::json file = read_json(p.path);
+    const nlohmann::json file = p.document ? *p.document : read_json(p.path);
     nlohmann::json patch;
     if (is_patchset(file)) {
       const patchset ps = patchset_from_json(file, p.path, false);

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Times the targets of issue #16 and prints them as JSON (docs/python.md quotes the numbers):
+import + loading the Belle II likelihood (fresh process), a fit from Python against `rein fit`
+on the same model, and a reweighted fit with the built-in WET rate against the same fit with the
+rate written in Python (finite-difference and analytic gradients). Medians of --repeat runs.
+
+    PYTHONPATH=build/python python3 python/benchmarks/time_python.py --cli build/tools/rein
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "python", "tests"))
+BELLE2 = os.path.join(ROOT, "data", "belle2-knunu", "combined_likelihood.json")
+WET = os.path.join(ROOT, "data", "belle2-knunu", "reinterpretation_likelihood_wet.json")
+
+
+def median_wall(f, repeat):
+    times = []
+    for _ in range(repeat):
+        begin = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - begin)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cli", default=os.path.join(ROOT, "build", "tools", "rein"))
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    out = {}
+
+    load = "import time; t = time.perf_counter(); import rein; rein.load(%r); print(time.perf_counter() - t)" % BELLE2
+    out["import_and_load_belle2_s"] = statistics.median(
+        float(subprocess.run([sys.executable, "-c", load], capture_output=True, text=True, check=True).stdout)
+        for _ in range(args.repeat))
+
+    import rein
+    import wet_rate
+    model = rein.load(BELLE2)
+    out["fit_belle2_python_wall_s"] = median_wall(lambda: rein.fit(model), args.repeat)
+    out["fit_belle2_cli_wall_s"] = median_wall(
+        lambda: subprocess.run([args.cli, "fit", BELLE2], capture_output=True, check=True), args.repeat)
+    # the CLI's wall time includes its process start and loading; its "seconds" is the fit alone
+    out["fit_belle2_cli_seconds_field"] = statistics.median(
+        json.loads(subprocess.run([args.cli, "fit", BELLE2], capture_output=True, check=True).stdout)["seconds"]
+        for _ in range(args.repeat))
+    out["fit_belle2_python_seconds_field"] = statistics.median(rein.fit(model)["seconds"] for _ in range(args.repeat))
+
+    parameters = rein.alternative_parameters("wet-b-to-k-nunu")
+    rein.add_alternative("bench-wet-fd", wet_rate.dbr_dq2, parameters, q2_range=(0.0, wet_rate.Q2_MAX))
+    rein.add_alternative("bench-wet-exact", wet_rate.dbr_dq2, parameters, derivative=wet_rate.dbr_dq2_derivative,
+                         q2_range=(0.0, wet_rate.Q2_MAX))
+    for alt in ("wet-b-to-k-nunu", "bench-wet-fd", "bench-wet-exact"):
+        m = rein.load(WET, null="hpqcd-b-to-k-nunu", alt=alt)
+        out[f"fit_wet_{alt}_s"] = median_wall(lambda: rein.fit(m), args.repeat)
+        out[f"fit_wet_{alt}_evaluations"] = rein.fit(m)["evaluations"]
+    out["uptime"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

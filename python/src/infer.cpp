@@ -1,0 +1,266 @@
+// rein._rein: fits and frequentist inference, each the library call of its CLI verb (tools/rein),
+// the result converted from the JSON the CLI prints (rein::io).
+#include "common.hpp"
+
+#include "rein/core/shard.hpp"
+#include "rein/fit/maximum_likelihood.hpp"
+#include "rein/infer/asymptotic.hpp"
+#include "rein/infer/goodness_of_fit.hpp"
+#include "rein/infer/impacts.hpp"
+#include "rein/infer/scan.hpp"
+#include "rein/infer/significance.hpp"
+#include "rein/infer/toys.hpp"
+#include "rein/infer/upper_limit.hpp"
+#include "rein/io/json/infer_results.hpp"
+#include "rein/io/json/model_results.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rein::python {
+
+namespace {
+
+using fixed_values = std::vector<std::pair<std::string, double>>;
+using clock = std::chrono::steady_clock;
+
+double seconds_since(clock::time_point begin) { return std::chrono::duration<double>(clock::now() - begin).count(); }
+
+// the result JSON with the wall time, as the CLI prints it
+py::object finished(nlohmann::json out, clock::time_point begin) {
+  out["seconds"] = seconds_since(begin);
+  return to_python(out);
+}
+
+fit::fit_options fit_options_of(const likelihood::model& model, const fixed_values& fixed) {
+  fit::fit_options options;
+  for (const auto& [name, value] : fixed) {
+    (void)model.parameters().index(name);  // an unknown name throws, naming it
+    options.fixed.emplace_back(name, value);
+  }
+  return options;
+}
+
+infer::toy_options toy_options_of(const std::string& test_stat, long toys, long seed, long threads, const fixed_values& fixed,
+                                  const likelihood::model& model) {
+  if (toys < 1) throw invalid_argument("toys = " + std::to_string(toys) + ": need at least one toy");
+  if (seed < 0) throw invalid_argument("seed = " + std::to_string(seed) + ": must be >= 0");
+  if (threads < 1) throw invalid_argument("threads = " + std::to_string(threads) + ": must be >= 1");
+  infer::toy_options options;
+  options.statistic = infer::test_statistic_from_string(test_stat);
+  options.n_toys = static_cast<std::size_t>(toys);
+  options.seed = static_cast<std::uint64_t>(seed);
+  options.threads = static_cast<unsigned>(threads);
+  options.fit = fit_options_of(model, fixed);
+  options.progress = interruptible_progress();
+  return options;
+}
+
+infer::asymptotic_options asymptotic_options_of(const std::string& test_stat, const likelihood::model& model, const fixed_values& fixed) {
+  infer::asymptotic_options options;
+  options.statistic = infer::test_statistic_from_string(test_stat);
+  options.fit = fit_options_of(model, fixed);
+  return options;
+}
+
+unsigned threads_of(long threads) {
+  if (threads < 1) throw invalid_argument("threads = " + std::to_string(threads) + ": must be >= 1");
+  return static_cast<unsigned>(threads);
+}
+
+std::vector<double> numbers_of(const py::handle& values, const char* what) {
+  std::vector<double> out;
+  for (const auto& v : values) out.push_back(v.is_none() ? std::numeric_limits<double>::quiet_NaN() : v.cast<double>());
+  if (out.empty()) throw invalid_argument(std::string(what) + ": needs at least one value");
+  return out;
+}
+
+fit::fit_status fit_status_of(const std::string& name) {
+  for (auto s : {fit::fit_status::ok, fit::fit_status::max_iterations, fit::fit_status::line_search_failed, fit::fit_status::non_finite,
+                 fit::fit_status::not_converged})
+    if (name == fit::to_string(s)) return s;
+  throw invalid_argument("unknown fit status '" + name + "'");
+}
+
+py::array_t<double> to_array(const std::vector<double>& v) { return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data()); }
+py::array_t<double> to_array(const Eigen::VectorXd& v) { return py::array_t<double>(v.size(), v.data()); }
+
+}  // namespace
+
+void bind_infer(py::module_& m) {
+  using py::arg;
+  m.def("fit", [](const io::loaded_model& l, const fixed_values& fixed) {
+    const auto& model = l.model;
+    const auto options = fit_options_of(model, fixed);
+    nlohmann::json out;
+    double seconds = 0;
+    {
+      const py::gil_scoped_release release;
+      const auto begin = clock::now();
+      const auto result = fit::fit(model, options);
+      seconds = seconds_since(begin);  // the fit only, as `rein fit` times it
+      out = io::to_json(result, model);
+    }
+    out["seconds"] = seconds;
+    return to_python(out);
+  }, arg("model"), arg("fixed"));
+
+  m.def("hypotest", [](const io::loaded_model& l, double mu, const std::string& test_stat, long toys, long seed, long threads,
+                       const fixed_values& fixed) {
+    const auto& model = l.model;
+    const auto begin = clock::now();
+    nlohmann::json out;
+    if (toys > 0) {
+      const auto options = toy_options_of(test_stat, toys, seed, threads, fixed, model);
+      const py::gil_scoped_release release;
+      out = io::to_json(infer::toy_hypotest(model, model.observed(), mu, options), options);
+    } else {
+      const auto options = asymptotic_options_of(test_stat, model, fixed);
+      const py::gil_scoped_release release;
+      const infer::asymptotic_calculator calculator(model, model.observed(), options);
+      out = io::to_json(calculator.hypotest(mu), calculator);
+    }
+    return finished(std::move(out), begin);
+  }, arg("model"), arg("mu"), arg("test_stat"), arg("toys"), arg("seed"), arg("threads"), arg("fixed"));
+
+  m.def("upper_limit", [](const io::loaded_model& l, double cl, double rtol, const std::string& test_stat, const py::object& scan,
+                          long toys, long seed, long threads, const fixed_values& fixed) {
+    const auto& model = l.model;
+    const auto begin = clock::now();
+    infer::upper_limit_options options;
+    options.cl = cl;
+    options.rtol = rtol;
+    const std::string poi = model.parameters()[model.parameters().poi_index()].name;
+    nlohmann::json out;
+    if (toys > 0) {
+      if (!scan.is_none()) throw invalid_argument("rein.upper_limit: scan draws the asymptotic CLs curve; it does not combine with toys");
+      const auto toy = toy_options_of(test_stat, toys, seed, threads, fixed, model);
+      const py::gil_scoped_release release;
+      out = io::to_json(infer::toy_upper_limit(model, model.observed(), toy, options), poi, toy, options);
+    } else {
+      const auto grid = scan.is_none() ? std::vector<double>{} : numbers_of(scan, "rein.upper_limit: scan");
+      const auto asymptotic = asymptotic_options_of(test_stat, model, fixed);
+      const py::gil_scoped_release release;
+      const infer::asymptotic_calculator calculator(model, model.observed(), asymptotic);
+      const auto r = infer::upper_limit(calculator, options);
+      const auto curve = grid.empty() ? std::vector<infer::hypotest_result>{} : infer::cls_curve(calculator, grid);
+      out = io::to_json(r, poi, calculator, options, curve);
+    }
+    return finished(std::move(out), begin);
+  }, arg("model"), arg("cl"), arg("rtol"), arg("test_stat"), arg("scan"), arg("toys"), arg("seed"), arg("threads"), arg("fixed"));
+
+  m.def("significance", [](const io::loaded_model& l, double asimov_mu, const fixed_values& fixed) {
+    const auto& model = l.model;
+    const auto begin = clock::now();
+    const auto options = fit_options_of(model, fixed);
+    const py::gil_scoped_release release;
+    const auto r = infer::discovery_significance(model, model.observed(), options, asimov_mu);
+    const py::gil_scoped_acquire gil;
+    return finished(io::to_json(r), begin);
+  }, arg("model"), arg("asimov_mu"), arg("fixed"));
+
+  m.def("scan", [](const io::loaded_model& l, const std::string& parameter, const py::object& values) {
+    const auto& model = l.model;
+    const auto begin = clock::now();
+    const auto grid = numbers_of(values, "rein.scan: values");
+    const py::gil_scoped_release release;
+    const auto r = infer::profile_scan(model, model.observed(), parameter, grid);
+    const py::gil_scoped_acquire gil;
+    return finished(io::to_json(r), begin);
+  }, arg("model"), arg("parameter"), arg("values"));
+
+  m.def("scan_points", [](const io::loaded_model& l, const std::string& parameter, const py::object& values) {
+    const auto& model = l.model;
+    const auto grid = numbers_of(values, "rein.scan_points: values");
+    const py::gil_scoped_release release;
+    const auto points = infer::profile_scan_points(model, model.observed(), parameter, grid);
+    const py::gil_scoped_acquire gil;
+    return to_python(io::scan_points_json(points));
+  }, arg("model"), arg("parameter"), arg("values"));
+
+  m.def("scan_2d", [](const io::loaded_model& l, const std::string& x, const py::object& x_values, const std::string& y,
+                      const py::object& y_values) {
+    const auto& model = l.model;
+    const auto begin = clock::now();
+    const auto xs = numbers_of(x_values, "rein.scan_2d: x_values"), ys = numbers_of(y_values, "rein.scan_2d: y_values");
+    const py::gil_scoped_release release;
+    const auto r = infer::profile_scan_2d(model, model.observed(), x, xs, y, ys);
+    const py::gil_scoped_acquire gil;
+    return finished(io::to_json(r), begin);
+  }, arg("model"), arg("x"), arg("x_values"), arg("y"), arg("y_values"));
+
+  m.def("impacts", [](const io::loaded_model& l, const std::vector<std::string>& parameters, bool prefit, long threads) {
+    const auto begin = clock::now();
+    infer::impacts_options options;
+    options.parameters = parameters;
+    options.prefit = prefit;
+    options.threads = threads_of(threads);
+    options.progress = interruptible_progress();
+    const py::gil_scoped_release release;
+    const auto r = infer::impacts(l.model, options);
+    const py::gil_scoped_acquire gil;
+    return finished(io::to_json(r, options.threads), begin);
+  }, arg("model"), arg("parameters"), arg("prefit"), arg("threads"));
+
+  m.def("gof", [](const io::loaded_model& l, long toys, long seed, long threads) {
+    const auto begin = clock::now();
+    if (toys < 0) throw invalid_argument("rein.gof: toys = " + std::to_string(toys) + ", must be >= 0");
+    if (seed < 0) throw invalid_argument("rein.gof: seed = " + std::to_string(seed) + ", must be >= 0");
+    infer::goodness_of_fit_options options;
+    options.n_toys = static_cast<std::size_t>(toys);
+    options.seed = static_cast<std::uint64_t>(seed);
+    options.threads = threads_of(threads);
+    if (options.n_toys > 0) options.progress = interruptible_progress();
+    const py::gil_scoped_release release;
+    const auto r = infer::goodness_of_fit(l.model, options);
+    const py::gil_scoped_acquire gil;
+    return finished(io::to_json(r, options.seed), begin);
+  }, arg("model"), arg("toys"), arg("seed"), arg("threads"));
+
+  m.def("linear_grid", [](double lo, double hi, int n) { return infer::linear_grid(lo, hi, n); }, arg("lo"), arg("hi"), arg("n"));
+
+  // the pieces of a toy run that rein.distributed spreads over workers (as `rein cls --toys
+  // --shard` and `rein merge` do)
+  m.def("shard_slice", [](std::size_t tasks, std::size_t index, std::size_t count) { return shard_slice(tasks, index, count); },
+        arg("tasks"), arg("index"), arg("count"));
+  m.def("toy_generators", [](const io::loaded_model& l, double mu, const std::string& test_stat, const fixed_values& fixed) {
+    const auto options = toy_options_of(test_stat, 1, 0, 1, fixed, l.model);
+    infer::toy_generators g;
+    {
+      const py::gil_scoped_release release;
+      g = infer::toy_generators_at(l.model, l.model.observed(), mu, options);
+    }
+    py::dict out;
+    out["q_obs"] = g.q_obs;
+    out["status"] = std::string(fit::to_string(g.status));
+    out["signal_background"] = to_array(g.signal_background);
+    out["background"] = to_array(g.background);
+    return out;
+  }, arg("model"), arg("mu"), arg("test_stat"), arg("fixed"));
+  m.def("toy_statistics", [](const io::loaded_model& l, const py::object& theta_gen, double mu, std::uint64_t stream, std::size_t first,
+                             std::size_t count, const std::string& test_stat, long seed, long threads, const fixed_values& fixed) {
+    const auto theta = parameters_of(l.model, theta_gen, "toy_statistics");
+    const auto options = toy_options_of(test_stat, 1, seed, threads, fixed, l.model);
+    std::vector<double> q;
+    {
+      const py::gil_scoped_release release;
+      q = infer::toy_statistics(l.model, theta, mu, stream, first, count, options);
+    }
+    return to_array(q);
+  }, arg("model"), arg("theta_gen"), arg("mu"), arg("stream"), arg("first"), arg("count"), arg("test_stat"), arg("seed"), arg("threads"),
+        arg("fixed"));
+  m.def("toy_hypotest_from", [](double mu, double q_obs, const py::object& sb, const py::object& b, const std::string& status,
+                                const std::string& test_stat, long toys, long seed) {
+    infer::toy_options options;
+    options.statistic = infer::test_statistic_from_string(test_stat);
+    options.n_toys = static_cast<std::size_t>(toys);
+    options.seed = static_cast<std::uint64_t>(seed);
+    const auto r = infer::toy_hypotest_from(mu, q_obs, numbers_of(sb, "sb"), numbers_of(b, "b"), fit_status_of(status));
+    return to_python(io::to_json(r, options));
+  }, arg("mu"), arg("q_obs"), arg("sb"), arg("b"), arg("status"), arg("test_stat"), arg("toys"), arg("seed"));
+}
+
+}  // namespace rein::python

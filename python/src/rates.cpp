@@ -1,0 +1,119 @@
+// rein._rein: rates written in Python for reweighting, added to rein's registry of named rates
+// (models/registry.hpp) so that every model file that names them (--null/--alt, rein.reweight)
+// uses them: an alternative dΓ/dq²(q², **params) evaluated on all quadrature nodes in one call
+// (reweight::batch_rates), a null dΓ/dq²(q²) integrated once.
+#include "common.hpp"
+
+#include "rein/core/detail/check.hpp"
+#include "rein/models/registry.hpp"
+#include "rein/reweight/batch_rates.hpp"
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace rein::python {
+
+namespace {
+
+// The Python callable outlives the interpreter's shutdown in rein's static registry: it is held
+// by a pointer that is never freed (decref after finalisation would crash), one per added rate.
+using python_callable = std::shared_ptr<py::object>;
+
+python_callable hold(const py::object& f) { return python_callable(new py::object(f), [](py::object*) {}); }
+
+// f(q2, **params) at every node, checked: an array of q2.size() finite numbers (or rows × q2.size())
+void call_rate(const py::object& f, const std::string& what, const std::vector<std::string>& names, const std::vector<double>& q2,
+               const double* theta, double* out, std::size_t rows) {
+  const py::gil_scoped_acquire gil;
+  py::array_t<double> x(static_cast<py::ssize_t>(q2.size()), q2.data());
+  py::dict kwargs;
+  for (std::size_t k = 0; k < names.size(); ++k) kwargs[py::str(names[k])] = theta[k];
+  const py::object result = f(x, **kwargs);
+  const auto y = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(result);
+  const auto expected = static_cast<py::ssize_t>(rows * q2.size());
+  if (!y || y.size() != expected || (rows == 1 && y.ndim() != 1) || (rows > 1 && (y.ndim() != 2 || y.shape(0) != static_cast<py::ssize_t>(rows))))
+    throw invalid_argument("rein: the Python rate " + what + " returned " + std::string(py::str(py::repr(result)).cast<std::string>().substr(0, 200)) +
+                           " for " + std::to_string(q2.size()) + " q2 values; expected " +
+                           (rows == 1 ? "one value per q2 (a 1-d array)" : std::to_string(rows) + " rows (one per parameter) of one value per q2"));
+  const double* data = y.data();
+  for (py::ssize_t n = 0; n < expected; ++n) {
+    if (!std::isfinite(data[n])) {
+      std::string at;
+      for (std::size_t k = 0; k < names.size(); ++k) at += (k ? ", " : "") + names[k] + " = " + rein::detail::format_value(theta[k]);
+      throw domain_error("rein: the Python rate " + what + " is " + rein::detail::format_value(data[n]) + " at q2 = " +
+                         rein::detail::format_value(q2[static_cast<std::size_t>(n) % q2.size()]) + (at.empty() ? "" : " (" + at + ")") +
+                         "; it must be finite");
+    }
+    out[n] = data[n];
+  }
+}
+
+using parameter_spec = std::tuple<std::string, double, double, double>;  // name, init, lower, upper
+
+}  // namespace
+
+void bind_rates(py::module_& m) {
+  using py::arg;
+  m.def("add_alternative", [](const std::string& name, const py::object& rate, const std::vector<parameter_spec>& parameters,
+                              const py::object& derivative, std::optional<double> q2_min, std::optional<double> q2_max,
+                              double relative_step, const std::string& description) {
+    models::alternative_rate entry;
+    entry.name = name;
+    entry.description = description;
+    std::vector<std::string> names;
+    for (const auto& [n, init, lower, upper] : parameters) {
+      entry.parameters.push_back({n, init, lower, upper});
+      names.push_back(n);
+    }
+    const auto f = hold(rate);
+    const auto df = derivative.is_none() ? python_callable{} : hold(derivative);
+    entry.make_rates = [f, df, names, name, q2_min, q2_max, relative_step](const models::null_rate& null, const std::vector<double>& edges,
+                                                                            reweight::quadrature_rule rule)
+        -> std::shared_ptr<const reweight::bin_rates> {
+      const std::size_t n = names.size();
+      reweight::batch_rate batch = [f, names, name](const std::vector<double>& q2, const double* theta, double* out) {
+        call_rate(*f, "'" + name + "'", names, q2, theta, out, 1);
+      };
+      reweight::batch_derivative d;
+      if (df)
+        d = [df, names, name, n](const std::vector<double>& q2, const double* theta, double* out) {
+          call_rate(*df, "derivative of '" + name + "'", names, q2, theta, out, n);
+        };
+      // the alternative's support: the caller's, else the null's
+      return std::make_shared<reweight::batch_rates>(null.rate, n, std::move(batch), std::move(d), edges,
+                                                     models::support_options(null.q2_min, null.q2_max, rule),
+                                                     models::support_options(q2_min.value_or(null.q2_min), q2_max.value_or(null.q2_max), rule),
+                                                     relative_step);
+    };
+    models::add_alternative(std::move(entry));
+  }, arg("name"), arg("rate"), arg("parameters"), arg("derivative"), arg("q2_min"), arg("q2_max"), arg("relative_step"),
+        arg("description"));
+
+  m.def("add_null", [](const std::string& name, const py::object& rate, double q2_min, double q2_max, const std::string& description) {
+    const auto f = hold(rate);
+    // integrated once per model: one call per node is fine
+    auto scalar = [f, name](double q2) {
+      double value = 0;
+      call_rate(*f, "'" + name + "'", {}, {q2}, nullptr, &value, 1);
+      return value;
+    };
+    models::add_null({name, description, std::move(scalar), q2_min, q2_max});
+  }, arg("name"), arg("rate"), arg("q2_min"), arg("q2_max"), arg("description"));
+
+  m.def("named_nulls", &models::named_nulls);
+  m.def("named_alternatives", &models::named_alternatives);
+  m.def("alternative_parameters", [](const std::string& name) {
+    std::vector<parameter_spec> out;
+    for (const auto& p : models::find_alternative(name).parameters) out.emplace_back(p.name, p.init, p.lower, p.upper);
+    return out;
+  }, arg("name"));
+  m.def("null_support", [](const std::string& name) {
+    const auto& n = models::find_null(name);
+    return std::make_pair(n.q2_min, n.q2_max);
+  }, arg("name"));
+}
+
+}  // namespace rein::python

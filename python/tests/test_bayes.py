@@ -1,0 +1,75 @@
+"""Posterior sampling from Python: the draws of `rein sample` as numpy arrays (chain, draw,
+parameter), the same summaries as the CLI prints, and ArviZ's from_dict layout."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+import rein
+from conftest import SIMPLE, run_cli, without_seconds
+
+SMALL = os.path.join(SIMPLE, "2bin_2channel.json")
+
+
+def test_draws_and_summary_match_rein_sample(tmp_path):
+    model = rein.load(SMALL)
+    p = rein.sample(model, chains=2, warmup=200, draws=300, seed=11, threads=2)
+    names, draws = p["names"], p["draws"]
+    assert draws.shape == (2, 300, len(names)) and p["log_prob"].shape == (2, 300)
+    assert names == [n for n, fixed in zip(model.parameter_names, model.fixed) if not fixed]
+    out = tmp_path / "draws.json"
+    cli = run_cli("sample", SMALL, "--chains", 2, "--warmup", 200, "--draws", 300, "--seed", 11, "--threads", 2, "--out", out)
+    # the same library run: bit-identical draws and summary (the CLI's "out" names its file)
+    with open(out) as f:
+        written = json.load(f)
+    assert written["names"] == names
+    np.testing.assert_array_equal(np.array(written["chains"]), draws)
+    np.testing.assert_array_equal(np.array(written["log_prob"]), p["log_prob"])
+    summary = without_seconds(p["summary"])
+    cli = without_seconds(cli)
+    cli["out"] = None
+    assert summary == cli
+
+
+def test_posterior_mean_of_a_normal_likelihood():
+    # one Poisson bin, no systematics, flat prior: the posterior of s in n ~ Poisson(s + b) has a
+    # closed form (Gamma(n + 1) shifted by b, truncated at 0); its mean for n = 55, b = 50 is
+    # computed by scipy below and checked to 4 Monte Carlo standard errors
+    from scipy import integrate, stats
+    ws = {
+        "channels": [{"name": "c", "samples": [
+            {"name": "s", "data": [1.0], "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]},
+            {"name": "b", "data": [50.0], "modifiers": []}]}],
+        "observations": [{"name": "c", "data": [55.0]}],
+        "measurements": [{"name": "m", "config": {"poi": "mu", "parameters": [{"name": "mu", "bounds": [[0, 40]]}]}}],
+        "version": "1.0.0",
+    }
+    model = rein.load(ws)
+    p = rein.sample(model, chains=4, warmup=500, draws=1000, seed=1, threads=2)
+    density = lambda mu: stats.poisson.pmf(55, mu + 50.0)  # noqa: E731
+    norm = integrate.quad(density, 0, 40)[0]
+    mean = integrate.quad(lambda mu: mu * density(mu), 0, 40)[0] / norm
+    s = p["summary"]["parameters"]["mu"]
+    standard_error = s["sd"] / np.sqrt(s["ess_bulk"])
+    assert abs(s["mean"] - mean) < 4 * standard_error
+    assert p["draws"][:, :, 0].mean() == pytest.approx(s["mean"], rel=1e-12)
+
+
+def test_arviz_layout():
+    model = rein.load(SMALL)
+    p = rein.sample(model, chains=2, warmup=100, draws=50, seed=2, threads=1)
+    d = rein.to_arviz_dict(p)
+    assert set(d) == {"posterior", "sample_stats"}
+    assert list(d["posterior"]) == p["names"]
+    for i, name in enumerate(p["names"]):
+        assert d["posterior"][name].shape == (2, 50)
+        np.testing.assert_array_equal(d["posterior"][name], p["draws"][:, :, i])
+    assert d["sample_stats"]["lp"].shape == (2, 50)
+
+
+def test_bad_prior_raises():
+    model = rein.load(SMALL)
+    with pytest.raises(rein.InvalidArgument, match="must be uniform, normal or log-uniform"):
+        rein.sample(model, priors={model.poi: ("cauchy", 0, 1)}, chains=1, warmup=10, draws=10)
