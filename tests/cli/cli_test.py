@@ -291,8 +291,14 @@ check(failed is not None and failed["points"][0]["status"] == "ok" and failed["p
 # --fix, the POI bounded for a limit, and an unknown name listed with the model's parameters
 held, _ = rein("upper-limit", belle2, "--fix", "mu=0.5", code=1)
 check(held is None, "upper-limit with the POI held fails (the limit needs a free POI)")
+# the observed limit (6.84) lies above 4 and below the default bound 10: --poi-bounds 0:4 stops it at
+# the bound and says so; 0:30 leaves it where the default bounds put it
+free_limit, _ = rein("upper-limit", belle2)
 bounded, _ = rein("upper-limit", belle2, "--poi-bounds", "0:4")
-check(bounded is not None and 0 < bounded["obs"] < 4, f"upper-limit --poi-bounds 0:4 finds the limit inside: {bounded and bounded['obs']}")
+check(bounded is not None and bounded["obs"] == 4.0 and bounded["obs_status"] == "above_upper_bound",
+      f"upper-limit --poi-bounds 0:4: the limit stops at the bound, above_upper_bound: {bounded and bounded['obs']}")
+wide, _ = rein("upper-limit", belle2, "--poi-bounds", "0:30")
+close(wide and wide["obs"], free_limit["obs"], 1e-6, "upper-limit --poi-bounds 0:30 gives the limit of the default bounds")
 _, err = rein("significance", belle2, "--fix", "nope=1", code=1)
 check("no parameter 'nope'" in err and "its parameters:" in err, f"--fix of an unknown parameter names it and lists the model's: {err}")
 _, err = rein("cls", belle2, "--mu", "1", "--poi-bounds", "3:1", code=1)

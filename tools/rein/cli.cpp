@@ -85,7 +85,7 @@ void arguments::allow_only(const std::vector<std::string>& known) const {
 }
 
 std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
-  // Levenshtein distance; a candidate within 2 edits (and closer than half the word) is a likely typo
+  // Levenshtein distance; a candidate within 2 edits (fewer than the word's letters) is a likely typo
   const auto distance = [](const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -104,7 +104,7 @@ std::string closest(const std::string& word, const std::vector<std::string>& can
   std::size_t best_distance = 3;
   for (const auto& c : candidates) {
     const std::size_t d = distance(word, c);
-    if (d < best_distance && 2 * d < std::max<std::size_t>(word.size(), 2)) best = c, best_distance = d;
+    if (d < best_distance && d < word.size()) best = c, best_distance = d;
   }
   return best;
 }
