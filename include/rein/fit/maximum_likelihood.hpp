@@ -75,6 +75,10 @@ struct fit_result {
   /// Per-bin parameters minimised bin by bin inside the objective (0: one full minimisation);
   /// iterations and evaluations then count the minimisation over the other parameters.
   std::size_t profiled = 0;
+  /// The minimiser's last Newton-check Hessian over all parameters (minimize_result::hessian) on the
+  /// full minimisation, a start matrix (minimize_options::start_hessian) for fits at nearby points;
+  /// empty on the profiled path or when no check ran.
+  Eigen::MatrixXd hessian;
 
   [[nodiscard]] bool ok() const { return status == fit_status::ok; }
 };
@@ -237,14 +241,15 @@ inline fit_result profiled_fit(const likelihood::model& model, const likelihood:
     for (Eigen::Index a = 0; a < k; ++a) global[static_cast<std::size_t>(a)] = outer[static_cast<std::size_t>(free[static_cast<std::size_t>(a)])];
     for (Eigen::Index a = 0; a < k; ++a)
       for (Eigen::Index b = 0; b < k; ++b) result.covariance(global[static_cast<std::size_t>(a)], global[static_cast<std::size_t>(b)]) = c_gg(a, b);
-    for (Eigen::Index j = 0; j < locals; ++j) {
-      const Eigen::Index i = profile.local_parameter(static_cast<std::size_t>(j));
+    const Eigen::MatrixXd low_rank = jc * jacobian.transpose();  // J C_gg Jᵀ
+    for (Eigen::Index l = 0; l < locals; ++l) {
+      const Eigen::Index column = profile.local_parameter(static_cast<std::size_t>(l));
       for (Eigen::Index a = 0; a < k; ++a) {
-        result.covariance(i, global[static_cast<std::size_t>(a)]) = jc(j, a);
-        result.covariance(global[static_cast<std::size_t>(a)], i) = jc(j, a);
+        result.covariance(column, global[static_cast<std::size_t>(a)]) = jc(l, a);
+        result.covariance(global[static_cast<std::size_t>(a)], column) = jc(l, a);
       }
-      for (Eigen::Index l = 0; l < locals; ++l)
-        result.covariance(i, profile.local_parameter(static_cast<std::size_t>(l))) += jc.row(j).dot(jacobian.row(l));
+      for (Eigen::Index j = 0; j < locals; ++j)
+        result.covariance(profile.local_parameter(static_cast<std::size_t>(j)), column) += low_rank(j, l);
     }
   }
   result.errors = errors;
@@ -292,9 +297,10 @@ inline fit_result profiled_fit(const likelihood::model& model, const likelihood:
     }
   }
   const auto f = nll_objective(model, data);
-  const auto minimum = minimize(f, start, lower, upper, fixed, options.minimizer);
+  auto minimum = minimize(f, start, lower, upper, fixed, options.minimizer);
 
   fit_result result;
+  result.hessian = std::move(minimum.hessian);
   result.status = minimum.status;
   result.values = minimum.x;
   result.nll = minimum.value;

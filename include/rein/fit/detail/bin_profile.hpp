@@ -292,6 +292,9 @@ class bin_profile {
       value = evaluate(g, c, gamma, &gradient, &hessian);
     }
     bool converged = false;
+    constexpr int max_final_steps = 4;
+    int final_steps = 0;
+    double last_decrement = std::numeric_limits<double>::infinity();
     for (int iteration = 0; iteration < 100 && std::isfinite(value) && gradient.allFinite(); ++iteration) {
       // free: not on a bound with the gradient pushing outwards
       std::uint32_t free = 0;
@@ -322,9 +325,21 @@ class bin_profile {
         converged = true;
         break;
       }
-      // a Newton step predicting a decrease at the rounding level of the value is taken without a test
+      // A Newton step predicting a decrease at the rounding level of the value is taken without a test
+      // (the gradient still shows the way where differences of the value drown in rounding). From
+      // there Newton converges quadratically within two steps; in an ill-conditioned bin the steps then
+      // stall at the rounding of the solve, a few ulp times the condition number: the decrement stops
+      // falling, and that is the minimum as well as it can be computed.
       const double decrement = -r.dot(step);
       const bool final_step = newton && decrement <= 1e-10 * (1 + std::abs(value));
+      if (final_step) {
+        if (final_steps == max_final_steps || !(decrement < 0.25 * last_decrement)) {
+          converged = true;
+          break;
+        }
+        ++final_steps;
+        last_decrement = decrement;
+      }
       double alpha = 1;
       bool accepted = false;
       for (int halving = 0; halving < 60; ++halving, alpha *= 0.5) {
