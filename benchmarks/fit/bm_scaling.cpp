@@ -5,73 +5,18 @@
 // normsys, one histosys, and one staterror and one shapesys γ per bin.
 //
 // Run one size at a time (the process's peak memory is a counter):
-//   rein_bm_fit --benchmark_filter='BM_fit_scaling/1000$'
+//   rein_bm_fit --benchmark_filter='BM_fit_scaling/1000/0/'
+// (second argument: 0 default, 1 full dense minimisation, 2 with errors)
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/io/json/workspace.hpp"
 #include "rein/likelihood/make_model.hpp"
+#include "../../tests/fit/scaling_model.hpp"
 
 #include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
 
 #include <sys/resource.h>
 
-#include <cmath>
-#include <cstdint>
-#include <random>
-#include <string>
-#include <vector>
-
 namespace {
-
-/// The scaling model as a pyhf workspace (so pyhf can read the same likelihood).
-nlohmann::json scaling_workspace(int bins, std::uint64_t seed = 15) {
-  std::mt19937_64 engine(seed);
-  std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  nlohmann::json channels = nlohmann::json::array(), observations = nlohmann::json::array();
-  for (int c = 0; c < bins / 10; ++c) {
-    const std::string suffix = std::to_string(c);
-    std::vector<double> signal(10), bkg1(10), bkg2(10), total(10);
-    for (int b = 0; b < 10; ++b) {
-      signal[static_cast<std::size_t>(b)] = 5 * std::exp(-0.5 * (b - 4.5) * (b - 4.5) / 4) * (0.8 + 0.4 * uniform(engine));
-      bkg1[static_cast<std::size_t>(b)] = 50 * std::exp(-0.15 * b) * (0.8 + 0.4 * uniform(engine));
-      bkg2[static_cast<std::size_t>(b)] = 20 * (0.8 + 0.4 * uniform(engine));
-      total[static_cast<std::size_t>(b)] = signal[static_cast<std::size_t>(b)] + bkg1[static_cast<std::size_t>(b)] +
-                                           bkg2[static_cast<std::size_t>(b)];
-    }
-    const auto tilted = [](const std::vector<double>& v, double f) {  // a shape change
-      std::vector<double> r(v);
-      for (std::size_t b = 0; b < r.size(); ++b) r[b] *= 1 + f * (static_cast<double>(b) - 4.5) / 4.5;
-      return r;
-    };
-    std::vector<double> stat(10), shape(10);
-    for (std::size_t b = 0; b < 10; ++b) {
-      stat[b] = 0.05 * total[b];
-      shape[b] = 0.1 * bkg1[b];
-    }
-    const auto sample = [&](const std::string& name, const std::vector<double>& nominal, double norm) {
-      nlohmann::json modifiers = nlohmann::json::array();
-      modifiers.push_back({{"name", "norm_" + name}, {"type", "normsys"}, {"data", {{"hi", 1 + norm}, {"lo", 1 - norm}}}});
-      modifiers.push_back({{"name", "jes"},
-                           {"type", "histosys"},
-                           {"data", {{"hi_data", tilted(nominal, 0.05)}, {"lo_data", tilted(nominal, -0.04)}}}});
-      modifiers.push_back({{"name", "staterror_" + suffix}, {"type", "staterror"}, {"data", stat}});
-      return nlohmann::json{{"name", name}, {"data", nominal}, {"modifiers", modifiers}};
-    };
-    auto s = sample("signal", signal, 0.1);
-    s["modifiers"].push_back({{"name", "mu"}, {"type", "normfactor"}, {"data", nullptr}});
-    auto b1 = sample("bkg1", bkg1, 0.05);
-    b1["modifiers"].push_back({{"name", "shapesys_" + suffix}, {"type", "shapesys"}, {"data", shape}});
-    auto b2 = sample("bkg2", bkg2, 0.08);
-    channels.push_back({{"name", "ch" + suffix}, {"samples", {s, b1, b2}}});
-    std::vector<double> data(10);
-    for (std::size_t b = 0; b < 10; ++b) data[b] = static_cast<double>(std::poisson_distribution<long>(total[b])(engine));
-    observations.push_back({{"name", "ch" + suffix}, {"data", data}});
-  }
-  return {{"channels", channels},
-          {"observations", observations},
-          {"measurements", {{{"name", "meas"}, {"config", {{"poi", "mu"}, {"parameters", nlohmann::json::array()}}}}}},
-          {"version", "1.0.0"}};
-}
 
 double peak_rss_mb() {
   rusage usage{};
@@ -79,11 +24,15 @@ double peak_rss_mb() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux: kilobytes
 }
 
+/// Free fit at N = range(0) bins; range(1): 0 default options (per-bin profiling from 512 γ on),
+/// 1 the full dense minimisation (bin_profiling::never, the algorithm before per-bin profiling),
+/// 2 default options with Hessian errors (no n × n covariance above 4096 parameters).
 void BM_fit_scaling(benchmark::State& state) {
   const auto model = rein::likelihood::make_model(
-      rein::io::workspace_from_json(scaling_workspace(static_cast<int>(state.range(0))), "<scaling model>"));
+      rein::io::workspace_from_json(rein::test::scaling_workspace(static_cast<int>(state.range(0))), "<scaling model>"));
   rein::fit::fit_options options;
-  options.errors = false;
+  options.errors = state.range(1) == 2;
+  if (state.range(1) == 1) options.profiling = rein::fit::bin_profiling::never;
   int evaluations = 0;
   for (auto _ : state) {
     const auto r = rein::fit::fit(model, options);
@@ -95,6 +44,11 @@ void BM_fit_scaling(benchmark::State& state) {
   state.counters["evaluations"] = evaluations;
   state.counters["peak_MB"] = peak_rss_mb();
 }
-BENCHMARK(BM_fit_scaling)->Arg(1000)->Arg(2000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_fit_scaling)
+    ->ArgsProduct({{1000, 10000, 100000}, {0, 2}})
+    ->Args({1000, 1})
+    ->Args({2000, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "rein/likelihood/dataset.hpp"
 #include "rein/likelihood/model.hpp"
 
+#include <cmath>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -15,16 +16,38 @@
 
 namespace rein::infer {
 
+namespace detail {
+
+/// True when the model has a modifier that can make nll non-convex in its parameter: a histosys or
+/// normsys with interpolation code0 (a kink at 0) or code2 (its quadratic and linear pieces), or a
+/// custom modifier (any function). Fits of such models start from the inits (docs/fit.md).
+inline bool has_nonconvex_modifier(const likelihood::model& model) {
+  if (!model.custom_modifiers().empty()) return true;
+  for (const auto& s : model.samples()) {
+    for (const auto& h : s.shifts)
+      if (h.code == likelihood::interpolation_code::code0 || h.code == likelihood::interpolation_code::code2) return true;
+    for (const auto& f : s.scalars)
+      if (f.additive_code) return true;
+  }
+  return false;
+}
+
+}  // namespace detail
+
 /// The profile likelihood of one dataset in the parameter of interest μ: the free fit, computed
-/// once, and conditional fits θ̂̂(μ), memoised per μ. Every fit starts at the model's inits (the
-/// POI set to μ for conditional fits), pyhf's and ROOT's convention: on a non-convex likelihood
-/// the minimum reported is the one reached from there (docs/fit.md). Not thread-safe: one
+/// once, and conditional fits θ̂̂(μ), memoised per μ. The free fit starts at the model's inits,
+/// pyhf's and ROOT's convention: on a non-convex likelihood the minimum reported is the one reached
+/// from there (docs/fit.md). A conditional fit starts there too (the POI set to μ) when the model
+/// has a non-convex modifier (detail::has_nonconvex_modifier) or `options.start` is given; otherwise
+/// it is warm-started from the `ok` fit at the nearest μ already computed (the free fit included),
+/// with the POI set to μ and the last minimiser Hessian as start matrix. Not thread-safe: one
 /// instance per thread.
 class profile_likelihood {
  public:
   /// @throws invalid_argument if the model has no parameter of interest or holds it fixed.
   profile_likelihood(const likelihood::model& model, likelihood::dataset data, fit::fit_options options = {})
-      : m_model(&model), m_data(std::move(data)), m_options(std::move(options)), m_poi(model.parameters().poi_index()) {
+      : m_model(&model), m_data(std::move(data)), m_options(std::move(options)), m_poi(model.parameters().poi_index()),
+        m_warm_start(!m_options.start && !detail::has_nonconvex_modifier(model)) {
     const auto& name = model.parameters()[m_poi].name;
     if (model.parameters()[m_poi].fixed)
       throw invalid_argument("rein::infer::profile_likelihood: the parameter of interest '" + name + "' is fixed");
@@ -45,6 +68,7 @@ class profile_likelihood {
     if (!m_free) {
       fit::fit_options options = m_options;
       m_free = fit::fit(*m_model, m_data, options);
+      keep_hessian(*m_free);
     }
     return *m_free;
   }
@@ -59,7 +83,15 @@ class profile_likelihood {
     fit::fit_options options = m_options;
     options.fixed.emplace_back(poi_name(), mu);
     options.errors = false;
-    return m_conditional.emplace(mu, fit::fit(*m_model, m_data, options)).first->second;
+    if (const fit::fit_result* near = m_warm_start ? nearest_ok_fit(mu) : nullptr) {
+      Eigen::VectorXd start = near->values;
+      start[static_cast<Eigen::Index>(m_poi)] = mu;
+      options.start = std::move(start);
+      if (options.minimizer.start_hessian.size() == 0) options.minimizer.start_hessian = m_hessian;
+    }
+    auto result = fit::fit(*m_model, m_data, options);
+    keep_hessian(result);
+    return m_conditional.emplace(mu, std::move(result)).first->second;
   }
 
   /// t(μ) = max(0, 2[nll(μ, θ̂̂) − nll(μ̂, θ̂)]).
@@ -94,6 +126,26 @@ class profile_likelihood {
   std::size_t m_poi;
   mutable std::optional<fit::fit_result> m_free;
   mutable std::map<double, fit::fit_result> m_conditional;
+  bool m_warm_start = false;
+  mutable Eigen::MatrixXd m_hessian;  ///< the last fit's minimiser Hessian (moved out of the stored fits)
+
+  /// The `ok` fit (free, or conditional at the nearest μ) to warm-start a conditional fit at μ from.
+  const fit::fit_result* nearest_ok_fit(double mu) const {
+    const fit::fit_result* best = m_free && m_free->ok() ? &*m_free : nullptr;
+    double distance = best ? std::abs(best->values[static_cast<Eigen::Index>(m_poi)] - mu) : 0.0;
+    for (const auto& [at, fit] : m_conditional)
+      if (fit.ok() && (!best || std::abs(at - mu) < distance)) {
+        best = &fit;
+        distance = std::abs(at - mu);
+      }
+    return best;
+  }
+
+  /// Moves a fit's n × n minimiser Hessian into m_hessian (memoised fits do not keep one each).
+  void keep_hessian(fit::fit_result& fit) const {
+    if (fit.ok() && fit.hessian.size() != 0) m_hessian = std::move(fit.hessian);
+    fit.hessian.resize(0, 0);
+  }
 };
 
 /// The Asimov dataset at θ: expected main counts and the auxiliary data the constraints expect.

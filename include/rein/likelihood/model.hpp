@@ -90,6 +90,20 @@ class model {
                            channel + "'");
   }
 
+  /// Each sample bin's expected count without its per-bin factors (staterror, shapesys, shapefactor
+  /// γ): (nominal + Σ histosys shifts) · Π scalar factors · Π custom factors, for the samples in the
+  /// order of samples() and their bins in order. With them ν_b = Σ_s y_sb · Π_f γ_f,sb, which
+  /// per-bin profiling minimises bin by bin (fit::fit, docs/fit.md).
+  /// @throws invalid_argument if θ has the wrong size.
+  [[nodiscard]] std::vector<double> yields_without_bin_factors(const Eigen::VectorXd& theta) const {
+    check_parameters(theta);
+    auto y = compute(theta, false);
+    std::size_t sb = 0;
+    for (std::size_t si = 0; si < m_samples.size(); ++si)
+      for (std::size_t b = 0; b < m_samples[si].nominal.size(); ++b, ++sb) y.shifted[sb] *= y.scales[si] * y.customs[sb];
+    return std::move(y.shifted);
+  }
+
   /// The auxiliary data that the constraints expect at θ: θ_i for normal, θ_i·τ_i for Poisson.
   [[nodiscard]] Eigen::VectorXd expected_aux(const Eigen::VectorXd& theta) const {
     check_parameters(theta);
