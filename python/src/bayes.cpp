@@ -75,7 +75,9 @@ void bind_bayes(py::module_& m) {
       result = bayes::sample_nuts(posterior.as_target(), posterior.start_point(init), options);
       const auto summary = bayes::summarize(result);
       const bool converged = io::posterior_converged(result, options, names);
-      summary_json = {{"parameters", io::posterior_summary_json(result, summary, result.diagnostics, names)},
+      // the keys of `rein sample` (its --evidence has no Python counterpart yet: null)
+      summary_json = {{"evidence", nullptr},
+                      {"parameters", io::posterior_summary_json(result, summary, result.diagnostics, names)},
                       {"sampler", io::to_json(result, options)},
                       {"n_sampled", posterior.names().size()},
                       {"warnings", result.diagnostics.warnings},
