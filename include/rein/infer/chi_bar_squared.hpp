@@ -73,8 +73,10 @@ inline std::vector<double> chi_bar_squared_weights(const Eigen::MatrixXd& v) {
     Eigen::MatrixXd conditional = detail::submatrix(v, in, in);
     double p_out = 1.0;
     if (!out.empty()) {
-      const Eigen::MatrixXd v_io = detail::submatrix(v, in, out);
-      conditional -= v_io * v_oo.ldlt().solve(v_io.transpose());
+      if (!in.empty()) {  // (an empty product would hand Eigen's solver zero-sized storage)
+        const Eigen::MatrixXd v_io = detail::submatrix(v, in, out);
+        conditional -= v_io * v_oo.ldlt().solve(v_io.transpose());
+      }
       p_out = detail::orthant_probability(v_oo.inverse());
     }
     w[in.size()] += p_out * detail::orthant_probability(conditional);
