@@ -1,7 +1,8 @@
 #include "cli.hpp"
 
-#include <algorithm>
+#include "rein/core/detail/suggest.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <iostream>
@@ -85,25 +86,11 @@ void arguments::allow_only(const std::vector<std::string>& known) const {
 }
 
 std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
-  // Levenshtein distance; a candidate within 2 edits (fewer than the word's letters) is a likely typo
-  const auto distance = [](const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-      std::size_t diagonal = row[0];
-      row[0] = i;
-      for (std::size_t j = 1; j <= b.size(); ++j) {
-        const std::size_t above = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        diagonal = above;
-      }
-    }
-    return row[b.size()];
-  };
+  // a candidate within 2 edits (fewer than the word's letters) is a likely typo
   std::string best;
   std::size_t best_distance = 3;
   for (const auto& c : candidates) {
-    const std::size_t d = distance(word, c);
+    const std::size_t d = rein::detail::edit_distance(word, c);
     if (d < best_distance && d < word.size()) best = c, best_distance = d;
   }
   return best;

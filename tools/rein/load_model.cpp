@@ -1,4 +1,5 @@
 #include "load_model.hpp"
+#include "split.hpp"
 
 #include "rein/io/json/patchset.hpp"
 #include "rein/likelihood/interpolation.hpp"
@@ -42,11 +43,8 @@ namespace {
 
 // --interp normsys=code1,histosys=code0 (one or more settings, each a comma-separated list)
 void read_interp(const arguments& args, likelihood::model_options& options) {
-  for (const auto& setting : args.all("interp")) {
-    std::size_t start = 0;
-    while (start <= setting.size()) {
-      const std::size_t comma = std::min(setting.find(',', start), setting.size());
-      const std::string item = setting.substr(start, comma - start);
+  for (const auto& setting : args.all("interp"))
+    for (const auto& item : split(setting, ',')) {
       const auto eq = item.find('=');
       if (eq == std::string::npos)
         throw invalid_argument("--interp '" + item + "' must be TYPE=CODE, e.g. normsys=code1,histosys=code0");
@@ -55,9 +53,7 @@ void read_interp(const arguments& args, likelihood::model_options& options) {
       if (type == "normsys") options.normsys = code;
       else if (type == "histosys") options.histosys = code;
       else throw invalid_argument("--interp: '" + type + "' has no interpolation code (normsys or histosys)");
-      start = comma + 1;
     }
-  }
 }
 
 // --poi-bounds LO:HI

@@ -3,6 +3,7 @@
 #include "cli.hpp"
 #include "infer_output.hpp"
 #include "load_model.hpp"
+#include "split.hpp"
 
 #include "rein/infer/likelihood_ratio.hpp"
 #include "rein/infer/toys.hpp"
@@ -18,18 +19,13 @@ namespace {
 // --null-fix cvl=0,csl=0 --null-fix ctl=0 → {(cvl, 0), (csl, 0), (ctl, 0)}
 std::vector<std::pair<std::string, double>> null_of(const rein::cli::arguments& args) {
   std::vector<std::pair<std::string, double>> null;
-  for (const auto& setting : args.all("null-fix")) {
-    std::size_t start = 0;
-    while (start <= setting.size()) {
-      const std::size_t comma = std::min(setting.find(',', start), setting.size());
-      const std::string item = setting.substr(start, comma - start);
+  for (const auto& setting : args.all("null-fix"))
+    for (const auto& item : rein::cli::split(setting, ',')) {
       const auto eq = item.find('=');
       if (eq == std::string::npos || eq == 0)
         throw rein::invalid_argument("--null-fix '" + item + "' must be NAME=VALUE[,NAME=VALUE...], e.g. cvl=0,csl=0,ctl=0");
       null.emplace_back(item.substr(0, eq), rein::cli::parse_double(item.substr(eq + 1), "--null-fix " + item.substr(0, eq)));
-      start = comma + 1;
     }
-  }
   if (null.empty()) throw rein::invalid_argument("rein lrt needs the null hypothesis: --null-fix NAME=VALUE[,NAME=VALUE...]");
   return null;
 }

@@ -8,6 +8,7 @@
 #include "cli.hpp"
 #include "infer_output.hpp"
 #include "load_model.hpp"
+#include "split.hpp"
 
 #include "rein/bayes/evidence.hpp"
 #include "rein/bayes/model_posterior.hpp"
@@ -29,17 +30,7 @@
 namespace {
 
 using rein::cli::arguments;
-
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (;;) {
-    const auto at = text.find(separator, start);
-    parts.push_back(text.substr(start, at - start));
-    if (at == std::string::npos) return parts;
-    start = at + 1;
-  }
-}
+using rein::cli::split;
 
 std::map<std::string, rein::bayes::prior> priors_of(const arguments& args) {
   std::map<std::string, rein::bayes::prior> priors;
