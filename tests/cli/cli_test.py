@@ -322,6 +322,12 @@ if out is not None:
     close(out["z_chibar2"], -statistics.NormalDist().inv_cdf(out["p_chibar2"]), 1e-9, "rein lrt WET: z_chibar2 = Phi^-1(1 - p)")
     check(out["toys"] is None and out["status"] == "ok", "rein lrt without --toys has toys null and status ok")
     close(out["q"], out["null_fit"]["twice_nll"] - out["free_fit"]["twice_nll"], 1e-12, "rein lrt: q from the two fits", 1e-12)
+_, err = rein("lrt", wet, "--null", "hpqcd-b-to-k-nunu", "--alt", "wet-b-to-k-nunu", "--null-fix", "cvl", code=1)
+check("--null-fix 'cvl' must be NAME=VALUE" in err, f"rein lrt --null-fix without a value is refused: {err}")
+_, err = rein("lrt", wet, "--null", "hpqcd-b-to-k-nunu", "--alt", "wet-b-to-k-nunu", code=1)
+check("needs the null hypothesis" in err, f"rein lrt without --null-fix is refused: {err}")
+_, err = rein("lrt", wet, "--null", "hpqcd-b-to-k-nunu", "--alt", "wet-b-to-k-nunu", "--null-fix", "nope=0", code=1)
+check("'nope', not a parameter of the model" in err, f"rein lrt --null-fix of an unknown parameter names it: {err}")
 
 # the invisible resonance on the published Belle II data: its own parameters, a fit at fixed mass,
 # and the mass scan of limits whose every point equals the single limit at that mass
