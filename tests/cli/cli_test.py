@@ -101,6 +101,19 @@ shards = run_shards(common, 3, "cls")
 merged, _ = rein("merge", shards[2], shards[0], shards[1])
 check(without_seconds(merged) == without_seconds(whole), "rein merge of 3 cls shards equals the unsharded toy run exactly")
 
+# toy significance and toy upper limit: failed toy fits counted per hypothesis (issue #18)
+out, _ = rein("significance", toy_ws, "--toys", "200", "--seed", "3", interp)
+for key in ("q0", "p0", "z_obs", "p0_exp_band", "p0_range", "failed_fits_b", "failed_fits_sb", "toy_status", "status"):
+    check(key in out, f"rein significance --toys output has '{key}'")
+check(out["calculator"] == "toys" and out["toys"] == 200, "rein significance --toys reports the calculator and the toy count")
+check(out["failed_fits"] == out["failed_fits_b"] + out["failed_fits_sb"], "rein significance --toys: failed fits add up")
+check(out["p0_range"][0] <= out["p0"] <= out["p0_range"][1], "rein significance --toys: p0 lies in its range")
+out, _ = rein("upper-limit", toy_ws, "--toys", "100", "--seed", "3", "--rtol", "1e-3", interp)
+check(len(out["points"]) == out["evaluations"] > 0, "rein upper-limit --toys lists every CLs it evaluated")
+check(out["failed_fits"] == sum(p["failed_fits_sb"] + p["failed_fits_b"] for p in out["points"]),
+      "rein upper-limit --toys: failed fits are the sum over the evaluated points")
+check(out["status"] == "ok" and out["toy_status"] == "ok", "rein upper-limit --toys on 1bin_shapesys: every toy fit converged")
+
 # scan shards
 scan_args = ["scan", belle2, "--poi", "mu", "--range", "0:10:5"]
 whole, _ = rein(*scan_args)

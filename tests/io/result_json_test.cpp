@@ -9,6 +9,8 @@
 #include <limits>
 #include <string>
 
+namespace result_json_test {
+
 TEST_SUITE("io") {
   TEST_CASE("to_json(scan_result): an end the range does not close is null; points keep their status") {
     rein::infer::scan_result r;
@@ -40,7 +42,7 @@ TEST_SUITE("io") {
   }
 
   TEST_CASE("upper-limit JSON: the toys' form names its calculator; the CLs curve is optional") {
-    rein::infer::upper_limit_result r;
+    rein::infer::toy_upper_limit_result r;
     r.obs = 2.5;
     rein::infer::toy_options toys;
     toys.n_toys = 100;
@@ -72,3 +74,4 @@ TEST_SUITE("io") {
     CHECK_FALSE(rein::io::posterior_converged(r, options, {"mu"}));
   }
 }
+}  // namespace result_json_test

@@ -114,29 +114,27 @@ int cls(const arguments& args) {
   return r.status == rein::fit::fit_status::ok ? 0 : 3;
 }
 
-// The limit of one model as `rein upper-limit` prints it; `ok` says whether every fit converged.
+// The limit of one model as `rein upper-limit` prints it; `ok` says whether every fit converged
+// (and, with toys, whether few enough toy fits failed).
 nlohmann::json limit_json(const arguments& args, const rein::likelihood::model& model, bool& ok) {
   rein::infer::upper_limit_options options;
   options.cl = args.get_double("cl", 0.95);
   options.rtol = args.get_double("rtol", 1e-6);
   const std::string poi = model.parameters()[model.parameters().poi_index()].name;
-  nlohmann::json out;
-  rein::infer::upper_limit_result r;
   if (args.has("toys")) {
     if (args.has("scan")) throw rein::invalid_argument("--scan draws the asymptotic CLs curve; it does not combine with --toys");
     const auto toys = rein::cli::toy_options_of(args);
-    r = rein::infer::toy_upper_limit(model, model.observed(), toys, options);
-    out = rein::io::to_json(r, poi, toys, options);
-  } else {
-    const rein::infer::asymptotic_calculator calculator(model, model.observed(), asymptotic_options_of(args));
-    r = rein::infer::upper_limit(calculator, options);
-    // the CLs curve behind the limits, for the Brazil band (scripts/rein-plot brazil)
-    const auto curve = args.has("scan") ? rein::infer::cls_curve(calculator, rein::cli::scan_grid(args.get("scan", ""), "--scan"))
-                                        : std::vector<rein::infer::hypotest_result>{};
-    out = rein::io::to_json(r, poi, calculator, options, curve);
+    auto out = rein::io::to_json(rein::infer::toy_upper_limit(model, model.observed(), toys, options), poi, toys, options);
+    ok = out["status"] == "ok";
+    return out;
   }
+  const rein::infer::asymptotic_calculator calculator(model, model.observed(), asymptotic_options_of(args));
+  const auto r = rein::infer::upper_limit(calculator, options);
+  // the CLs curve behind the limits, for the Brazil band (scripts/rein-plot brazil)
+  const auto curve = args.has("scan") ? rein::infer::cls_curve(calculator, rein::cli::scan_grid(args.get("scan", ""), "--scan"))
+                                      : std::vector<rein::infer::hypotest_result>{};
   ok = r.fit_status == rein::fit::fit_status::ok;
-  return out;
+  return rein::io::to_json(r, poi, calculator, options, curve);
 }
 
 // --over NAME=LO:HI:N: the limit with NAME held at each grid value (a resonance's mass), one list
@@ -177,14 +175,22 @@ int upper_limit(const arguments& args) {
 }
 
 int significance(const arguments& args) {
-  args.allow_only(with_model_options({"asimov-mu"}));
+  args.allow_only(with_model_options({"asimov-mu", "toys", "seed", "threads"}));
   const auto begin = std::chrono::steady_clock::now();
   const auto model = rein::cli::load_model(args);
-  const auto r = rein::infer::discovery_significance(model, model.observed(), {}, args.get_double("asimov-mu", 1.0));
-  auto out = rein::io::to_json(r);
+  const double signal_mu = args.get_double("asimov-mu", 1.0);
+  nlohmann::json out;
+  if (args.has("toys")) {
+    const auto toys = rein::cli::toy_options_of(args);
+    out = rein::io::to_json(rein::infer::toy_significance(model, model.observed(), toys, signal_mu), toys);
+  } else {
+    for (const char* name : {"seed", "threads"})
+      if (args.has(name)) throw rein::invalid_argument(std::string("--") + name + " applies to toys: give --toys N");
+    out = rein::io::to_json(rein::infer::discovery_significance(model, model.observed(), {}, signal_mu));
+  }
   out["seconds"] = seconds_since(begin);
   rein::cli::print_json(out);
-  return r.status == rein::fit::fit_status::ok ? 0 : 3;
+  return out["status"] == "ok" ? 0 : 3;
 }
 
 // rein scan --poi2 B --range2 LO:HI:N: the profile in two parameters on the product grid.
@@ -236,7 +242,8 @@ const bool registered_limit = rein::cli::register_verb(
          rein::cli::model_usage(),
      {}, upper_limit});
 const bool registered_significance = rein::cli::register_verb(
-    {"significance", "significance WS [--asimov-mu 1] " + rein::cli::model_usage(), {}, significance});
+    {"significance",
+     "significance WS [--asimov-mu 1] [--toys N [--seed S] [--threads T]] " + rein::cli::model_usage(), {}, significance});
 const bool registered_scan = rein::cli::register_verb(
     {"scan", "scan WS --poi NAME --range LO:HI:N [--shard I/N | --poi2 NAME --range2 LO:HI:N] " + rein::cli::model_usage(), {},
      scan});

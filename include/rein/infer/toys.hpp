@@ -218,16 +218,60 @@ struct toy_generators {
 
 /// Discovery p-value from toys: p0 = P(q0 ≥ q0_obs | μ = 0), with its binomial error, and the
 /// expected p0 as the Φ(−2) … Φ(2) percentiles of p0 over toys generated at μ = `signal_mu`
-/// (streams: 0 background, 1 signal).
+/// (streams: 0 background, 1 signal). Toys whose fits failed are counted per hypothesis and
+/// dropped, with the p0 range they allow, as for CLs (docs/infer_impacts.md, "Failed toy fits").
 struct toy_significance_result {
   double q0_obs = 0;
   double p0 = 0;
   double p0_error = 0;
   std::array<double, 5> p0_exp{};  ///< ascending, pyhf's order
-  std::size_t n_toys = 0;
+  std::size_t n_toys = 0;          ///< toys per hypothesis
   std::size_t failed_fits = 0;
-  fit::fit_status status = fit::fit_status::ok;
+  fit::fit_status status = fit::fit_status::ok;  ///< of the fits to the observed data
+  /// failed_fits split by hypothesis: background toys (μ = 0, behind p0), signal toys (μ = signal_mu).
+  std::size_t failed_fits_b = 0, failed_fits_sb = 0;
+  /// The p0 the dropped background toys could have given: all below q0_obs (min) or all at or
+  /// above it (max); equal to p0 when none failed.
+  double p0_min = 0, p0_max = 0;
 };
+
+/// Whether more than max_failed_toy_fraction of the background or of the signal toys of `r` failed.
+[[nodiscard]] inline bool too_many_failed_toys(const toy_significance_result& r) {
+  const double n = static_cast<double>(r.n_toys);
+  return static_cast<double>(r.failed_fits_b) > max_failed_toy_fraction * n ||
+         static_cast<double>(r.failed_fits_sb) > max_failed_toy_fraction * n;
+}
+
+/// The discovery p-value from q0 already computed on background toys (`null`) and signal toys
+/// (`alternative`), NaN where a fit failed: the arithmetic of toy_significance.
+[[nodiscard]] inline toy_significance_result toy_significance_from(double q0_obs, const std::vector<double>& null,
+                                                                   const std::vector<double>& alternative,
+                                                                   fit::fit_status status) {
+  toy_significance_result r;
+  r.q0_obs = q0_obs;
+  r.n_toys = null.size();
+  r.status = status;
+  const auto b = detail::sorted_finite(null), sb = detail::sorted_finite(alternative);
+  r.failed_fits_b = null.size() - b.size();
+  r.failed_fits_sb = alternative.size() - sb.size();
+  r.failed_fits = r.failed_fits_b + r.failed_fits_sb;
+  r.p0 = detail::tail_fraction(b, r.q0_obs);
+  r.p0_error = detail::binomial_error(r.p0, b.size());
+  {
+    // every background toy drawn, the failed ones all below q0_obs or all at or above it
+    const double n = static_cast<double>(null.size());
+    const double tail = static_cast<double>(b.end() - std::lower_bound(b.begin(), b.end(), r.q0_obs));
+    r.p0_min = r.failed_fits_b == 0 ? r.p0 : tail / n;
+    r.p0_max = r.failed_fits_b == 0 ? r.p0 : (tail + static_cast<double>(r.failed_fits_b)) / n;
+  }
+  std::vector<double> p0_of_signal;
+  for (double q : sb) p0_of_signal.push_back(detail::tail_fraction(b, q));
+  std::sort(p0_of_signal.begin(), p0_of_signal.end());
+  for (std::size_t k = 0; k < 5; ++k)
+    r.p0_exp[k] = p0_of_signal.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                       : detail::percentile(p0_of_signal, 100 * normal_cdf(-expected_band_sigmas[k]));
+  return r;
+}
 
 /// @throws invalid_argument when n_toys = 0, or for a model without a free POI.
 [[nodiscard]] inline toy_significance_result toy_significance(const likelihood::model& model,
@@ -236,30 +280,30 @@ struct toy_significance_result {
   if (options.n_toys == 0) throw invalid_argument("rein::infer::toy_significance: n_toys = 0, need at least one toy");
   options.statistic = test_statistic::q0;
   const profile_likelihood data(model, observed, options.fit);
-  toy_significance_result r;
-  r.n_toys = options.n_toys;
-  r.q0_obs = data.statistic(test_statistic::q0, 0.0);
-  const auto null = detail::sorted_finite(toy_statistics(model, data.conditional_fit(0.0).values, 0.0, 0, 0, options.n_toys, options));
-  const auto alternative =
-      detail::sorted_finite(toy_statistics(model, data.conditional_fit(signal_mu).values, 0.0, 1, 0, options.n_toys, options));
-  r.status = data.worst_status();
-  r.failed_fits = 2 * options.n_toys - null.size() - alternative.size();
-  r.p0 = detail::tail_fraction(null, r.q0_obs);
-  r.p0_error = detail::binomial_error(r.p0, null.size());
-  std::vector<double> p0_of_signal;
-  for (double q : alternative) p0_of_signal.push_back(detail::tail_fraction(null, q));
-  std::sort(p0_of_signal.begin(), p0_of_signal.end());
-  for (std::size_t k = 0; k < 5; ++k) r.p0_exp[k] = detail::percentile(p0_of_signal, 100 * normal_cdf(-expected_band_sigmas[k]));
-  return r;
+  const double q0_obs = data.statistic(test_statistic::q0, 0.0);
+  const auto null = toy_statistics(model, data.conditional_fit(0.0).values, 0.0, 0, 0, options.n_toys, options);
+  const auto alternative = toy_statistics(model, data.conditional_fit(signal_mu).values, 0.0, 1, 0, options.n_toys, options);
+  return toy_significance_from(q0_obs, null, alternative, data.worst_status());
 }
+
+/// Toy upper limits, with every CLs they evaluated: failed toy fits are summed over the μ tried,
+/// and too_many_failed says whether at any of them more than max_failed_toy_fraction of either
+/// hypothesis's toys failed (then the limits are not ok: the root search itself used those CLs).
+struct toy_upper_limit_result : upper_limit_result {
+  std::vector<toy_hypotest_result> points;  ///< one per μ evaluated, ascending in μ
+  std::size_t n_toys = 0;                   ///< toys per hypothesis at each μ
+  std::size_t failed_fits_sb = 0, failed_fits_b = 0;
+  bool too_many_failed = false;
+};
 
 /// Observed and expected upper limits from toys: the μ where toy CLs (or each expected
 /// percentile) crosses 1 − cl, bracketed and solved as the asymptotic limits are. Every μ uses the
 /// same toy seeds (common random numbers), so CLs(μ) varies smoothly enough for the root finder;
 /// the limits carry the toys' Monte Carlo uncertainty (see toy_hypotest_result's errors).
 /// @throws invalid_argument unless 0 < cl < 1, 0 < rtol, n_toys ≥ 1 and the POI's lower bound is 0.
-[[nodiscard]] inline upper_limit_result toy_upper_limit(const likelihood::model& model, const likelihood::dataset& observed,
-                                                        const toy_options& options, const upper_limit_options& limit = {}) {
+[[nodiscard]] inline toy_upper_limit_result toy_upper_limit(const likelihood::model& model,
+                                                            const likelihood::dataset& observed, const toy_options& options,
+                                                            const upper_limit_options& limit = {}) {
   std::map<double, toy_hypotest_result> cache;
   const auto at = [&](double mu) -> const toy_hypotest_result& {
     auto found = cache.find(mu);
@@ -267,11 +311,20 @@ struct toy_significance_result {
     return found->second;
   };
   const profile_likelihood data(model, observed, options.fit);
-  auto r = search_upper_limit(data, {[&](double mu) { return at(mu).cls_obs; },
-                                     [&](double mu, std::size_t band) { return at(mu).cls_exp[band]; }},
-                              limit, "rein::infer::toy_upper_limit");
+  toy_upper_limit_result r;
+  static_cast<upper_limit_result&>(r) =
+      search_upper_limit(data, {[&](double mu) { return at(mu).cls_obs; },
+                                [&](double mu, std::size_t band) { return at(mu).cls_exp[band]; }},
+                         limit, "rein::infer::toy_upper_limit");
   r.fit_status = data.worst_status();
   r.evaluations = static_cast<int>(cache.size());
+  r.n_toys = options.n_toys;
+  for (const auto& [mu, point] : cache) {
+    r.points.push_back(point);
+    r.failed_fits_sb += point.failed_fits_sb;
+    r.failed_fits_b += point.failed_fits_b;
+    r.too_many_failed = r.too_many_failed || too_many_failed_toys(point);
+  }
   return r;
 }
 

@@ -58,6 +58,21 @@ inline nlohmann::json to_json(const infer::hypotest_result& r, const infer::asym
           {"warnings", calculator.warnings()}};
 }
 
+namespace detail {
+
+/// What failed toy fits did to a result: none failed, some, or more than the stated fraction.
+inline const char* toy_status(std::size_t failed, bool too_many) {
+  return failed == 0 ? "ok" : too_many ? "too_many_failed" : "some_failed";
+}
+
+/// A toy result's status: not ok when the fits to the observed data are not, or when too many toy
+/// fits failed (docs/infer_impacts.md, "Failed toy fits").
+inline std::string status_with_toys(fit::fit_status observed, bool too_many_failed) {
+  return observed != fit::fit_status::ok || !too_many_failed ? fit::to_string(observed) : "toy_fits_failed";
+}
+
+}  // namespace detail
+
 /// CLs at one μ from toys (`rein cls --toys`, and `rein merge` of its shards).
 inline nlohmann::json to_json(const infer::toy_hypotest_result& r, const infer::toy_options& options) {
   return {{"mu", r.mu},
@@ -77,10 +92,9 @@ inline nlohmann::json to_json(const infer::toy_hypotest_result& r, const infer::
           {"failed_fits_b", r.failed_fits_b},
           {"cls_obs_range", {detail::bound_json(r.cls_obs_min), detail::bound_json(r.cls_obs_max)}},
           {"max_failed_fraction", infer::max_failed_toy_fraction},
-          {"toy_status", r.failed_fits == 0 ? "ok" : infer::too_many_failed_toys(r) ? "too_many_failed" : "some_failed"},
+          {"toy_status", detail::toy_status(r.failed_fits, infer::too_many_failed_toys(r))},
           {"q_obs", r.q_obs},
-          // not ok when the observed fits are not, or when too many toy fits failed (docs/infer_impacts.md)
-          {"status", r.status != fit::fit_status::ok || !infer::too_many_failed_toys(r) ? fit::to_string(r.status) : "toy_fits_failed"}};
+          {"status", detail::status_with_toys(r.status, infer::too_many_failed_toys(r))}};
 }
 
 /// The test statistics of a slice of toys (a `--shard` of `rein cls --toys`): null where a fit failed.
@@ -123,12 +137,52 @@ inline nlohmann::json to_json(const infer::upper_limit_result& r, const std::str
   return out;
 }
 
-/// An upper limit from toys (`rein upper-limit --toys`).
-inline nlohmann::json to_json(const infer::upper_limit_result& r, const std::string& poi, const infer::toy_options& toys,
+/// An upper limit from toys (`rein upper-limit --toys`): the limits, the failed toy fits summed
+/// over the μ evaluated, and each evaluated CLs with the range its failed toys allow (`points`).
+inline nlohmann::json to_json(const infer::toy_upper_limit_result& r, const std::string& poi, const infer::toy_options& toys,
                               const infer::upper_limit_options& options) {
-  auto out = to_json(r, poi, toys.statistic, options.rtol, {});
-  out.update({{"calculator", "toys"}, {"toys", toys.n_toys}, {"seed", toys.seed}});
+  auto out = to_json(static_cast<const infer::upper_limit_result&>(r), poi, toys.statistic, options.rtol, {});
+  nlohmann::json points = nlohmann::json::array();
+  for (const auto& p : r.points)
+    points.push_back({{"mu", p.mu},
+                      {"cls_obs", detail::bound_json(p.cls_obs)},
+                      {"cls_exp", detail::numbers_json(p.cls_exp)},
+                      {"cls_obs_range", {detail::bound_json(p.cls_obs_min), detail::bound_json(p.cls_obs_max)}},
+                      {"failed_fits_sb", p.failed_fits_sb},
+                      {"failed_fits_b", p.failed_fits_b}});
+  out.update({{"calculator", "toys"},
+              {"toys", toys.n_toys},
+              {"seed", toys.seed},
+              {"failed_fits", r.failed_fits_sb + r.failed_fits_b},
+              {"failed_fits_sb", r.failed_fits_sb},
+              {"failed_fits_b", r.failed_fits_b},
+              {"max_failed_fraction", infer::max_failed_toy_fraction},
+              {"toy_status", detail::toy_status(r.failed_fits_sb + r.failed_fits_b, r.too_many_failed)},
+              {"status", detail::status_with_toys(r.fit_status, r.too_many_failed)},
+              {"points", points}});
   return out;
+}
+
+/// The discovery significance from toys (`rein significance --toys`): the keys of the asymptotic
+/// one where they mean the same, z from the toys' p0, and the failed toy fits per hypothesis.
+inline nlohmann::json to_json(const infer::toy_significance_result& r, const infer::toy_options& toys) {
+  return {{"q0", r.q0_obs},
+          {"p0", detail::bound_json(r.p0)},
+          {"p0_error", detail::bound_json(r.p0_error)},
+          {"z_obs", detail::bound_json(infer::one_sided_z(r.p0))},
+          {"p0_exp", detail::bound_json(r.p0_exp[2])},
+          {"z_exp", detail::bound_json(infer::one_sided_z(r.p0_exp[2]))},
+          {"p0_exp_band", detail::numbers_json(r.p0_exp)},
+          {"p0_range", {detail::bound_json(r.p0_min), detail::bound_json(r.p0_max)}},
+          {"calculator", "toys"},
+          {"toys", r.n_toys},
+          {"seed", toys.seed},
+          {"failed_fits", r.failed_fits},
+          {"failed_fits_b", r.failed_fits_b},
+          {"failed_fits_sb", r.failed_fits_sb},
+          {"max_failed_fraction", infer::max_failed_toy_fraction},
+          {"toy_status", detail::toy_status(r.failed_fits, infer::too_many_failed_toys(r))},
+          {"status", detail::status_with_toys(r.status, infer::too_many_failed_toys(r))}};
 }
 
 /// The discovery significance (`rein significance`).
