@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace rein::python {
 
@@ -28,6 +29,10 @@ py::object to_python(const nlohmann::json& value);
 /// A parameter vector of `model` from a sequence of floats (checked: length, finite).
 /// @throws invalid_argument naming `function`, the expected and the given length
 Eigen::VectorXd parameters_of(const likelihood::model& model, const py::handle& pars, const char* function);
+
+/// A copy of `v` as a one-dimensional NumPy array.
+py::array_t<double> to_array(const Eigen::VectorXd& v);
+py::array_t<double> to_array(const std::vector<double>& v);
 
 /// A progress callback for rein's thread pool that checks for Ctrl-C (with the GIL reacquired)
 /// and stops the run with KeyboardInterrupt; call with the GIL released.

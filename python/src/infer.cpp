@@ -85,9 +85,6 @@ fit::fit_status fit_status_of(const std::string& name) {
   throw invalid_argument("unknown fit status '" + name + "'");
 }
 
-py::array_t<double> to_array(const std::vector<double>& v) { return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data()); }
-py::array_t<double> to_array(const Eigen::VectorXd& v) { return py::array_t<double>(v.size(), v.data()); }
-
 }  // namespace
 
 void bind_infer(py::module_& m) {

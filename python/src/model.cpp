@@ -44,13 +44,6 @@ io::load_options options_of(const std::vector<std::tuple<std::string, optional_s
   return options;
 }
 
-py::array_t<double> to_array(const Eigen::VectorXd& v) {
-  py::array_t<double> out(v.size());
-  auto view = out.mutable_unchecked<1>();
-  for (Eigen::Index i = 0; i < v.size(); ++i) view(i) = v[i];
-  return out;
-}
-
 likelihood::dataset data_of(const likelihood::model& model, const py::object& data, const char* function) {
   if (data.is_none()) return model.observed();
   const auto array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(data);
@@ -68,6 +61,11 @@ likelihood::dataset data_of(const likelihood::model& model, const py::object& da
 }
 
 }  // namespace
+
+py::array_t<double> to_array(const Eigen::VectorXd& v) { return py::array_t<double>(v.size(), v.data()); }
+py::array_t<double> to_array(const std::vector<double>& v) {
+  return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data());
+}
 
 void bind_model(py::module_& m) {
   py::class_<io::loaded_model, std::shared_ptr<io::loaded_model>>(m, "Model", "A loaded likelihood (rein::likelihood::model)")

@@ -11,6 +11,8 @@
 #include <cmath>
 #include <random>
 
+namespace diagnostics_test {
+
 namespace {
 
 // x_t = ρ x_{t−1} + √(1 − ρ²) ε_t: unit variance, autocorrelation ρ^k, τ = (1 + ρ)/(1 − ρ).
@@ -83,3 +85,4 @@ TEST_SUITE("bayes") {
     CHECK_THROWS_AS((void)rein::bayes::ess_bulk(Eigen::MatrixXd::Zero(2, 3)), rein::invalid_argument);
   }
 }
+}  // namespace diagnostics_test

@@ -9,6 +9,8 @@
 #include <random>
 #include <vector>
 
+namespace evidence_test {
+
 namespace {
 
 // Exact, independent draws from a known density packed as one chain, with the target's log_prob.
@@ -116,3 +118,4 @@ TEST_SUITE("bayes") {
                          doctest::Contains("covariance is singular"), rein::invalid_argument);
   }
 }
+}  // namespace evidence_test

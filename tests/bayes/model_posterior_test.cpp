@@ -13,6 +13,8 @@
 
 #include <cmath>
 
+namespace model_posterior_test {
+
 namespace {
 
 // n = 7 observed over b = 2 expected background, signal 5μ; a lumi parameter (N(1, 0.02),
@@ -84,3 +86,4 @@ TEST_SUITE("bayes") {
                          doctest::Contains("'nope'"), rein::invalid_argument);
   }
 }
+}  // namespace model_posterior_test

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+namespace nuts_test {
+
 namespace {
 
 // A 10-D Gaussian with standard deviations 0.1 … 10 and correlations 0.5^|i−j|.
@@ -215,3 +217,4 @@ TEST_SUITE("bayes") {
     }
   }
 }
+}  // namespace nuts_test

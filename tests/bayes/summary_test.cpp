@@ -12,6 +12,8 @@
 #include <random>
 #include <vector>
 
+namespace summary_test {
+
 namespace {
 
 std::vector<double> normal_draws(std::size_t n, std::uint64_t seed) {
@@ -90,3 +92,4 @@ TEST_SUITE("bayes") {
     CHECK_THROWS_AS((void)rein::bayes::upper_limit({1.0, NAN}, 0.5), rein::invalid_argument);
   }
 }
+}  // namespace summary_test

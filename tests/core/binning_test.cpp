@@ -5,6 +5,8 @@
 #include <limits>
 #include <vector>
 
+namespace binning_test {
+
 namespace {
 const double qnan = std::numeric_limits<double>::quiet_NaN();
 }
@@ -104,3 +106,4 @@ TEST_SUITE("core") {
                          rein::invalid_argument);
   }
 }
+}  // namespace binning_test

@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+namespace dual_test {
+
 namespace {
 
 using d2 = rein::dual<2>;
@@ -133,3 +135,4 @@ TEST_SUITE("core") {
     CHECK(y.value == 3.0);
   }
 }
+}  // namespace dual_test

@@ -5,6 +5,8 @@
 
 #include <limits>
 
+namespace error_test {
+
 TEST_SUITE("core") {
   TEST_CASE("error: every rein exception derives from rein::error") {
     CHECK_THROWS_AS(throw rein::io_error("x"), rein::error);
@@ -25,3 +27,4 @@ TEST_SUITE("core") {
     CHECK(rein::detail::format_value(0.1) == "0.10000000000000001");
   }
 }
+}  // namespace error_test

@@ -5,6 +5,8 @@
 #include <limits>
 #include <vector>
 
+namespace histogram_test {
+
 namespace {
 const double qnan = std::numeric_limits<double>::quiet_NaN();
 }
@@ -95,3 +97,4 @@ TEST_SUITE("core") {
                          rein::invalid_argument);
   }
 }
+}  // namespace histogram_test

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+namespace parallel_for_test {
+
 namespace {
 
 // A task with random numbers of its own index: the sums are a deterministic function of i.
@@ -90,3 +92,4 @@ TEST_SUITE("core") {
     CHECK(started.load() < 100);
   }
 }
+}  // namespace parallel_for_test

@@ -2,6 +2,8 @@
 
 #include "support/close.hpp"
 
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/poisson.hpp>
 #include <boost/math/special_functions/erf.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 #include <doctest/doctest.h>
@@ -12,6 +14,8 @@
 #include <limits>
 #include <random>
 #include <vector>
+
+namespace random_test {
 
 namespace {
 using namespace rein;
@@ -153,12 +157,6 @@ TEST_SUITE("core") {
   }
 }
 
-#include <boost/math/distributions/poisson.hpp>
-#include <boost/math/distributions/chi_squared.hpp>
-
-#include <random>
-#include <vector>
-
 TEST_SUITE("core") {
   TEST_CASE("random: poisson draws follow the Poisson law for small and large means (chi-square at fixed seed)") {
     for (double mean : {0.3, 3.0, 9.5, 10.0, 47.0, 1234.5}) {
@@ -211,3 +209,4 @@ TEST_SUITE("core") {
     CHECK_THROWS_WITH_AS((void)rein::poisson(rng, -1.0), "rein::poisson: mean = -1, must be finite and >= 0", rein::invalid_argument);
   }
 }
+}  // namespace random_test

@@ -8,6 +8,8 @@
 
 #include <string>
 
+namespace atlas_erjr_test {
+
 namespace {
 
 rein::likelihood::model erjr_model() {
@@ -55,3 +57,4 @@ TEST_SUITE("fit") {
     }
   }
 }
+}  // namespace atlas_erjr_test

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+namespace bin_profile_test {
+
 namespace {
 
 rein::fit::fit_options with(rein::fit::bin_profiling profiling, bool errors = true) {
@@ -181,3 +183,4 @@ TEST_SUITE("fit") {
     CHECK(dense.errors.size() == 45);
   }
 }
+}  // namespace bin_profile_test

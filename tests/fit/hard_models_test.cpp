@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+namespace hard_models_test {
+
 namespace {
 
 /// 6 channels × 5 bins: a signal (normfactor mu), background 1 (free normalisation kb, a shapesys
@@ -110,3 +112,4 @@ TEST_SUITE("fit") {
     }
   }
 }
+}  // namespace hard_models_test

@@ -10,6 +10,8 @@
 #include <limits>
 #include <vector>
 
+namespace hessian_test {
+
 // Tolerance of every entry: 1e-6 relative (the requirement for rein::fit::hessian). Central differences
 // of the analytic gradient with h = 6.06e-6·max(|x|, 1) have truncation error h^2 f''''/(6 f'') ~ 1e-11
 // and rounding error ~eps·|g| / (h·|f''|) ~ 1e-10 for the functions below; the second-order one-sided
@@ -165,3 +167,4 @@ TEST_SUITE("fit") {
                          Contains("rein::fit::hessian: lower[0] = 20 is above upper[0] = 10"), rein::invalid_argument);
   }
 }
+}  // namespace hessian_test

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <string>
 
+namespace maximum_likelihood_test {
+
 namespace {
 
 rein::likelihood::model validation_model(const nlohmann::json& c) {
@@ -134,3 +136,4 @@ TEST_SUITE("fit") {
                          "rein::fit::fit: start point has 5 entries, the model has 2 parameters", rein::invalid_argument);
   }
 }
+}  // namespace maximum_likelihood_test

@@ -15,6 +15,8 @@
 #include <random>
 #include <vector>
 
+namespace minimize_test {
+
 // Tolerances. The stopping rule guarantees edm = g_W^T H^-1 g_W / 2 <= edm_tolerance (1e-10 by
 // default) with H the Hessian of the final Newton check. For a locally quadratic f this bounds
 //   f - f*               <= edm                (the distance in value), and
@@ -574,3 +576,4 @@ TEST_SUITE("fit") {
                          rein::invalid_argument);
   }
 }
+}  // namespace minimize_test

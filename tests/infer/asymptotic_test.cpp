@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+namespace asymptotic_test {
+
 namespace {
 
 using rein::infer::test_statistic;
@@ -33,7 +35,6 @@ void check_cls(double ours, double reference) {
   if (reference < 1e-3) REIN_CHECK_ABS(ours, reference, 1e-9);
   else REIN_CHECK_REL(ours, reference, 1e-6);
 }
-
 
 // a signal of 1 event × μ, μ ∈ [0, mu_max]
 rein::likelihood::model counting(double b, double n, double mu_max = 60) { return rein::test::counting(1, b, n, mu_max); }
@@ -191,3 +192,4 @@ TEST_SUITE("infer") {
     CHECK(limits.obs == 5.0);
   }
 }
+}  // namespace asymptotic_test

@@ -11,6 +11,8 @@
 #include <random>
 #include <vector>
 
+namespace chi_bar_squared_test {
+
 namespace {
 
 const double pi = 3.14159265358979323846;
@@ -126,3 +128,4 @@ TEST_SUITE("infer") {
                          rein::invalid_argument);
   }
 }
+}  // namespace chi_bar_squared_test

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+namespace goodness_of_fit_test {
+
 namespace {
 
 using rein::likelihood::modifier_type;
@@ -208,3 +210,4 @@ TEST_SUITE("infer") {
                          rein::invalid_argument);
   }
 }
+}  // namespace goodness_of_fit_test

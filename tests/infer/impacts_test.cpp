@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+namespace impacts_test {
+
 namespace {
 
 using rein::likelihood::modifier_type;
@@ -344,3 +346,4 @@ TEST_SUITE("infer") {
                          rein::invalid_argument);
   }
 }
+}  // namespace impacts_test

@@ -17,12 +17,13 @@
 #include <utility>
 #include <vector>
 
+namespace scan_test {
+
 namespace {
 
 using rein::likelihood::modifier_type;
 
 constexpr double chi2_95 = 3.84145882069412447;  // the second level profile_scan reports
-
 
 rein::likelihood::model counting(double s, double b, double n, double mu_max = 10) {
   return rein::test::counting(s, b, n, mu_max);
@@ -266,3 +267,4 @@ TEST_SUITE("infer") {
                          doctest::Contains("mu_B = 11"), rein::invalid_argument);
   }
 }
+}  // namespace scan_test

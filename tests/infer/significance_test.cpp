@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+namespace significance_test {
+
 namespace {
 
 using rein::likelihood::modifier_type;
@@ -239,3 +241,4 @@ TEST_SUITE("infer") {
     CHECK(again.exceeding == toys.exceeding);
   }
 }
+}  // namespace significance_test

@@ -11,11 +11,12 @@
 #include <cmath>
 #include <string>
 
+namespace toys_test {
+
 namespace {
 
 // a signal of 1 event × μ, μ ∈ [0, 60]
 rein::likelihood::model counting(double b, double n) { return rein::test::counting(1, b, n, 60); }
-
 
 }  // namespace
 
@@ -133,3 +134,4 @@ TEST_SUITE("infer") {
                          "rein::infer::toy_upper_limit: rtol = 0, must be > 0", rein::invalid_argument);
   }
 }
+}  // namespace toys_test

@@ -11,6 +11,8 @@
 
 #include <doctest/doctest.h>
 
+namespace warm_start_test {
+
 namespace {
 
 rein::fit::fit_result cold(const rein::likelihood::model& model, double mu) {
@@ -60,3 +62,4 @@ TEST_SUITE("infer") {
     CHECK(at.evaluations == reference.evaluations);
   }
 }
+}  // namespace warm_start_test

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+namespace csv_test {
+
 namespace {
 
 // The tokens of a CSV file, split independently of the reader (std::getline on ',').
@@ -109,3 +111,4 @@ TEST_SUITE("io") {
                          "rein::io::read_csv_matrix: cannot open '/nonexistent/m.csv'", rein::io_error);
   }
 }
+}  // namespace csv_test

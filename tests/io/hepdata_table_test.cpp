@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+namespace hepdata_table_test {
+
 namespace {
 
 const std::string fixture = rein::test::test_data("reweight/hepdata_number_density_hta_first_rows.json");
@@ -121,3 +123,4 @@ TEST_SUITE("io") {
     CHECK_THROWS_AS((void)rein::io::read_hepdata_table("/nonexistent/t.json"), rein::io_error);
   }
 }
+}  // namespace hepdata_table_test

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <string>
 
+namespace load_model_test {
+
 namespace {
 
 const std::string pyhf_ws = rein::test::test_data("pyhf/workspaces/1bin_shapesys.json");
@@ -117,3 +119,4 @@ TEST_SUITE("io") {
     CHECK(redist.find("'<dict>' is a redist: load it from its file") != std::string::npos);
   }
 }
+}  // namespace load_model_test

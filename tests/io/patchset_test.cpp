@@ -9,6 +9,8 @@
 #include <fstream>
 #include <string>
 
+namespace patchset_test {
+
 namespace {
 
 std::string fixture(const std::string& name) { return rein::test::test_data("pyhf/patchset/" + name); }
@@ -137,3 +139,4 @@ TEST_SUITE("io") {
                          doctest::Contains("has no patch with values [1.0]"), rein::io_error);
   }
 }
+}  // namespace patchset_test

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <string>
 
+namespace redist_test {
+
 TEST_SUITE("io") {
   TEST_CASE("read_redist: a file with one modifier keeps its entries unwrapped, and reads as that modifier") {
     const std::string published = rein::test::shipped_data("belle2-knunu/reinterpretation_likelihood_wet.json");
@@ -95,3 +97,4 @@ TEST_SUITE("io") {
     CHECK(fails_with(document).find("/new_pars/0/cvl: parameter 'cvl' has bounds [20, 0], need lower <= upper") != std::string::npos);
   }
 }
+}  // namespace redist_test

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+namespace sbottom_test {
+
 TEST_SUITE("io") {
   TEST_CASE("sbottom: a signal patch removes validation channels; their observations are ignored as pyhf does") {
     const auto ws = rein::io::read_workspace(rein::test::sbottom("RegionA/BkgOnly.json"),
@@ -97,3 +99,4 @@ TEST_SUITE("io") {
     CHECK_THROWS_AS((void)rein::infer::grid(1, make, options), rein::invalid_argument);
   }
 }
+}  // namespace sbottom_test

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+namespace shape_workspace_test {
+
 namespace {
 
 using rein::likelihood::parametric_shape;
@@ -352,3 +354,4 @@ TEST_SUITE("io") {
                          rein::invalid_argument);
   }
 }
+}  // namespace shape_workspace_test

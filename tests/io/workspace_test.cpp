@@ -9,6 +9,8 @@
 #include <fstream>
 #include <string>
 
+namespace workspace_test {
+
 namespace {
 
 const std::string simple = rein::test::test_data("pyhf/workspaces/2bin_2channel.json");
@@ -176,3 +178,4 @@ TEST_SUITE("io") {
                          doctest::Contains("/observations/2/data/1: observed count = -1, must be finite and >= 0"), rein::io_error);
   }
 }
+}  // namespace workspace_test

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+namespace efficiency_map_hdf5_test {
+
 namespace {
 
 using rein::io::hdf5::named_efficiency_map;
@@ -158,3 +160,4 @@ TEST_SUITE("io_hdf5") {
     CHECK(message.find("truncated file") != std::string::npos);  // HDF5's own diagnosis, from its error stack
   }
 }
+}  // namespace efficiency_map_hdf5_test

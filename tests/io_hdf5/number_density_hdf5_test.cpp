@@ -25,6 +25,8 @@
 #include <thread>
 #include <vector>
 
+namespace number_density_hdf5_test {
+
 namespace {
 
 using rein::reweight::number_density;
@@ -516,3 +518,4 @@ TEST_SUITE("io_hdf5") {
                          rein::invalid_argument);
   }
 }
+}  // namespace number_density_hdf5_test

@@ -8,6 +8,8 @@
 #include <limits>
 #include <string>
 
+namespace posterior_draws_test {
+
 TEST_SUITE("io_hdf5") {
   TEST_CASE("posterior draws: the HDF5 round trip is bit-exact") {
     rein::bayes::posterior_draws draws;
@@ -53,3 +55,4 @@ TEST_SUITE("io_hdf5") {
     CHECK_THROWS_WITH_AS((void)rein::io::hdf5::read_posterior_draws(path), doctest::Contains(path.c_str()), rein::io_error);
   }
 }
+}  // namespace posterior_draws_test

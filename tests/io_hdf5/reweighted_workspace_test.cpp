@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+namespace reweighted_workspace_test {
+
 namespace {
 
 const std::string published = rein::test::shipped_data("belle2-knunu/reinterpretation_likelihood_wet.json");
@@ -154,3 +156,4 @@ TEST_SUITE("io_hdf5") {
     CHECK_THROWS_WITH_AS((void)write_and_read(document), doctest::Contains("density 'regB'"), rein::io_error);
   }
 }
+}  // namespace reweighted_workspace_test

@@ -8,6 +8,8 @@
 #include <limits>
 #include <random>
 
+namespace cm_frame_test {
+
 namespace {
 using rein::kinematics::cm_frame;
 using rein::kinematics::four_vector;
@@ -100,3 +102,4 @@ TEST_SUITE("kinematics") {
                          rein::invalid_argument);
   }
 }
+}  // namespace cm_frame_test

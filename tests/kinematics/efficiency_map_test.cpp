@@ -8,6 +8,8 @@
 #include <limits>
 #include <vector>
 
+namespace efficiency_map_test {
+
 namespace {
 using rein::kinematics::efficiency_map;
 const double qnan = std::numeric_limits<double>::quiet_NaN();
@@ -86,3 +88,4 @@ TEST_SUITE("kinematics") {
                          rein::invalid_argument);
   }
 }
+}  // namespace efficiency_map_test

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+namespace efficiency_reinterpretation_test {
+
 namespace {
 using rein::kinematics::efficiency_map;
 using rein::kinematics::model_averaged_efficiency;
@@ -316,3 +318,4 @@ TEST_SUITE("kinematics") {
     CHECK_NOTHROW((void)rescale_upper_limit(1e-5, map, flat_rates, model_rates, rounded));
   }
 }
+}  // namespace efficiency_reinterpretation_test

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+namespace four_vector_test {
+
 namespace {
 using rein::kinematics::four_vector;
 using rein::kinematics::three_vector;
@@ -120,3 +122,4 @@ TEST_SUITE("kinematics") {
                          rein::invalid_argument);
   }
 }
+}  // namespace four_vector_test

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string>
 
+namespace masses_test {
+
 namespace {
 
 // The "## Masses (PDG 2024, GeV)" paragraph of tests/data/physics/kinematics.md as name → value.
@@ -73,3 +75,4 @@ TEST_SUITE("kinematics") {
     CHECK(ref.at("Υ(4S)") == m.upsilon_4s);
   }
 }
+}  // namespace masses_test

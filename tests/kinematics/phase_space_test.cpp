@@ -17,6 +17,8 @@
 #include <random>
 #include <vector>
 
+namespace phase_space_test {
+
 namespace {
 using namespace rein::kinematics;
 using rein::uniform01;
@@ -233,3 +235,4 @@ TEST_SUITE("kinematics") {
                          doctest::Contains("generate_unweighted: max_trials = 0, must be positive"), rein::invalid_argument);
   }
 }
+}  // namespace phase_space_test

@@ -14,6 +14,8 @@
 #include <random>
 #include <vector>
 
+namespace resolution_test {
+
 namespace {
 using namespace rein::kinematics;
 using rein::normal;
@@ -82,3 +84,4 @@ TEST_SUITE("kinematics") {
                          doctest::Contains("rein::kinematics::smear_momentum: p.px = nan"), rein::invalid_argument);
   }
 }
+}  // namespace resolution_test

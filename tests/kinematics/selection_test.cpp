@@ -7,6 +7,8 @@
 #include <limits>
 #include <vector>
 
+namespace selection_test {
+
 namespace {
 using namespace rein::kinematics;
 const double qnan = std::numeric_limits<double>::quiet_NaN();
@@ -98,3 +100,4 @@ TEST_SUITE("kinematics") {
                          rein::invalid_argument);
   }
 }
+}  // namespace selection_test

@@ -13,6 +13,8 @@
 #include <random>
 #include <vector>
 
+namespace tau_decays_test {
+
 namespace {
 using namespace rein::kinematics;
 using rein::uniform01;
@@ -148,3 +150,4 @@ TEST_SUITE("kinematics") {
                          rein::invalid_argument);
   }
 }
+}  // namespace tau_decays_test

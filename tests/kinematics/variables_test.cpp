@@ -13,6 +13,8 @@
 #include <random>
 #include <vector>
 
+namespace variables_test {
+
 namespace {
 using namespace rein::kinematics;
 const double qnan = std::numeric_limits<double>::quiet_NaN();
@@ -224,3 +226,4 @@ TEST_SUITE("kinematics") {
                          rein::invalid_argument);
   }
 }
+}  // namespace variables_test

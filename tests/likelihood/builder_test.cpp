@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+namespace builder_test {
+
 namespace {
 
 namespace lh = rein::likelihood;
@@ -572,3 +574,4 @@ TEST_SUITE("likelihood") {
     CHECK_THROWS_AS((void)base().build(), rein::invalid_argument);
   }
 }
+}  // namespace builder_test

@@ -6,6 +6,8 @@
 #include <array>
 #include <cmath>
 
+namespace interpolation_test {
+
 namespace {
 
 using rein::likelihood::interpolation;
@@ -159,3 +161,4 @@ TEST_SUITE("likelihood") {
                          doctest::Contains("unknown code 'code3'"), rein::invalid_argument);
   }
 }
+}  // namespace interpolation_test

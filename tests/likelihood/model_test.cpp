@@ -8,6 +8,8 @@
 #include <cmath>
 #include <string>
 
+namespace model_test {
+
 namespace {
 
 using rein::likelihood::interpolation_code;
@@ -97,3 +99,4 @@ TEST_SUITE("likelihood") {
     }
   }
 }
+}  // namespace model_test

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+namespace parametric_shape_test {
+
 namespace {
 
 using rein::likelihood::parametric_shape;
@@ -586,3 +588,4 @@ TEST_SUITE("likelihood") {
     CHECK_THROWS_AS((void)rein::likelihood::make_model(ws, {}, {m}), rein::invalid_argument);
   }
 }
+}  // namespace parametric_shape_test

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+namespace shape_fit_test {
+
 namespace {
 
 using rein::likelihood::make_shape_fit_model;
@@ -138,3 +140,4 @@ TEST_SUITE("likelihood") {
     CHECK(message([&] { (void)make_shape_fit_model(data, {zero_width}); }).find("must be > 0") != std::string::npos);
   }
 }
+}  // namespace shape_fit_test

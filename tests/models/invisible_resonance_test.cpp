@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+namespace invisible_resonance_test {
+
 namespace {
 
 // The reference: the pointwise Breit–Wigner and its hand-derived m- and Γ-derivatives,
@@ -156,3 +158,4 @@ TEST_SUITE("models") {
     CHECK(result.ok());
   }
 }
+}  // namespace invisible_resonance_test

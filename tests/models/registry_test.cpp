@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+namespace registry_test {
+
 TEST_SUITE("models") {
   TEST_CASE("the built-in WET alternative carries the parameters of Belle II's published model") {
     // reference: new_pars of data/belle2-knunu/reinterpretation_likelihood_wet.json (redist's file)
@@ -79,3 +81,4 @@ TEST_SUITE("models") {
                          rein::invalid_argument);
   }
 }
+}  // namespace registry_test

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+namespace b_to_k_nunu_test {
+
 namespace {
 
 using rein::physics::b_to_k_nunu_rate;
@@ -328,3 +330,4 @@ TEST_SUITE("physics") {
                          rein::invalid_argument);
   }
 }
+}  // namespace b_to_k_nunu_test

@@ -13,6 +13,8 @@
 #include <limits>
 #include <string>
 
+namespace bsz2015_test {
+
 namespace {
 
 using rein::physics::bsz2015_b_to_k;
@@ -157,3 +159,4 @@ TEST_SUITE("physics") {
                          rein::invalid_argument);
   }
 }
+}  // namespace bsz2015_test

@@ -10,6 +10,8 @@
 #include <limits>
 #include <string>
 
+namespace callables_test {
+
 TEST_SUITE("physics") {
   TEST_CASE("callables: null(q2) and alternative(q2; theta) are the models' dB/dq2 with their supports") {
     const rein::physics::b_to_k_nunu_null null;
@@ -81,3 +83,4 @@ TEST_SUITE("physics") {
                          rein::invalid_argument);
   }
 }
+}  // namespace callables_test

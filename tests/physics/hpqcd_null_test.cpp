@@ -10,6 +10,8 @@
 #include <limits>
 #include <string>
 
+namespace hpqcd_null_test {
+
 TEST_SUITE("physics") {
   TEST_CASE("hpqcd_null: dB/dq2 reproduces b_to_k_nunu.md to 1e-6") {
     // tests/data/physics/b_to_k_nunu.md, "HPQCD null": 7 significant digits (rounding ≤ 1.7e-7).
@@ -76,3 +78,4 @@ TEST_SUITE("physics") {
                          rein::invalid_argument);
   }
 }
+}  // namespace hpqcd_null_test

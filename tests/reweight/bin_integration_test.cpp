@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+namespace bin_integration_test {
+
 namespace {
 
 using rein::reweight::bin_integration_options;
@@ -381,3 +383,4 @@ TEST_SUITE("reweight") {
     CHECK_THROWS_AS(rein::reweight::integrate_interval([](double x) { return x; }, 1.0, 0.0), invalid_argument);
   }
 }
+}  // namespace bin_integration_test

@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+namespace modifier_test {
+
 namespace {
 
 Eigen::MatrixXd matrix_of(const nlohmann::json& rows) {
@@ -549,3 +551,4 @@ TEST_SUITE("reweight") {
     }
   }
 }
+}  // namespace modifier_test

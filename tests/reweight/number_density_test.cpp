@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+namespace number_density_test {
+
 namespace {
 
 using rein::reweight::make_number_density;
@@ -136,3 +138,4 @@ TEST_SUITE("reweight") {
                          rein::invalid_argument);
   }
 }
+}  // namespace number_density_test

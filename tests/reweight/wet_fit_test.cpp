@@ -13,6 +13,8 @@
 #include <memory>
 #include <vector>
 
+namespace wet_fit_test {
+
 namespace {
 
 rein::likelihood::model belle2_wet(rein::reweight::quadrature_rule rule) {
@@ -60,3 +62,4 @@ TEST_SUITE("reweight") {
                          doctest::Contains("unknown alternative rate 'np'; known: 'wet-b-to-k-nunu'"), rein::invalid_argument);
   }
 }
+}  // namespace wet_fit_test

@@ -289,7 +289,7 @@ int convert(const rein::cli::arguments& args) {
   return write_and_report(output, densities, files, deviations);
 }
 
-const bool registered = rein::cli::register_verb(
+const bool convert_registered = rein::cli::register_verb(
     {"convert",
      "convert --to h5 OUT.h5 --density NAME=FILE:CHANNEL:SAMPLE [--edges VAR=SPEC] [--units VAR=UNIT] "
      "[--normalisation T] [--source T] [--workspace WS]   number densities (CSV / HEPData JSON) to HDF5\n"
@@ -305,7 +305,7 @@ const bool registered = rein::cli::register_verb(
 
 namespace {
 
-const bool registered = rein::cli::register_verb(
+const bool convert_registered = rein::cli::register_verb(
     {"convert", "convert ...                  (unavailable: rein was built without HDF5)", {},
      [](const rein::cli::arguments&) -> int {
        throw rein::invalid_argument("this rein was built without HDF5 (rein::hdf5 target missing), convert is unavailable");

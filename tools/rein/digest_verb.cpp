@@ -29,7 +29,7 @@ int digest(const rein::cli::arguments& args) {
   return 0;
 }
 
-const bool registered = rein::cli::register_verb(
+const bool digest_registered = rein::cli::register_verb(
     {"digest", "digest WS [--algorithm sha256] [--json] (pyhf digest: 'sha256:HEX', or {\"sha256\": HEX} with --json)",
      {"json"}, digest});
 

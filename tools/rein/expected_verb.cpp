@@ -33,7 +33,7 @@ int expected(const rein::cli::arguments& args) {
   return 0;
 }
 
-const bool registered = rein::cli::register_verb(
+const bool expected_registered = rein::cli::register_verb(
     {"expected", "expected FILE [--set NAME=VALUE ...] " + rein::cli::model_usage(), {}, expected});
 
 }  // namespace

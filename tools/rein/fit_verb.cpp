@@ -23,7 +23,7 @@ int fit(const rein::cli::arguments& args) {
   return result.ok() ? 0 : 3;
 }
 
-const bool registered = rein::cli::register_verb(
+const bool fit_registered = rein::cli::register_verb(
     {"fit",
      "fit WS " + rein::cli::model_usage(),
      {}, fit});

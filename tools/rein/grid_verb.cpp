@@ -129,7 +129,7 @@ int grid(const arguments& args) {
   return all_ok ? 0 : 3;
 }
 
-const bool registered = rein::cli::register_verb(
+const bool grid_registered = rein::cli::register_verb(
     {"grid",
      "grid WS (--patchset PS.json | --patches P1.json P2.json ...) [--cl 0.95] [--threads T] [--shard I/N] "
      "[--poi-bounds LO:HI] [--fix NAME=VALUE ...] [--measurement M] [--interp ...] [--poi NAME]",

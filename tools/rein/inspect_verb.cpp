@@ -16,7 +16,7 @@ int inspect(const rein::cli::arguments& args) {
   return 0;
 }
 
-const bool registered = rein::cli::register_verb(
+const bool inspect_registered = rein::cli::register_verb(
     {"inspect", "inspect WS [--patch P [--patch-name N]] [--measurement M] [--interp normsys=code1,histosys=code0]",
      {}, inspect});
 

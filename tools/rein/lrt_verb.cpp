@@ -53,7 +53,7 @@ int lrt(const rein::cli::arguments& args) {
   return r.status == rein::fit::fit_status::ok && toys_ok ? 0 : 3;
 }
 
-const bool registered = rein::cli::register_verb(
+const bool lrt_registered = rein::cli::register_verb(
     {"lrt",
      "lrt WS --null-fix NAME=VALUE[,NAME=VALUE...] [--toys N [--seed S] [--threads T]] " + rein::cli::model_usage(),
      {}, lrt});

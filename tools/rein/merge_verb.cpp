@@ -206,7 +206,7 @@ int merge(const arguments& args) {
   throw rein::invalid_argument("rein merge: '" + shards[0].path + "' is a shard of 'rein " + verb + "', which rein merge does not know");
 }
 
-const bool registered = rein::cli::register_verb(
+const bool merge_registered = rein::cli::register_verb(
     {"merge", "merge SHARD.json ... (the outputs of one run's --shard 0/N … N-1/N, in any order)", {}, merge});
 
 }  // namespace

@@ -78,7 +78,7 @@ int rate(const rein::cli::arguments& args) {
   return 0;
 }
 
-const bool registered = rein::cli::register_verb(
+const bool rate_registered = rein::cli::register_verb(
     {"rate",
      "rate MODEL --q2 Q1,Q2,... [--cvl X --csl Y --ctl Z] [--ff A1,...,A8]   dB/dq2 and BR of a built-in model "
      "(b_to_k_nunu, hpqcd_null)",

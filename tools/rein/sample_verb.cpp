@@ -121,7 +121,7 @@ int sample(const arguments& args) {
   return converged ? 0 : 3;
 }
 
-const bool registered = rein::cli::register_verb(
+const bool sample_registered = rein::cli::register_verb(
     {"sample",
      "sample WS [--chains 4] [--warmup 1000] [--draws 1000] [--seed S] [--threads T] [--metric diagonal|dense] "
      "[--prior NAME=uniform:LO:HI|normal:M:S|log-uniform:LO:HI ...] [--parameters A,B] [--start best-fit|inits] "

@@ -4,7 +4,7 @@
 
 namespace {
 
-const bool registered = rein::cli::register_verb(
+const bool version_registered = rein::cli::register_verb(
     {"version", "version                      print rein's version as JSON", {}, [](const rein::cli::arguments& args) {
        args.allow_only({});
        rein::cli::print_json({{"rein", rein::version_string}});

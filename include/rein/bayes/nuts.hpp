@@ -398,7 +398,7 @@ class nuts_chain {
       persist = persist && criterion(m_p_sharp_bck_fwd, m_p_sharp_fwd_fwd, m_rho_extended);
       if (!persist) break;
     }
-    m_n_leapfrog_total += m_n_leapfrog;
+    m_n_leapfrog_total += static_cast<std::size_t>(m_n_leapfrog);
     m_accept_stat = m_n_leapfrog > 0 ? sum_metro_prob / static_cast<double>(m_n_leapfrog) : 0.0;
   }
 
