@@ -211,7 +211,7 @@ out, _ = rein("impacts", os.path.join(TEST_DATA, "pyhf", "workspaces", "2bin_2ch
 impacts_json = os.path.join(WORK, "impacts.json")
 json.dump(out, open(impacts_json, "w"))
 for kind, source in [("brazil", limit_json), ("scan", scan_json), ("scan2", scan2_json), ("impacts", impacts_json),
-                     ("corner", draws_json)]:
+                     ("ranking", impacts_json), ("corner", draws_json)]:
     png = os.path.join(WORK, kind + ".png")
     if os.path.exists(png):
         os.remove(png)

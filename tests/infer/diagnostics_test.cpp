@@ -116,6 +116,14 @@ TEST_SUITE("infer") {
     REIN_CHECK_REL(t.samples.at(1).uncertainties[0], c, 1e-6);
     REIN_CHECK_REL(t.total_sum_uncertainty, std::sqrt(n), 1e-6);
     CHECK(t.data[0] == n);
+    // a model too large for the dense matrices is refused before any fit
+    rein::likelihood::workspace big;
+    big.channels.push_back({"wide", {{"bkg", std::vector<double>(5000, 10.0), {{"mu", modifier_type::normfactor, 1, 1, {}, {}, {}},
+                                                                          {"gamma", modifier_type::shapesys, 1, 1, {}, {}, std::vector<double>(5000, 1.0)}}}}});
+    big.observations.push_back({"wide", std::vector<double>(5000, 10.0)});
+    big.measurements.push_back({"m", "mu", {}});
+    CHECK_THROWS_WITH_AS((void)rein::infer::diagnostics(rein::likelihood::make_model(big)),
+                         doctest::Contains("the model has 5001 parameters; diagnostics form the dense covariance"), rein::invalid_argument);
     // pre-fit: μ unconstrained (no uncertainty, cabinetry's choice), θ's width 1: only c remains
     const auto& p = r.prefit.at(0);
     REIN_CHECK_REL(p.total[0], s + b, 1e-15);

@@ -163,8 +163,14 @@ struct diagnostics_result {
 /// yields (inits, prefit_covariance) and post-fit yields (best fit, the fit's Hessian covariance)
 /// of every channel, masked ones included, the correlation matrix and the pulls. Post-fit
 /// uncertainties are NaN when the fit's covariance is not usable (fit.covariance_ok false).
-/// @throws invalid_argument as mask_channels and fit::fit
+/// Dense: the n × n covariance and a (sample bins) × n Jacobian, so at most
+/// fit::automatic_covariance_limit parameters.
+/// @throws invalid_argument for a model with more parameters than that, and as mask_channels and fit::fit
 [[nodiscard]] inline diagnostics_result diagnostics(const likelihood::model& model, const diagnostics_options& options = {}) {
+  if (model.parameters().size() > fit::automatic_covariance_limit)
+    throw invalid_argument("rein::infer::diagnostics: the model has " + std::to_string(model.parameters().size()) +
+                           " parameters; diagnostics form the dense covariance and yield Jacobian, at most " +
+                           std::to_string(fit::automatic_covariance_limit) + " parameters");
   const auto masked = likelihood::mask_channels(model, options.masked);
   auto fit_options = options.fit;
   fit_options.errors = true;
