@@ -224,7 +224,7 @@ out, _ = rein("impacts", os.path.join(TEST_DATA, "pyhf", "workspaces", "2bin_2ch
 impacts_json = os.path.join(WORK, "impacts.json")
 json.dump(out, open(impacts_json, "w"))
 for kind, source in [("brazil", limit_json), ("scan", scan_json), ("scan2", scan2_json), ("impacts", impacts_json),
-                     ("corner", draws_json)]:
+                     ("ranking", impacts_json), ("corner", draws_json)]:
     png = os.path.join(WORK, kind + ".png")
     if os.path.exists(png):
         os.remove(png)
@@ -387,6 +387,92 @@ with open(bad_table, "w") as f:
     f.write("q,rate\n0,1\n1,1\n")
 _, err = rein("fit", wet, "--null", "hpqcd-b-to-k-nunu", "--alt-table", bad_table, code=1)
 check(bad_table in err and "expected the header 'q2,dgamma_dq2'" in err, f"a table without the header is refused, naming the file: {err}")
+
+
+# fit diagnostics (issue 19): rein fit --diagnostics, --mask, --group/--freeze, rein breakdown, plots
+def expect_error(args, words):
+    _, stderr = rein(*args, code=1)
+    for word in words:
+        check(word in stderr, f"rein {' '.join(args)}: the message names '{word}': {stderr.strip()}")
+
+
+two_channel = os.path.join(TEST_DATA, "diagnostics", "two_channel.json")
+diag_ref = json.load(open(os.path.join(TEST_DATA, "diagnostics", "reference.json")))
+plain, _ = rein("fit", two_channel)
+diag, _ = rein("fit", two_channel, "--diagnostics")
+check(diag is not None and plain is not None and set(plain) <= set(diag),
+      f"rein fit --diagnostics keeps every key of rein fit: {plain and diag and set(plain) - set(diag)}")
+check(diag is not None and all(k in diag for k in ("prefit", "postfit", "correlation", "pulls")), "diagnostics keys")
+if diag is not None:
+    check(set(diag["correlation"]) >= {"parameters", "matrix"} and len(diag["correlation"]["matrix"]) == len(diag["correlation"]["parameters"]),
+          "correlation = {parameters, matrix}")
+    for which in ("prefit", "postfit"):
+        for channel in diag[which]:
+            check(set(channel) >= {"name", "samples", "total", "total_uncertainties", "data"}, f"{which} channel keys")
+            for sample in channel["samples"]:
+                check(set(sample) >= {"name", "yields", "uncertainties"}, f"{which} sample keys")
+                # pyhf-based propagation (tests/data/diagnostics/make_reference.py): 2e-4 relative
+                ref = diag_ref[which][channel["name"]]["samples"][sample["name"]]["uncertainties"]
+                for a, e in zip(sample["uncertainties"], ref):
+                    close(a, e, 2e-4, f"{which} {channel['name']}/{sample['name']} uncertainty (pyhf-based)")
+# --mask CR equals the fit of the workspace without CR (shared parameters, 1e-4 of their errors)
+pruned_ws = json.load(open(two_channel))
+pruned_ws["channels"] = [c for c in pruned_ws["channels"] if c["name"] != "CR"]
+pruned_ws["observations"] = [o for o in pruned_ws["observations"] if o["name"] != "CR"]
+pruned_path = os.path.join(WORK, "two_channel_without_cr.json")
+json.dump(pruned_ws, open(pruned_path, "w"))
+masked, _ = rein("fit", two_channel, "--mask", "CR")
+pruned, _ = rein("fit", pruned_path)
+if masked and pruned:
+    values = {p["name"]: p for p in masked["parameters"]}
+    for p in pruned["parameters"]:
+        close(values[p["name"]]["value"], p["value"], 0, f"--mask CR vs pruned: {p['name']}", abs_tol=1e-4 * max(p["error"], 1e-3))
+masked_diag, _ = rein("fit", two_channel, "--mask", "CR", "--diagnostics")
+cr = [c for c in (masked_diag or {}).get("postfit", []) if c["name"] == "CR"]
+check(bool(cr) and cr[0]["masked"] and all(u is not None and u > 0 for u in cr[0]["total_uncertainties"]),
+      "--mask CR --diagnostics still predicts CR, with uncertainties")
+expect_error(["fit", two_channel, "--mask", "VR"], ["no channel 'VR' to mask", "'SR', 'CR'"])
+# --freeze at nominal on a plain verb; --group by patterns
+frozen, _ = rein("fit", two_channel, "--group", "bkg=ttbar_*,wjets_shape", "--freeze", "bkg", "--freeze", "lumi")
+if frozen:
+    held = {p["name"]: p for p in frozen["parameters"]}
+    check(held["ttbar_norm"]["fixed"] and held["ttbar_norm"]["value"] == 0 and held["lumi"]["fixed"] and held["wjets_shape[2]"]["fixed"]
+          and not held["jes"]["fixed"], "--freeze holds the group at its inits")
+expect_error(["fit", two_channel, "--freeze", "sys"], ["no group 'sys'", "staterror"])
+expect_error(["fit", two_channel, "--group", "bkg"], ["--group 'bkg' must be NAME=PATTERN"])
+# rein breakdown against closed forms: one bin, nu = mu s + b + c theta, theta ~ N(0, 1), n observed:
+# total = sqrt(n + c^2)/s, stat = sqrt(n)/s, histosys part c/s (Hessian errors: 1e-5)
+s_, b_, c_, n_ = 10.0, 50.0, 5.0, 68.0
+counting_ws = {"channels": [{"name": "bin", "samples": [
+    {"name": "signal", "data": [s_], "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]},
+    {"name": "background", "data": [b_], "modifiers": [{"name": "theta", "type": "histosys", "data": {"hi_data": [b_ + c_], "lo_data": [b_ - c_]}}]}]}],
+    "observations": [{"name": "bin", "data": [n_]}],
+    "measurements": [{"name": "m", "config": {"poi": "mu", "parameters": [{"name": "mu", "bounds": [[-10, 10]], "inits": [1]}]}}],
+    "version": "1.0.0"}
+counting_path = os.path.join(WORK, "counting_histosys.json")
+json.dump(counting_ws, open(counting_path, "w"))
+out, _ = rein("breakdown", counting_path, "--interp", "histosys=code0", "--group", "bkg=theta")
+if out:
+    close(out["total"], math.sqrt(n_ + c_ * c_) / s_, 1e-5, "breakdown total (closed form)")
+    close(out["stat"], math.sqrt(n_) / s_, 1e-5, "breakdown stat (closed form)")
+    close(out["syst"], c_ / s_, 1e-5, "breakdown syst (closed form)")
+    parts = {g["name"]: g["uncertainty"] for g in out["groups"]}
+    close(parts.get("bkg"), c_ / s_, 1e-5, "breakdown group bkg (closed form)")
+    close(parts.get("histosys"), c_ / s_, 1e-5, "breakdown group histosys (closed form)")
+# rein-plot postfit / pulls / correlation on the Belle II likelihood and an sbottom RegionA point
+sbottom_a = os.path.join(os.path.dirname(WORK), "data", "atlas-sbottom", "RegionA")
+for label, args in [("belle2", [belle2]),
+                    ("sbottom", [os.path.join(sbottom_a, "BkgOnly.json"), "--patch", os.path.join(sbottom_a, "patch.sbottom_1300_205_60.json")])]:
+    out, _ = rein("fit", *args, "--diagnostics", code=None)
+    diag_json = os.path.join(WORK, f"diagnostics_{label}.json")
+    json.dump(out, open(diag_json, "w"))
+    for kind in ("postfit", "pulls", "correlation"):
+        png = os.path.join(WORK, f"{kind}_{label}.png")
+        if os.path.exists(png):
+            os.remove(png)
+        run = subprocess.run([sys.executable, PLOT, kind, diag_json, png], capture_output=True, text=True)
+        check(run.returncode == 0 and os.path.exists(png) and os.path.getsize(png) > 10000,
+              f"rein-plot {kind} of {label} diagnostics writes a PNG: {run.stderr.strip()}")
 
 if failures:
     print(f"{len(failures)} check(s) failed", file=sys.stderr)

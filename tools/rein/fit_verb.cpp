@@ -1,16 +1,36 @@
-// rein fit WS [--fix NAME=VALUE ...] [model options]: maximum-likelihood fit, JSON on stdout.
+// rein fit WS [--diagnostics] [--fix NAME=VALUE ...] [model options]: maximum-likelihood fit, JSON
+// on stdout; with --diagnostics also pre-/post-fit yields with uncertainties, the correlation
+// matrix and the pulls (docs/diagnostics.md).
 #include "cli.hpp"
 #include "load_model.hpp"
 
 #include "rein/fit/maximum_likelihood.hpp"
+#include "rein/infer/diagnostics.hpp"
+#include "rein/io/json/diagnostics.hpp"
 #include "rein/io/json/model_results.hpp"
 
 #include <chrono>
 
 namespace {
 
+// --mask leaves the fit but not the predictions: the model is loaded whole, diagnostics masks it
+int diagnostics(const rein::cli::arguments& args) {
+  auto load_options = rein::cli::load_options_of(args);
+  rein::infer::diagnostics_options options;
+  options.masked = std::move(load_options.masked);
+  load_options.masked.clear();
+  const auto model = rein::cli::load(args, load_options).model;
+  const auto begin = std::chrono::steady_clock::now();
+  const auto result = rein::infer::diagnostics(model, options);
+  auto out = rein::io::to_json(result, model);
+  out["seconds"] = rein::cli::seconds_since(begin);
+  rein::cli::print_json(out);
+  return result.fit.ok() ? 0 : 3;
+}
+
 int fit(const rein::cli::arguments& args) {
-  args.allow_only(rein::cli::model_option_names());
+  args.allow_only(rein::cli::with_model_options({"diagnostics"}));
+  if (args.has("diagnostics")) return diagnostics(args);
   const auto model = rein::cli::load_model(args);  // --fix NAME=VALUE holds parameters in the model
   const rein::fit::fit_options options;
   const auto begin = std::chrono::steady_clock::now();
@@ -25,7 +45,7 @@ int fit(const rein::cli::arguments& args) {
 
 const bool fit_registered = rein::cli::register_verb(
     {"fit",
-     "fit WS " + rein::cli::model_usage(),
-     {}, fit});
+     "fit WS [--diagnostics] " + rein::cli::model_usage(),
+     {"diagnostics"}, fit});
 
 }  // namespace

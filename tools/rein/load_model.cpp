@@ -16,14 +16,14 @@ namespace rein::cli {
 const std::vector<std::string>& model_option_names() {
   static const std::vector<std::string> names = {"patch", "patch-name", "patch-values", "measurement", "interp",
                                                  "poi", "poi-bounds", "fix", "null", "alt", "alt-table", "quadrature",
-                                                 "verbose"};
+                                                 "verbose", "mask", "group", "freeze"};
   return names;
 }
 
 const std::string& model_usage() {
   static const std::string usage =
       "[--patch P [--patch-name N | --patch-values V1,V2,...]] [--verbose] [--measurement M] [--interp normsys=code1,histosys=code0] [--poi NAME] "
-      "[--poi-bounds LO:HI] [--fix NAME=VALUE ...] "
+      "[--poi-bounds LO:HI] [--fix NAME=VALUE ...] [--mask CHANNEL ...] [--group NAME=PAT1,PAT2 ...] [--freeze GROUP ...] "
       "[--null NAME (--alt NAME | --alt-table Q2_RATE.csv) [--quadrature endpoint-adapted|gauss-legendre]] (WS: a pyhf workspace, one with "
       "rein.shapes (--patch applies too), a redist saved model or a reweighted workspace)";
   return usage;
@@ -92,6 +92,14 @@ io::load_options load_options_of(const arguments& args) {
   if (args.has("alt")) options.alternative = args.get("alt", "");
   if (args.has("alt-table")) options.alternative_table = args.get("alt-table", "");
   if (args.has("quadrature")) options.quadrature = io::quadrature_rule_from_string(args.get("quadrature", ""));
+  options.masked = args.all("mask");
+  for (const auto& item : args.all("group")) {  // --group syst='corr_*,uncorr_*'
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+      throw invalid_argument("--group '" + item + "' must be NAME=PATTERN[,PATTERN...], e.g. syst='corr_*,uncorr_*'");
+    options.groups.push_back({item.substr(0, eq), split(item.substr(eq + 1), ',')});
+  }
+  options.frozen = args.all("freeze");
   return options;
 }
 

@@ -12,6 +12,8 @@
 #include "rein/io/json/workspace.hpp"
 #include "rein/io/rate_table.hpp"
 #include "rein/likelihood/make_model.hpp"
+#include "rein/likelihood/mask.hpp"
+#include "rein/likelihood/parameter_groups.hpp"
 #include "rein/likelihood/parametric_shape.hpp"
 #include "rein/likelihood/workspace.hpp"
 #include "rein/models/registry.hpp"
@@ -81,6 +83,14 @@ struct load_options {
   /// How the rates of a reweighted model are integrated over its kinematic bins (default
   /// endpoint_adapted; gauss_legendre is redist's rule).
   std::optional<reweight::quadrature_rule> quadrature;
+  /// Channels whose main data leave the likelihood, their parameters and constraints kept
+  /// (likelihood::mask_channels, CLI `--mask CHANNEL`, Combine's mask_ semantics).
+  std::vector<std::string> masked;
+  /// Parameter groups by name patterns (CLI `--group NAME='pat1,pat2'`); modifier types
+  /// (staterror, ...) are groups without being defined (likelihood::group_members).
+  std::vector<likelihood::parameter_group> groups;
+  /// Groups whose parameters are held fixed at their inits (CLI `--freeze GROUP`).
+  std::vector<std::string> frozen;
 };
 
 /// Reads rein's reweighted workspace (JSON + HDF5 densities) at a path; io::hdf5::load_model
@@ -191,6 +201,20 @@ auto naming_file(const std::string& path, Build&& build) -> decltype(build()) {
   }
 }
 
+/// `m` with the groups `options.frozen` held at their inits, then the channels `options.masked`
+/// masked (likelihood::fix_parameters, likelihood::mask_channels); `m` itself when neither is asked.
+inline likelihood::model edited_model(likelihood::model m, const likelihood::workspace& ws, const load_options& options) {
+  if (!options.frozen.empty()) {
+    std::vector<std::pair<std::size_t, double>> held;
+    for (const auto& group : options.frozen)
+      for (const std::size_t i : likelihood::group_members(group, options.groups, ws, m.parameters()))
+        held.emplace_back(i, m.parameters()[i].init);
+    m = likelihood::fix_parameters(m, held);
+  }
+  if (!options.masked.empty()) m = likelihood::mask_channels(m, options.masked);
+  return m;
+}
+
 /// The model of a saved reweighted model; reweightings with the same rates over the same
 /// kinematic bins share one set of bin integrals.
 inline likelihood::model make_reweighted_model(const redist_model& saved, const load_options& options) {
@@ -227,11 +251,11 @@ inline loaded_model load_model_document(nlohmann::json document, const std::stri
   document = patch_document(std::move(document), options.patches, patched);
   if (kind == model_file_kind::shape_workspace) {
     auto shaped = shape_workspace_from_json(std::move(document), patched);
-    auto model = detail::naming_file(source, [&] { return make_shape_model(shaped, options.model); });
+    auto model = detail::naming_file(source, [&] { return detail::edited_model(make_shape_model(shaped, options.model), shaped.workspace, options); });
     return {std::move(model), kind, source, std::move(shaped.workspace), std::move(shaped.shapes), {}, options.model};
   }
   auto ws = workspace_from_json(document, patched);
-  auto model = detail::naming_file(source, [&] { return likelihood::make_model(ws, options.model); });
+  auto model = detail::naming_file(source, [&] { return detail::edited_model(likelihood::make_model(ws, options.model), ws, options); });
   return {std::move(model), kind, source, std::move(ws), {}, {}, options.model};
 }
 
@@ -246,7 +270,7 @@ inline loaded_model load_model(const std::string& path, const load_options& opti
   const auto kind = model_file_kind_of(document, path);
   if (kind == model_file_kind::redist || kind == model_file_kind::reweighted_workspace) {
     auto saved = read_reweighted_model(path, kind, options, read_reweighted);
-    auto model = detail::naming_file(path, [&] { return detail::make_reweighted_model(saved, options); });
+    auto model = detail::naming_file(path, [&] { return detail::edited_model(detail::make_reweighted_model(saved, options), saved.workspace, options); });
     return {std::move(model), kind, path, std::move(saved.workspace), {}, std::move(saved.reweightings), options.model};
   }
   return load_model_document(std::move(document), path, options);
