@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+namespace diagnostics_test {
+
 namespace {
 
 using rein::likelihood::modifier_type;
@@ -303,3 +305,4 @@ TEST_SUITE("infer") {
     CHECK(rein::infer::breakdown(model, {}).groups.empty());
   }
 }
+}  // namespace diagnostics_test

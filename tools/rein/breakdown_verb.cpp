@@ -37,7 +37,7 @@ int breakdown(const rein::cli::arguments& args) {
   return r.status == rein::fit::fit_status::ok ? 0 : 3;
 }
 
-const bool registered = rein::cli::register_verb(
+const bool breakdown_registered = rein::cli::register_verb(
     {"breakdown", "breakdown WS [--group NAME=PAT1,PAT2 ...] " + rein::cli::model_usage(), {}, breakdown});
 
 }  // namespace
