@@ -185,6 +185,14 @@ if out is not None:
     for key in ("mean", "sd", "mode", "hdi95", "rhat", "ess_bulk"):
         check(key in out["parameters"]["mu"], f"rein sample: parameter summary has '{key}'")
     saved = json.load(open(draws_json))
+    # two modes under explicit keys: marginal_mode (the KDE's, which `mode` has always been here)
+    # and joint_mode, the POI at the draw of highest ln p, found here in the written draws
+    mu = out["parameters"]["mu"]
+    check(mu.get("marginal_mode") == mu["mode"], f"rein sample: marginal_mode is mode: {mu.get('marginal_mode')}")
+    best = max(((c, k) for c in range(len(saved["log_prob"])) for k in range(len(saved["log_prob"][c]))),
+               key=lambda ck: saved["log_prob"][ck[0]][ck[1]])
+    check(mu.get("joint_mode") == saved["chains"][best[0]][best[1]][saved["names"].index("mu")],
+          f"rein sample: joint_mode is the POI at the densest draw: {mu.get('joint_mode')}")
     check(len(saved["chains"]) == 2 and len(saved["chains"][0]) == 500 and len(saved["chains"][0][0]) == len(saved["names"]),
           "rein sample --out DRAWS.json: 2 chains of 500 draws of every sampled parameter")
     again, _ = rein("sample", toy_ws, "--chains", "2", "--warmup", "300", "--draws", "500", "--seed", "3", "--threads", "1",
@@ -257,6 +265,59 @@ check("did you mean 'patch_channel1_signal_syst1'" in stderr, f"a misspelt patch
 run = subprocess.run([REIN, "digest", os.path.join(example, "example_bkgonly.json")], capture_output=True, text=True)
 # pyhf's own digest of its fixture, from example_patchset.json
 check(run.stdout.strip() == "sha256:7c32ca3b8db75cbafcf5cd7ed4672fa2b1fa69e391c9b89068dd947a521866ec", f"rein digest: {run.stdout}")
+
+# pyhf's workspace and patchset verbs: rein run with the very arguments pyhf was run with
+# (tests/data/pyhf/workspace_verbs/expected.json, pyhf 0.7.6.dev398, b3dc4bb2) prints the same JSON
+# (compared as parsed JSON: keys in any order, numbers equal as numbers, 10 == 10.0), which rein's
+# reader takes back; what pyhf refuses rein refuses (exit 1), naming the file
+pyhf_data = os.path.join(TEST_DATA, "pyhf")
+verbs = json.load(open(os.path.join(pyhf_data, "workspace_verbs", "expected.json")))
+for case in verbs["cases"]:
+    args = [os.path.join(pyhf_data, a) if a.endswith(".json") else a for a in case["args"]]
+    run = subprocess.run([REIN, *args], capture_output=True, text=True)
+    if case.get("error"):
+        check(run.returncode == 1 and run.stderr.strip() != "", f"rein {case['id']}: refused as pyhf refuses it: {run.returncode} {run.stderr}")
+        continue
+    check(run.returncode == 0, f"rein {case['id']}: exit {run.returncode}: {run.stderr}")
+    if run.returncode != 0:
+        continue
+    out = json.loads(run.stdout)
+    if case["args"][:2] == ["patchset", "verify"]:
+        check(out["verified"] is True and case["pyhf_stdout"] == "All good.", f"rein {case['id']}: {out}")
+        continue
+    check(out == case["output"], f"rein {case['id']} prints what pyhf prints")
+    if isinstance(out, dict) and "channels" in out:  # a workspace: rein's reader takes it back, unchanged
+        written = os.path.join(WORK, case["id"] + ".json")
+        again = subprocess.run([REIN, *args, "--output-file", written], capture_output=True, text=True)
+        check(again.returncode == 0 and again.stdout == "", f"rein {case['id']} --output-file: {again.stderr}")
+        sorted_again = subprocess.run([REIN, "sort", written], capture_output=True, text=True)
+        check(sorted_again.returncode == 0, f"rein reads the output of {case['id']} back: {sorted_again.stderr}")
+        inspected, _ = rein("inspect", written)
+        check(inspected is not None, f"rein builds the model of {case['id']}")
+_, err = rein("prune", os.path.join(pyhf_data, "workspaces", "2bin_2channel.json"), "--channel", "contrl", code=1)
+check("2bin_2channel.json" in err and "no channel named 'contrl' (did you mean 'control'?)" in err,
+      f"rein prune of an unknown channel names the file and the near name: {err}")
+_, err = rein("rename", os.path.join(pyhf_data, "workspaces", "2bin_2channel.json"), "--sample", "backgrund", "bkg", code=1)
+check("no sample named 'backgrund' (did you mean 'background'?)" in err, f"rein rename of an unknown sample: {err}")
+_, err = rein("combine", os.path.join(pyhf_data, "workspaces", "1bin_normsys.json"), os.path.join(pyhf_data, "workspaces", "2bin_2channel.json"),
+              "--join", "outr", code=1)
+check("did you mean 'outer'" in err, f"rein combine --join outr suggests outer: {err}")
+_, err = rein("patchset", "extract", os.path.join(pyhf_data, "patchset", "example_patchset.json"), "--name", "patch_channel1_signal_syst", code=1)
+check("did you mean 'patch_channel1_signal_syst1'" in err, f"rein patchset extract of a misspelt name: {err}")
+# stdin: `-` reads the workspace from standard input (pyhf's convention)
+with open(os.path.join(pyhf_data, "workspaces", "2bin_2channel.json")) as f:
+    run = subprocess.run([REIN, "sort", "-"], stdin=f, capture_output=True, text=True)
+sorted_case = next(c for c in verbs["cases"] if c["id"] == "sort_2bin_2channel")
+check(run.returncode == 0 and json.loads(run.stdout) == sorted_case["output"], f"rein sort - reads stdin: {run.stderr}")
+# rein inspect PATCHSET lists its points as pyhf's PatchSet holds them
+listed, _ = rein("inspect", os.path.join(pyhf_data, "patchset", "example_patchset.json"))
+expected_inspect = verbs["patchset_inspect"]
+check(listed is not None and [{"name": p["name"], "values": p["values"]} for p in listed["patches"]] == expected_inspect["patches"] and
+      listed["labels"] == expected_inspect["labels"] and listed["digests"] == expected_inspect["digests"] and
+      listed["description"] == expected_inspect["description"] and listed["patch_count"] == len(expected_inspect["patches"]),
+      f"rein inspect PATCHSET lists pyhf's points: {listed}")
+same, _ = rein("patchset", "inspect", os.path.join(pyhf_data, "patchset", "example_patchset.json"))
+check(same == listed, "rein patchset inspect is rein inspect of the patchset")
 
 grid_points = ["sbottom_1300_205_60", "sbottom_900_250_60", "sbottom_1000_205_60", "sbottom_1300_650_60"]
 grid_args = ("grid", bkg, "--patches", *[patch_of(p) for p in grid_points])
@@ -374,6 +435,26 @@ run = subprocess.run([REIN, "fti", belle2], capture_output=True, text=True)
 check(run.returncode == 2 and "did you mean 'fit'" in run.stderr, f"rein fti suggests fit: {run.stderr}")
 _, err = rein("fit", belle2, "--fixx", "mu=0", code=1)
 check("unknown option --fixx; did you mean --fix?" in err, f"rein fit --fixx suggests --fix: {err}")
+
+# a command line that cannot be misused: a short flag (pyhf's -p) and a second positional argument
+# are errors, never a file or ignored; a file that cannot be opened says why; `-` is standard input
+two_channel = os.path.join(TEST_DATA, "pyhf", "workspaces", "2bin_2channel.json")
+_, err = rein("fit", two_channel, "-p", "patch.json", code=1)
+check("unknown option -p" in err and "--patch" in err, f"rein fit -p is refused: {err}")
+_, err = rein("fit", two_channel, "patch.json", code=1)
+check("unexpected argument 'patch.json'" in err, f"rein fit WS extra is refused: {err}")
+_, err = rein("cls", os.path.join(WORK, "missing.json"), "--mu", "1", code=1)
+check("missing.json" in err and "No such file or directory" in err, f"an unopenable file says the OS reason: {err}")
+from_file, _ = rein("fit", two_channel)
+with open(two_channel) as f:
+    run = subprocess.run([REIN, "fit", "-"], stdin=f, capture_output=True, text=True)
+check(run.returncode == 0 and from_file is not None and json.loads(run.stdout)["twice_nll"] == from_file["twice_nll"],
+      f"rein fit - reads the workspace from stdin: {run.stderr}")
+# one name per built-in rate: the registry's names in rein rate, the old spellings as aliases
+for new_name, old_name in (("wet-b-to-k-nunu", "b_to_k_nunu"), ("hpqcd-b-to-k-nunu", "hpqcd_null")):
+    by_new, _ = rein("rate", new_name, "--q2", "0,5,10")
+    by_old, _ = rein("rate", old_name, "--q2", "0,5,10")
+    check(by_new is not None and by_new == by_old, f"rein rate {new_name} is rein rate {old_name}")
 
 # --alt-table: a theorist's rate as a CSV table (q2, dgamma_dq2) with one parameter, scale
 table = os.path.join(WORK, "flat_rate.csv")

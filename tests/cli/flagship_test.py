@@ -26,6 +26,7 @@ for name, (mode, hdi) in published.items():
     width = hdi[1] - hdi[0]
     checks = [
         (abs(p["mode"] - mode) <= 0.5, f"mode {p['mode']:.3f} vs {mode} (±0.5)"),
+        (p.get("joint_mode") == p["mode"] and "marginal_mode" in p, "both modes under explicit keys, joint_mode = mode"),
         (abs(p["hdi95"][0] - hdi[0]) <= 0.1 * width, f"HDI low {p['hdi95'][0]:.3f} vs {hdi[0]} (±{0.1 * width:.2f})"),
         (abs(p["hdi95"][1] - hdi[1]) <= 0.1 * width, f"HDI high {p['hdi95'][1]:.3f} vs {hdi[1]} (±{0.1 * width:.2f})"),
         (p["rhat"] < 1.01, f"R-hat {p['rhat']:.4f} < 1.01"),

@@ -3,6 +3,7 @@
 #include "rein/core/detail/suggest.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <iostream>
@@ -30,6 +31,14 @@ arguments::arguments(std::vector<std::string> tokens, std::vector<std::string> f
       }
       m_options.emplace(name, value);
       m_order.push_back(name);
+    } else if (token == "-o") {
+      // pyhf's and most tools' short flag for the output file
+      if (i + 1 >= tokens.size()) throw invalid_argument("option -o (--output-file) needs a value");
+      m_options.emplace("output-file", tokens[++i]);
+      m_order.push_back("output-file");
+    } else if (token.size() >= 2 && token[0] == '-' && std::isalpha(static_cast<unsigned char>(token[1])) != 0) {
+      // a short flag of pyhf's (-p for --patch, ...) is never taken for a file name
+      throw invalid_argument("unknown option " + token + " (rein's options are long, e.g. --patch for pyhf's -p; see --help)");
     } else {
       m_positional.push_back(token);
     }

@@ -1,4 +1,5 @@
 #include "load_model.hpp"
+#include "rate_names.hpp"
 #include "split.hpp"
 
 #include "rein/io/json/patchset.hpp"
@@ -88,8 +89,8 @@ io::load_options load_options_of(const arguments& args) {
     if (eq == std::string::npos) throw invalid_argument("--fix '" + item + "' must be NAME=VALUE");
     options.model.fixed.emplace_back(item.substr(0, eq), parse_double(item.substr(eq + 1), "--fix " + item.substr(0, eq)));
   }
-  if (args.has("null")) options.null = args.get("null", "");
-  if (args.has("alt")) options.alternative = args.get("alt", "");
+  if (args.has("null")) options.null = canonical_rate_name(args.get("null", ""));
+  if (args.has("alt")) options.alternative = canonical_rate_name(args.get("alt", ""));
   if (args.has("alt-table")) options.alternative_table = args.get("alt-table", "");
   if (args.has("quadrature")) options.quadrature = io::quadrature_rule_from_string(args.get("quadrature", ""));
   options.masked = args.all("mask");
@@ -105,6 +106,9 @@ io::load_options load_options_of(const arguments& args) {
 
 io::loaded_model load(const arguments& args, const io::load_options& options) {
   const std::string path = args.positional(0, "WS (a pyhf JSON workspace or a reweighted model)");
+  // a second file name is a mistake (a patch without --patch, a flag's value split off), never ignored
+  if (args.positional_count() > 1)
+    throw invalid_argument("unexpected argument '" + args.positional(1, "") + "' (the verb takes one model file, WS; options start with --)");
 #ifdef REIN_HAS_HDF5
   return io::hdf5::load_model(path, options);
 #else

@@ -1,8 +1,9 @@
 // rein rate MODEL --q2 LIST: a built-in rate (dB/dq² at the given q², and the total branching
 // fraction over the full phase space) as JSON.
-//   rein rate b_to_k_nunu --q2 0,5,10,15,20 [--cvl X] [--csl Y] [--ctl Z] [--ff a1,...,a8]
-//   rein rate hpqcd_null  --q2 0,5,10,15,20
+//   rein rate wet-b-to-k-nunu --q2 0,5,10,15,20 [--cvl X] [--csl Y] [--ctl Z] [--ff a1,...,a8]
+//   rein rate hpqcd-b-to-k-nunu --q2 0,5,10,15,20   (the registry's names; b_to_k_nunu, hpqcd_null too)
 #include "cli.hpp"
+#include "rate_names.hpp"
 
 #include "rein/physics/b_to_k_nunu.hpp"
 #include "rein/physics/bsz2015.hpp"
@@ -41,7 +42,7 @@ double finite_option(const rein::cli::arguments& args, const std::string& name, 
 }
 
 int rate(const rein::cli::arguments& args) {
-  const std::string model = args.positional(0, "MODEL (b_to_k_nunu or hpqcd_null)");
+  const std::string model = rein::cli::canonical_rate_name(args.positional(0, "MODEL (wet-b-to-k-nunu or hpqcd-b-to-k-nunu)"));
   if (args.positional_count() > 1)
     throw rein::invalid_argument("unexpected argument '" + args.positional(1, "") + "'");
   if (!args.has("q2")) throw rein::invalid_argument("missing --q2 LIST (comma-separated q^2 values in GeV^2)");
@@ -49,7 +50,7 @@ int rate(const rein::cli::arguments& args) {
 
   nlohmann::json rates = nlohmann::json::array();
   double total = 0.0;
-  if (model == "b_to_k_nunu") {
+  if (model == "wet-b-to-k-nunu") {
     args.allow_only({"q2", "cvl", "csl", "ctl", "ff"});
     rein::physics::wet_coefficients<double> c;
     c.cvl = finite_option(args, "cvl", rein::physics::c_vl_sm);
@@ -66,13 +67,14 @@ int rate(const rein::cli::arguments& args) {
     const rein::physics::b_to_k_nunu_rate r;
     for (const double q : q2) rates.push_back(r.differential_branching_fraction(q, c, ff));
     total = r.branching_fraction(c, ff);
-  } else if (model == "hpqcd_null") {
+  } else if (model == "hpqcd-b-to-k-nunu") {
     args.allow_only({"q2"});
     const rein::physics::hpqcd_null null;
     for (const double q : q2) rates.push_back(null.differential_branching_fraction(q));
     total = null.branching_fraction();
   } else {
-    throw rein::invalid_argument("unknown MODEL '" + model + "', must be b_to_k_nunu or hpqcd_null");
+    throw rein::invalid_argument("unknown MODEL '" + model + "', must be wet-b-to-k-nunu or hpqcd-b-to-k-nunu (the names --alt and " +
+                                 "--null take; b_to_k_nunu and hpqcd_null are accepted too)");
   }
   rein::cli::print_json({{"q2", q2}, {"dBdq2", rates}, {"BR", total}});
   return 0;
@@ -81,7 +83,7 @@ int rate(const rein::cli::arguments& args) {
 const bool rate_registered = rein::cli::register_verb(
     {"rate",
      "rate MODEL --q2 Q1,Q2,... [--cvl X --csl Y --ctl Z] [--ff A1,...,A8]   dB/dq2 and BR of a built-in model "
-     "(b_to_k_nunu, hpqcd_null)",
+     "(wet-b-to-k-nunu, hpqcd-b-to-k-nunu: the names --alt and --null take; b_to_k_nunu, hpqcd_null too)",
      {},
      rate});
 

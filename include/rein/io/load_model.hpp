@@ -6,6 +6,7 @@
 // HDF5: io/hdf5/load_model.hpp supplies that reader (target rein::hdf5); this header does not.
 #include "rein/core/error.hpp"
 #include "rein/io/json/patch.hpp"
+#include "rein/io/json/read_input.hpp"
 #include "rein/io/json/read_json.hpp"
 #include "rein/io/json/redist.hpp"
 #include "rein/io/json/shape_workspace.hpp"
@@ -152,7 +153,9 @@ inline void use_alternative_parameters(redist_reweighting& r) {
 inline redist_model read_reweighted_model(const std::string& path, model_file_kind kind, const load_options& options,
                                           const reweighted_workspace_reader& read_reweighted = {}) {
   if (!options.patches.empty())
-    throw invalid_argument("--patch applies to pyhf workspaces; '" + path + "' holds a reweighted model");
+    throw invalid_argument("--patch applies to pyhf workspaces; '" + path + "' holds a reweighted model, whose weights and " +
+                           "densities are tied to its channels and bins as saved: patch the pyhf workspace before it is " +
+                           "reweighted");
   if (kind == model_file_kind::redist) {
     if (options.alternative_table) {
       if (options.alternative) throw invalid_argument("choose the alternative by --alt or by --alt-table, not both");
@@ -266,7 +269,7 @@ inline loaded_model load_model_document(nlohmann::json document, const std::stri
 ///         file without rate names), and what the readers and make_model throw
 inline loaded_model load_model(const std::string& path, const load_options& options = {},
                                const reweighted_workspace_reader& read_reweighted = {}) {
-  nlohmann::json document = read_json(path);
+  nlohmann::json document = read_json_input(path);  // `-`: standard input
   const auto kind = model_file_kind_of(document, path);
   if (kind == model_file_kind::redist || kind == model_file_kind::reweighted_workspace) {
     auto saved = read_reweighted_model(path, kind, options, read_reweighted);

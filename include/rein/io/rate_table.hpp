@@ -6,7 +6,9 @@
 #include "rein/core/error.hpp"
 #include "rein/io/csv.hpp"
 
+#include <cerrno>
 #include <cstddef>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -25,8 +27,12 @@ struct rate_table {
 /// @throws io_error naming the file for an unopenable file, a missing or different header, or a
 ///         row that is not two finite numbers (with its line number in the file)
 inline rate_table read_rate_table(const std::string& path) {
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw io_error("rein::io::read_rate_table: cannot open '" + path + "'");
+  if (!in) {
+    const int reason = errno;  // the operating system's reason, when it gave one
+    throw io_error("rein::io::read_rate_table: cannot open '" + path + "'" + (reason != 0 ? std::string(": ") + std::strerror(reason) : ""));
+  }
   std::string header;
   std::getline(in, header);
   std::string compact;

@@ -15,17 +15,32 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <limits>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rein::io {
 
-/// The summaries (mean, sd, mode, HDIs, upper limits) and diagnostics (R̂, bulk and tail ESS) of
-/// the parameters `names` of `draws`, as an object keyed by name.
+/// The summaries (mean, sd, modes, HDIs, upper limits) and diagnostics (R̂, bulk and tail ESS) of
+/// the parameters `names` of `draws`, as an object keyed by name. Two modes, under explicit keys:
+/// `marginal_mode`, the maximum of each parameter's own (marginal) density, a reflected Gaussian
+/// KDE of its draws; `joint_mode`, the parameter's value at the draw of highest posterior density
+/// ln p(θ) over all chains (the joint mode as well as the draws resolve it; null when the draws
+/// carry no ln p). `mode` is `marginal_mode`, as it always was here. The two differ where a
+/// marginal is a plateau or skewed by the other parameters.
 /// @throws invalid_argument for a name that `draws` does not hold
 inline nlohmann::json posterior_summary_json(const bayes::posterior_draws& draws, const bayes::posterior_summary& summary,
                                              const bayes::diagnostics_report& diagnostics,
                                              const std::vector<std::string>& names) {
+  // the draw of highest ln p(θ): (chain, draw), or none
+  std::optional<std::pair<std::size_t, Eigen::Index>> densest;
+  double highest = -std::numeric_limits<double>::infinity();
+  for (std::size_t c = 0; c < draws.log_prob.size() && c < draws.chains.size(); ++c)
+    for (Eigen::Index d = 0; d < draws.log_prob[c].size() && d < draws.chains[c].rows(); ++d)
+      if (draws.log_prob[c][d] > highest) highest = draws.log_prob[c][d], densest.emplace(c, d);
   nlohmann::json parameters = nlohmann::json::object();
   for (const auto& name : names) {
     const auto found = std::find(draws.names.begin(), draws.names.end(), name);
@@ -37,7 +52,9 @@ inline nlohmann::json posterior_summary_json(const bayes::posterior_draws& draws
     nlohmann::json hdi = nlohmann::json::object();
     for (const auto& h : s.hdi)
       hdi[std::to_string(static_cast<int>(std::lround(100 * h.prob)))] = {{"lower", h.lower}, {"upper", h.upper}, {"kind", h.kind}};
-    parameters[name] = {{"mean", s.mean}, {"sd", s.sd}, {"mode", s.mode},
+    const nlohmann::json joint = densest ? nlohmann::json(draws.chains[densest->first](densest->second, static_cast<Eigen::Index>(i)))
+                                         : nlohmann::json(nullptr);
+    parameters[name] = {{"mean", s.mean}, {"sd", s.sd}, {"mode", s.mode}, {"marginal_mode", s.mode}, {"joint_mode", joint},
                         {"hdi95", {s.hdi[1].lower, s.hdi[1].upper}}, {"hdi", hdi},
                         {"upper_limit90", s.upper_limits[0]}, {"upper_limit95", s.upper_limits[1]},
                         {"rhat", detail::bound_json(d.rhat)}, {"ess_bulk", detail::bound_json(d.ess_bulk)},
