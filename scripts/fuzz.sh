@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds rein's libFuzzer targets (clang-14, ASan + UBSan, in build-fuzz, apart from the main
 # build) and runs each for SECONDS (default 20) from its seed corpus; fails on any finding.
-#   scripts/fuzz.sh                 # every target, 20 s each (what scripts/test.sh runs)
+#   scripts/fuzz.sh                 # every target, 20 s each, as many at once as there are cores
+#   scripts/fuzz.sh 15              # what scripts/test.sh (CI) runs
 #   scripts/fuzz.sh 3600 workspace  # one target for an hour (docs/fuzzing.md)
 # A finding leaves its input in build-fuzz/artifacts/; reproduce with
 #   build-fuzz/fuzz/rein_fuzz_NAME build-fuzz/artifacts/NAME-crash-...
@@ -36,8 +37,10 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 mkdir -p build-fuzz/artifacts
-status=0
-for t in "${targets[@]}"; do
+
+# One target for `seconds`; its log in build-fuzz/NAME.log, a finding printed and returned as 1.
+fuzz_one() {
+  local t=$1
   mkdir -p "build-fuzz/corpus/$t" "build-fuzz/seeds/$t"
   # shellcheck disable=SC2046  # the globs of seeds() expand here
   cp $(seeds "$t") "build-fuzz/seeds/$t/"
@@ -47,9 +50,23 @@ for t in "${targets[@]}"; do
          2> "build-fuzz/$t.log"; then
     echo "fuzz: $t FOUND A PROBLEM (build-fuzz/$t.log, input in build-fuzz/artifacts/):" >&2
     grep -E "ERROR|SUMMARY|terminate|what\(\)" "build-fuzz/$t.log" | head -5 >&2 || true
-    status=1
-  else
-    grep -E "stat::number_of_executed_units" "build-fuzz/$t.log" | sed "s/^/fuzz: $t: /" >&2 || true
+    return 1
   fi
+  grep -E "stat::number_of_executed_units" "build-fuzz/$t.log" | sed "s/^/fuzz: $t: /" >&2 || true
+}
+
+# as many targets at once as there are cores, each for its full time
+status=0
+running=()
+for t in "${targets[@]}"; do
+  fuzz_one "$t" &
+  running+=($!)
+  if [ ${#running[@]} -ge "$(nproc)" ]; then
+    wait "${running[0]}" || status=1
+    running=("${running[@]:1}")
+  fi
+done
+for pid in "${running[@]}"; do
+  wait "$pid" || status=1
 done
 exit $status
