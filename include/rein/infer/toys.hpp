@@ -107,11 +107,15 @@ inline constexpr double max_failed_toy_fraction = 0.05;
 
 namespace detail {
 
+/// How many of the sorted samples are ≥ value.
+inline double count_at_or_above(const std::vector<double>& sorted, double value) {
+  return static_cast<double>(sorted.end() - std::lower_bound(sorted.begin(), sorted.end(), value));
+}
+
 /// Fraction of the sorted samples ≥ value (pyhf's empirical p-value).
 inline double tail_fraction(const std::vector<double>& sorted, double value) {
   if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
-  const auto first = std::lower_bound(sorted.begin(), sorted.end(), value);
-  return static_cast<double>(sorted.end() - first) / static_cast<double>(sorted.size());
+  return count_at_or_above(sorted, value) / static_cast<double>(sorted.size());
 }
 
 /// numpy's percentile with linear interpolation, q in [0, 100], on a sorted vector.
@@ -154,13 +158,11 @@ inline double binomial_error(double p, std::size_t n) { return std::sqrt(p * (1 
   r.cls_obs = r.clsb_obs / r.clb_obs;
   {
     // the extreme CLs: failed toys all below q_obs or all at or above it, over every toy drawn
-    const auto tail = [&](const std::vector<double>& finite) {
-      return static_cast<double>(finite.end() - std::lower_bound(finite.begin(), finite.end(), r.q_obs));
-    };
     const double n_sb = static_cast<double>(sb.size()), n_b = static_cast<double>(b.size());
     const double f_sb = static_cast<double>(r.failed_fits_sb), f_b = static_cast<double>(r.failed_fits_b);
-    const double clsb_low = tail(sb_finite) / n_sb, clsb_high = (tail(sb_finite) + f_sb) / n_sb;
-    const double clb_low = tail(b_finite) / n_b, clb_high = (tail(b_finite) + f_b) / n_b;
+    const double k_sb = detail::count_at_or_above(sb_finite, r.q_obs), k_b = detail::count_at_or_above(b_finite, r.q_obs);
+    const double clsb_low = k_sb / n_sb, clsb_high = (k_sb + f_sb) / n_sb;
+    const double clb_low = k_b / n_b, clb_high = (k_b + f_b) / n_b;
     if (r.failed_fits == 0) {
       r.cls_obs_min = r.cls_obs_max = r.cls_obs;
     } else {
@@ -260,7 +262,7 @@ struct toy_significance_result {
   {
     // every background toy drawn, the failed ones all below q0_obs or all at or above it
     const double n = static_cast<double>(null.size());
-    const double tail = static_cast<double>(b.end() - std::lower_bound(b.begin(), b.end(), r.q0_obs));
+    const double tail = detail::count_at_or_above(b, r.q0_obs);
     r.p0_min = r.failed_fits_b == 0 ? r.p0 : tail / n;
     r.p0_max = r.failed_fits_b == 0 ? r.p0 : (tail + static_cast<double>(r.failed_fits_b)) / n;
   }
