@@ -180,9 +180,10 @@ def upper_limit(model, *, cl=0.95, rtol=1e-6, test_stat="qtilde", scan=None, toy
                              int(seed), int(threads), _fixed(fixed))
 
 
-def significance(model, *, asimov_mu=1.0, fixed=None):
-    """Discovery significance, observed and expected at ``asimov_mu`` (``rein significance``)."""
-    return _rein.significance(model._model, float(asimov_mu), _fixed(fixed))
+def significance(model, *, asimov_mu=1.0, toys=0, seed=0, threads=1, fixed=None):
+    """Discovery significance, observed and expected at ``asimov_mu`` (``rein significance``):
+    asymptotic, or from ``toys`` pseudo-experiments per hypothesis."""
+    return _rein.significance(model._model, float(asimov_mu), int(toys), int(seed), int(threads), _fixed(fixed))
 
 
 def linear_grid(lo, hi, n):

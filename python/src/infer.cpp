@@ -149,15 +149,22 @@ void bind_infer(py::module_& m) {
     return finished(std::move(out), begin);
   }, arg("model"), arg("cl"), arg("rtol"), arg("test_stat"), arg("scan"), arg("toys"), arg("seed"), arg("threads"), arg("fixed"));
 
-  m.def("significance", [](const io::loaded_model& l, double asimov_mu, const fixed_values& fixed) {
+  m.def("significance", [](const io::loaded_model& l, double asimov_mu, long toys, long seed, long threads,
+                           const fixed_values& fixed) {
     const auto& model = l.model;
     const auto begin = clock::now();
-    const auto options = fit_options_of(model, fixed);
-    const py::gil_scoped_release release;
-    const auto r = infer::discovery_significance(model, model.observed(), options, asimov_mu);
-    const py::gil_scoped_acquire gil;
-    return finished(io::to_json(r), begin);
-  }, arg("model"), arg("asimov_mu"), arg("fixed"));
+    nlohmann::json out;
+    if (toys > 0) {
+      const auto options = toy_options_of("qtilde", toys, seed, threads, fixed, model);
+      const py::gil_scoped_release release;
+      out = io::to_json(infer::toy_significance(model, model.observed(), options, asimov_mu), options);
+    } else {
+      const auto options = fit_options_of(model, fixed);
+      const py::gil_scoped_release release;
+      out = io::to_json(infer::discovery_significance(model, model.observed(), options, asimov_mu));
+    }
+    return finished(std::move(out), begin);
+  }, arg("model"), arg("asimov_mu"), arg("toys"), arg("seed"), arg("threads"), arg("fixed"));
 
   m.def("scan", [](const io::loaded_model& l, const std::string& parameter, const py::object& values) {
     const auto& model = l.model;

@@ -38,6 +38,9 @@ def test_upper_limit_with_band_and_curve_matches_the_cli(small):
 
 def test_significance_matches_the_cli(small):
     assert without_seconds(rein.significance(small)) == without_seconds(run_cli("significance", SMALL))
+    toys = rein.significance(small, toys=40, seed=3, threads=2)
+    assert without_seconds(toys) == without_seconds(run_cli("significance", SMALL, "--toys", "40", "--seed", "3"))
+    assert toys["calculator"] == "toys" and toys["failed_fits"] == toys["failed_fits_b"] + toys["failed_fits_sb"]
 
 
 def test_scans_match_the_cli(small):
