@@ -1,6 +1,7 @@
 #pragma once
 
 #include "rein/core/detail/suggest.hpp"
+#include "rein/core/enum_names.hpp"
 #include "rein/core/error.hpp"
 #include "rein/likelihood/validate.hpp"
 #include "rein/likelihood/workspace.hpp"
@@ -264,13 +265,14 @@ inline const char* to_string(join_mode join) {
 /// The join mode pyhf calls `name` ("left outer"; "left_outer" and "left-outer" are accepted too).
 /// @throws invalid_argument naming the value and the four modes, with the closest one.
 inline join_mode join_mode_from_string(const std::string& name) {
+  static constexpr join_mode all[] = {join_mode::none, join_mode::outer, join_mode::left_outer, join_mode::right_outer};
   std::string spaced = name;
   std::replace_if(spaced.begin(), spaced.end(), [](char c) { return c == '_' || c == '-'; }, ' ');
-  const std::vector<std::string> names = {"none", "outer", "left outer", "right outer"};
-  for (std::size_t i = 0; i < names.size(); ++i)
-    if (spaced == names[i]) return static_cast<join_mode>(i);
+  if (const auto found = enum_from_name(spaced, all)) return *found;
+  std::vector<std::string> names;
+  for (const join_mode join : all) names.emplace_back(to_string(join));
   throw invalid_argument("rein::likelihood::join_mode_from_string: join '" + name + "'" + rein::detail::did_you_mean(spaced, names) +
-                         " is not one of 'none', 'outer', 'left outer', 'right outer' (pyhf's joins)");
+                         " is not one of '" + enum_names(all, "', '") + "' (pyhf's joins)");
 }
 
 namespace detail {
