@@ -5,6 +5,7 @@
 #include "rein/core/parameter_layout.hpp"
 #include "rein/likelihood/dataset.hpp"
 #include "rein/likelihood/detail/compiled_sample.hpp"
+#include "rein/likelihood/detail/poisson_term.hpp"
 
 #include <Eigen/Core>
 
@@ -243,7 +244,7 @@ class model {
       const double n = data.main[static_cast<Eigen::Index>(b)];
       const double v = y.nu[b];
       if (!(v >= 0) || (v == 0 && n > 0)) return infinity;
-      value += n > 0 ? v - n * std::log(v) + std::lgamma(n + 1) : v;
+      value += detail::poisson_nll(v, n);
       if (gradient) residual[b] = n > 0 ? 1 - n / v : 1.0;
     }
 
@@ -259,7 +260,7 @@ class model {
       } else {
         const double rate = t * p.factor;
         if (!(rate > 0)) return infinity;
-        value += rate - aux * std::log(rate) + std::lgamma(aux + 1);
+        value += detail::poisson_nll(rate, aux);
         if (gradient) (*gradient)[static_cast<Eigen::Index>(i)] += p.factor - aux / t;
       }
     }

@@ -3,6 +3,7 @@
 #include "rein/core/parameter_layout.hpp"
 #include "rein/likelihood/dataset.hpp"
 #include "rein/likelihood/model.hpp"
+#include "rein/likelihood/detail/poisson_term.hpp"
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
@@ -203,7 +204,8 @@ class bin_profile {
     }
   }
 
-  /// The bin's nll (without constants: ν − n ln ν + Σ C_j) and, if asked, its gradient and Hessian in γ;
+  /// The bin's nll (without constants: ν − n ln ν + Σ C_j, each Poisson term as its deviation from
+  /// its minimum, likelihood/detail/poisson_term.hpp) and, if asked, its gradient and Hessian in γ;
   /// +∞ outside the domain (ν < 0, ν = 0 < n, a Poisson rate ≤ 0).
   double evaluate(const group& g, const std::vector<double>& c, const small_vector& gamma, small_vector* gradient,
                   small_matrix* hessian) const {
@@ -219,7 +221,7 @@ class bin_profile {
     }
     const double n = g.count;
     if (!(nu >= 0) || (nu == 0 && n > 0)) return infinity;
-    double value = n > 0 ? nu - n * std::log(nu) : nu;
+    double value = likelihood::detail::poisson_nll_deviation(nu, n);
     for (Eigen::Index q = 0; q < k; ++q) {
       const local& l = m_locals[g.local_begin + static_cast<std::size_t>(q)];
       const double x = gamma[q];
@@ -228,7 +230,7 @@ class bin_profile {
         value += 0.5 * z * z;
       } else if (l.constraint == constraint_kind::poisson) {
         if (!(x > 0)) return infinity;
-        value += x * l.factor - l.aux * std::log(x * l.factor);
+        value += likelihood::detail::poisson_nll_deviation(x * l.factor, l.aux);
       }
     }
     if (gradient == nullptr) return value;
