@@ -555,6 +555,15 @@ for label, args in [("belle2", [belle2]),
         check(run.returncode == 0 and os.path.exists(png) and os.path.getsize(png) > 10000,
               f"rein-plot {kind} of {label} diagnostics writes a PNG: {run.stderr.strip()}")
 
+# ATLAS 3L eRJR (issue 14, item 4): a shapesys with a Poisson constraint of tau ≈ 1.9e11; its fits
+# reach the minimum (tests/fit/atlas_erjr_test.cpp checks the values against pyhf) and must say ok
+erjr = os.path.join(TEST_DATA, "atlas-3l-erjr")
+for point in ("ERJR_350p0_0p0", "ERJR_500p0_0p0"):
+    out, _ = rein("upper-limit", os.path.join(erjr, "BkgOnly.json"), "--patch", os.path.join(erjr, f"patch.{point}.json"))
+    if out:
+        check(out["fit_status"] == "ok" and out["obs_status"] == "ok" and set(out["exp_status"]) == {"ok"},
+              f"eRJR {point} upper limit says ok: {out['fit_status']}, {out['obs_status']}, {out['exp_status']}")
+
 if failures:
     print(f"{len(failures)} check(s) failed", file=sys.stderr)
     sys.exit(1)

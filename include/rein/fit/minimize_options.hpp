@@ -40,7 +40,9 @@ struct minimize_options {
   /// Bound on the estimated distance to the minimum, edm = g_Wᵀ H_WW⁻¹ g_W / 2 over the free parameters
   /// not held on a bound, in objective units (for nll: Δnll; 2·edm estimates Δ(2·nll)). ≥ 0.
   double edm_tolerance = 1e-10;
-  /// Newton checks with a finite-difference Hessian (see polish_differences) that must confirm the quasi-Newton stopping rule; each also takes the Newton step if it lowers f.
+  /// Newton checks with a finite-difference Hessian (see polish_differences) confirm the quasi-Newton
+  /// stopping rule; each also takes the Newton step if it lowers f. This bounds the checks that neither
+  /// confirm nor move (a check that moves is progress, bounded by max_iterations).
   /// 0 trusts the quasi-Newton matrix alone. ≥ 0.
   int polish_rounds = 3;
   /// Differences used by the Newton check. `forward` (1 gradient call per free parameter) is the
