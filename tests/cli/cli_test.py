@@ -147,6 +147,20 @@ out, _ = rein("fit", wet, "--null", "hpqcd-b-to-k-nunu", "--alt", "wet-b-to-k-nu
 check(out["status"] == "ok" and out["poi"] is None, "rein fit of the WET model converges; it has no POI")
 values = {p["name"]: p["value"] for p in out["parameters"]}
 close(values["cvl"], belle2_reference["wet_fit"]["values"]["free"]["theory"]["cvl"], 0, "rein fit WET cvl", abs_tol=0.05)
+# --starts (issue 15): with cvl held at its SM value and ctl at 0, the fit from the inits stays in
+# the local minimum at csl = 0; 8 starts find the one near csl = 15 (tests/reweight/wet_fit_test.cpp
+# checks it against a brute-force profile)
+held = ["--fix", "cvl=6.613114906357177", "--fix", "ctl=0"]
+single, _ = rein("fit", wet, "--null", "hpqcd-b-to-k-nunu", "--alt", "wet-b-to-k-nunu", *held)
+multi, _ = rein("fit", wet, "--null", "hpqcd-b-to-k-nunu", "--alt", "wet-b-to-k-nunu", *held, "--starts", "8")
+if single and multi:
+    csl = {p["name"]: p["value"] for p in multi["parameters"]}["csl"]
+    check(multi["status"] == "ok" and multi["starts"]["count"] == 8 and len(multi["starts"]["twice_nll"]) == 8
+          and multi["twice_nll"] == min(multi["starts"]["twice_nll"]) and 13 < csl < 17
+          and single["twice_nll"] - multi["twice_nll"] > 6,
+          f"rein fit --starts 8 finds csl near 15: csl {csl}, {multi['twice_nll']} vs {single['twice_nll']}")
+_, err = rein("fit", wet, "--null", "hpqcd-b-to-k-nunu", "--alt", "wet-b-to-k-nunu", "--starts", "0", code=1)
+check("--starts 0" in err, f"rein fit --starts 0 is refused: {err}")
 
 # rein's own saved form: rein convert redist, then every verb reads it with no --null/--alt; the
 # same likelihood, so the same yields to the last bit

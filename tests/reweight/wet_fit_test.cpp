@@ -2,13 +2,17 @@
 // rates by name, make_redist_model; its maximum-likelihood fit against MINUIT's (reference.json
 // wet_fit).
 #include "rein/fit/maximum_likelihood.hpp"
+#include "rein/fit/multistart.hpp"
 #include "rein/io/json/redist.hpp"
+#include "rein/physics/constants.hpp"
 #include "rein/reweight/named_rates.hpp"
 #include "support/close.hpp"
 #include "support/data.hpp"
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <limits>
 #include <map>
 #include <memory>
 #include <vector>
@@ -52,6 +56,37 @@ TEST_SUITE("reweight") {
     REQUIRE(background.ok());
     REIN_CHECK_ABS(background.twice_nll, reference["values"]["bkg_only_cvl_csl_ctl_0"]["twice_nll"].get<double>(), 1e-4);
     REIN_CHECK_ABS(background.twice_nll - free.twice_nll, reference["values"]["q_wet_vs_bkg_only"].get<double>(), 2e-4);
+  }
+
+  TEST_CASE("multistart_fit: with cvl held at its SM value and ctl at 0, the minimum at csl ≈ 15, not the one at csl = 0") {
+    // csl enters the rate squared: at csl = 0 (its lower bound) the gradient vanishes and the
+    // curvature is positive, a local minimum; a fit from the inits stays there (issue 15). The
+    // reference is a second method, a brute-force profile over csl = 0, 1, ..., 20.
+    const auto model = belle2_wet(rein::reweight::quadrature_rule::gauss_legendre);
+    rein::fit::fit_options held;
+    held.fixed = {{"cvl", rein::physics::c_vl_sm}, {"ctl", 0.0}};
+    held.errors = false;
+    double grid_min = std::numeric_limits<double>::infinity(), grid_csl = -1;
+    for (int csl = 0; csl <= 20; ++csl) {
+      auto conditional = held;
+      conditional.fixed.emplace_back("csl", csl);
+      const auto r = rein::fit::fit(model, conditional);
+      REQUIRE(r.ok());
+      if (r.twice_nll < grid_min) {
+        grid_min = r.twice_nll;
+        grid_csl = csl;
+      }
+    }
+    const auto single = rein::fit::fit(model, held);
+    const auto multi = rein::fit::multistart_fit(model, model.observed(), held, 8);
+    REQUIRE(multi.best.ok());
+    CHECK(multi.status.size() == 8);
+    const double csl = multi.best.values[static_cast<Eigen::Index>(model.parameters().index("csl"))];
+    // the grid's minimum lies above the true one and within 1 of it in csl
+    CHECK(multi.best.twice_nll <= grid_min + 1e-9);
+    CHECK(std::abs(csl - grid_csl) <= 1);
+    // the issue's figure: 6.24 lower than the minimum at csl = 0
+    CHECK(single.twice_nll - multi.best.twice_nll > 6);
   }
 
   TEST_CASE("make_named_rates: unknown names are errors that list the known ones") {

@@ -1,10 +1,11 @@
-// rein fit WS [--diagnostics] [--fix NAME=VALUE ...] [model options]: maximum-likelihood fit, JSON
-// on stdout; with --diagnostics also pre-/post-fit yields with uncertainties, the correlation
+// rein fit WS [--diagnostics | --starts N] [--fix NAME=VALUE ...] [model options]: maximum-likelihood
+// fit, JSON on stdout (with --starts, the lowest of N fits from spread start points); with --diagnostics also pre-/post-fit yields with uncertainties, the correlation
 // matrix and the pulls (docs/diagnostics.md).
 #include "cli.hpp"
 #include "load_model.hpp"
 
 #include "rein/fit/maximum_likelihood.hpp"
+#include "rein/fit/multistart.hpp"
 #include "rein/infer/diagnostics.hpp"
 #include "rein/io/json/diagnostics.hpp"
 #include "rein/io/json/model_results.hpp"
@@ -29,11 +30,21 @@ int diagnostics(const rein::cli::arguments& args) {
 }
 
 int fit(const rein::cli::arguments& args) {
-  args.allow_only(rein::cli::with_model_options({"diagnostics"}));
+  args.allow_only(rein::cli::with_model_options({"diagnostics", "starts"}));
   if (args.has("diagnostics")) return diagnostics(args);
   const auto model = rein::cli::load_model(args);  // --fix NAME=VALUE holds parameters in the model
   const rein::fit::fit_options options;
   const auto begin = std::chrono::steady_clock::now();
+  if (args.has("starts")) {
+    const long starts = args.get_long("starts", 1);
+    if (starts < 1 || starts > 100000)
+      throw rein::invalid_argument("--starts " + std::to_string(starts) + ": need 1 to 100000 starts");
+    const auto result = rein::fit::multistart_fit(model, model.observed(), options, static_cast<int>(starts));
+    auto out = rein::io::to_json(result, model);
+    out["seconds"] = rein::cli::seconds_since(begin);
+    rein::cli::print_json(out);
+    return result.best.ok() ? 0 : 3;
+  }
   const auto result = rein::fit::fit(model, options);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
 
@@ -45,7 +56,7 @@ int fit(const rein::cli::arguments& args) {
 
 const bool fit_registered = rein::cli::register_verb(
     {"fit",
-     "fit WS [--diagnostics] " + rein::cli::model_usage(),
+     "fit WS [--diagnostics | --starts N] " + rein::cli::model_usage(),
      {"diagnostics"}, fit});
 
 }  // namespace

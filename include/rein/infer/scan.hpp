@@ -3,6 +3,7 @@
 #include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
+#include "rein/fit/multistart.hpp"
 #include "rein/likelihood/model.hpp"
 
 #include <boost/math/tools/toms748_solve.hpp>
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rein::infer {
@@ -36,6 +38,9 @@ struct scan_result {
   std::vector<scan_point> points;
   std::vector<scan_interval> intervals;  ///< at Δ(2 nll) = 1 (68.3%) and 3.84 (95%)
   fit::fit_status status = fit::fit_status::ok;
+  /// Grid points whose conditional fit lay below the first free fit (then redone from there, so
+  /// `best` and `twice_nll_min` are the lower minimum); empty when the free fit was the minimum.
+  std::vector<double> below_minimum;
 };
 
 /// Evenly spaced grid lo, …, hi with n points; the end points are exactly lo and hi.
@@ -80,19 +85,42 @@ inline std::size_t scanned_parameter(const likelihood::model& model, const std::
   return index;
 }
 
+/// The fit with `held` = {(name, value), ...} added to options.fixed, from the model's inits and,
+/// when `best` is given, also from best's point (the held values written in); the better of the two
+/// (fit::better_fit). Two starts because a profile of a non-convex likelihood (a coupling entering
+/// the rate squared) has points whose fit from the inits stops in a local minimum that the one from
+/// the global best fit avoids, and vice versa; both starts are fixed points, so every slice of a grid
+/// (--shard) gives the points the whole grid gives.
 inline fit::fit_result conditional_fit(const likelihood::model& model, const likelihood::dataset& data,
-                                       const std::string& parameter, double x, const fit::fit_options& options) {
+                                       const std::vector<std::pair<std::string, double>>& held,
+                                       const fit::fit_options& options, const fit::fit_result* best) {
   fit::fit_options conditional = options;
-  conditional.fixed.emplace_back(parameter, x);
+  conditional.fixed.insert(conditional.fixed.end(), held.begin(), held.end());
   conditional.errors = false;
-  return fit::fit(model, data, conditional);
+  auto from_inits = fit::fit(model, data, conditional);
+  if (best == nullptr || !best->ok()) return from_inits;
+  conditional.start = best->values;
+  auto from_best = fit::fit(model, data, conditional);
+  return fit::better_fit(from_best, from_inits) ? from_best : from_inits;
+}
+
+inline fit::fit_result conditional_fit(const likelihood::model& model, const likelihood::dataset& data,
+                                       const std::string& parameter, double x, const fit::fit_options& options,
+                                       const fit::fit_result* best = nullptr) {
+  return conditional_fit(model, data, {{parameter, x}}, options, best);
+}
+
+/// Whether a conditional fit's 2 nll lies below the free fit's beyond rounding: then the free fit
+/// stopped in a local minimum.
+inline bool below_minimum(double twice_nll, double free_twice_nll) {
+  return twice_nll < free_twice_nll - 1e-9 * (1 + std::abs(free_twice_nll));
 }
 
 }  // namespace detail
 
-/// The conditional fits of a scan at `grid` (each from the model's initial values, so any slice of
-/// a grid gives the points the whole grid gives): value and twice_nll; delta_twice_nll is left 0
-/// for complete_scan to fill.
+/// The conditional fits of a scan at `grid` (each from the model's initial values and from the free
+/// fit, the better kept: detail::conditional_fit; any slice of a grid gives the points the whole grid
+/// gives): value and twice_nll; delta_twice_nll is left 0 for complete_scan to fill.
 /// @throws invalid_argument for an unknown parameter, one the model fixes or `options.fixed` holds,
 ///         grid points outside its bounds, or a grid that does not increase strictly.
 [[nodiscard]] inline std::vector<scan_point> profile_scan_points(const likelihood::model& model,
@@ -101,9 +129,12 @@ inline fit::fit_result conditional_fit(const likelihood::model& model, const lik
                                                                  const std::vector<double>& grid,
                                                                  const fit::fit_options& options = {}) {
   (void)detail::scanned_parameter(model, parameter, grid, options);
+  fit::fit_options free_options = options;
+  free_options.errors = false;
+  const auto free = fit::fit(model, data, free_options);
   std::vector<scan_point> points;
   for (double x : grid) {
-    const auto r = detail::conditional_fit(model, data, parameter, x, options);
+    const auto r = detail::conditional_fit(model, data, parameter, x, options, &free);
     points.push_back({x, r.twice_nll, 0.0, r.status});
   }
   return points;
@@ -122,7 +153,17 @@ inline fit::fit_result conditional_fit(const likelihood::model& model, const lik
   const std::size_t index = detail::scanned_parameter(model, parameter, grid, options);
   scan_result result;
   result.parameter = parameter;
-  const auto free = fit::fit(model, data, options);
+  auto free = fit::fit(model, data, options);
+  // A point below the free fit shows that fit stopped in a local minimum: the free fit is redone
+  // from that point's solution, and the point is listed.
+  for (const auto& point : points) {
+    if (!detail::below_minimum(point.twice_nll, free.twice_nll)) continue;
+    result.below_minimum.push_back(point.value);
+    fit::fit_options from = options;
+    from.start = detail::conditional_fit(model, data, parameter, point.value, options, &free).values;
+    auto refit = fit::fit(model, data, from);
+    if (fit::better_fit(refit, free)) free = std::move(refit);
+  }
   result.best = free.values[static_cast<Eigen::Index>(index)];
   result.twice_nll_min = free.twice_nll;
   result.status = free.status;
@@ -134,7 +175,7 @@ inline fit::fit_result conditional_fit(const likelihood::model& model, const lik
   for (double level : {1.0, 3.84145882069412447}) {  // χ²₁ quantiles at 68.27% and 95%
     scan_interval interval{level, {}, {}};
     const auto f = [&](double x) {
-      return detail::conditional_fit(model, data, parameter, x, options).twice_nll - free.twice_nll - level;
+      return detail::conditional_fit(model, data, parameter, x, options, &free).twice_nll - free.twice_nll - level;
     };
     const auto tolerance = [](double a, double b) { return std::abs(b - a) <= 1e-6; };
     for (std::size_t i = 0; i + 1 < result.points.size(); ++i) {
@@ -179,10 +220,14 @@ struct scan_2d_result {
   std::vector<scan_point_2d> points;  ///< x slowest: points[i·ny + j] = (x_grid[i], y_grid[j])
   std::size_t nx = 0, ny = 0;
   fit::fit_status status = fit::fit_status::ok;
+  /// Points (x, y) whose conditional fit lay below the first free fit (then redone from there).
+  std::vector<std::pair<double, double>> below_minimum;
 };
 
 /// The profile of 2 nll in parameters `x` and `y` over the product of their grids, every other
-/// free parameter profiled; each point a conditional fit from the model's initial values.
+/// free parameter profiled; each point the better of conditional fits from the model's initial
+/// values and from the free fit (detail::conditional_fit). A point below the free fit has the free
+/// fit redone from its solution, and Δ(2 nll) is taken from the lower minimum.
 /// @throws invalid_argument for an unknown or fixed parameter (or one held in options.fixed), the
 ///         same parameter twice, grid points outside the bounds, or a grid that does not increase
 [[nodiscard]] inline scan_2d_result profile_scan_2d(const likelihood::model& model, const likelihood::dataset& data,
@@ -196,21 +241,27 @@ struct scan_2d_result {
   scan_2d_result r;
   r.x_parameter = x, r.y_parameter = y;
   r.nx = x_grid.size(), r.ny = y_grid.size();
-  const auto free = fit::fit(model, data, options);
+  auto free = fit::fit(model, data, options);
+  const auto first = free;
+  for (double a : x_grid)
+    for (double b : y_grid) {
+      const auto f = detail::conditional_fit(model, data, {{x, a}, {y, b}}, options, &first);
+      r.points.push_back({a, b, f.twice_nll, 0.0, f.status});
+      if (!detail::below_minimum(f.twice_nll, free.twice_nll)) continue;
+      r.below_minimum.emplace_back(a, b);
+      fit::fit_options from = options;
+      from.start = f.values;
+      auto refit = fit::fit(model, data, from);
+      if (fit::better_fit(refit, free)) free = std::move(refit);
+    }
   r.best_x = free.values[static_cast<Eigen::Index>(ix)];
   r.best_y = free.values[static_cast<Eigen::Index>(iy)];
   r.twice_nll_min = free.twice_nll;
   r.status = free.status;
-  for (double a : x_grid)
-    for (double b : y_grid) {
-      fit::fit_options conditional = options;
-      conditional.fixed.emplace_back(x, a);
-      conditional.fixed.emplace_back(y, b);
-      conditional.errors = false;
-      const auto f = fit::fit(model, data, conditional);
-      r.points.push_back({a, b, f.twice_nll, f.twice_nll - free.twice_nll, f.status});
-      if (f.status != fit::fit_status::ok) r.status = f.status;
-    }
+  for (auto& point : r.points) {
+    point.delta_twice_nll = point.twice_nll - free.twice_nll;
+    if (point.status != fit::fit_status::ok) r.status = point.status;
+  }
   return r;
 }
 

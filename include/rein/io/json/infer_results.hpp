@@ -252,7 +252,9 @@ inline nlohmann::json to_json(const infer::scan_result& r) {
           {"twice_nll_min", r.twice_nll_min},
           {"points", points},
           {"intervals", intervals},
-          {"status", fit::to_string(r.status)}};
+          {"status", fit::to_string(r.status)},
+          // grid points that lay below the first free fit (it was redone from there)
+          {"below_minimum", r.below_minimum}};
 }
 
 /// A profile scan in two parameters (`rein scan --poi2`), with the Δ(2 nll) levels of its
@@ -262,13 +264,16 @@ inline nlohmann::json to_json(const infer::scan_2d_result& r) {
   for (const auto& p : r.points)
     points.push_back({{"value", {p.x, p.y}}, {"twice_nll", p.twice_nll}, {"delta_twice_nll", p.delta_twice_nll},
                       {"status", fit::to_string(p.status)}});
+  nlohmann::json below = nlohmann::json::array();
+  for (const auto& [x, y] : r.below_minimum) below.push_back({x, y});
   return {{"poi", {r.x_parameter, r.y_parameter}},
           {"best", {r.best_x, r.best_y}},
           {"twice_nll_min", r.twice_nll_min},
           {"shape", {r.nx, r.ny}},
           {"points", points},
           {"levels", {{"68", 2.29574893}, {"95", 5.99146455}}},
-          {"status", fit::to_string(r.status)}};
+          {"status", fit::to_string(r.status)},
+          {"below_minimum", below}};
 }
 
 /// Pulls, constraints and impacts on the POI (`rein impacts`), run on `threads` threads.

@@ -5,6 +5,7 @@
 // every front end; timing (`seconds`) is the front end's to add.
 #include "rein/core/parameter_layout.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
+#include "rein/fit/multistart.hpp"
 #include "rein/io/json/read_json.hpp"
 #include "rein/io/load_model.hpp"
 #include "rein/likelihood/interpolation.hpp"
@@ -45,6 +46,20 @@ inline nlohmann::json to_json(const fit::fit_result& result, const likelihood::m
           {"covariance_ok", result.covariance_ok},
           {"iterations", result.iterations},
           {"evaluations", result.evaluations}};
+}
+
+/// A multi-start fit: the kept fit as to_json gives it, plus `starts` = {"count", "ok", "best"
+/// (the kept start's index; 0 is the model's inits), "twice_nll" and "status" per start}.
+inline nlohmann::json to_json(const fit::multistart_result& result, const likelihood::model& model) {
+  nlohmann::json out = to_json(result.best, model);
+  nlohmann::json status = nlohmann::json::array();
+  for (const auto s : result.status) status.push_back(fit::to_string(s));
+  out["starts"] = {{"count", result.status.size()},
+                   {"ok", result.ok_count()},
+                   {"best", result.best_start},
+                   {"twice_nll", result.twice_nll},
+                   {"status", status}};
+  return out;
 }
 
 /// The expected main-bin yields of `model` at `theta`, per channel and per sample, with the point.
