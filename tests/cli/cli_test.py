@@ -147,6 +147,12 @@ out, _ = rein("fit", wet, "--null", "hpqcd-b-to-k-nunu", "--alt", "wet-b-to-k-nu
 check(out["status"] == "ok" and out["poi"] is None, "rein fit of the WET model converges; it has no POI")
 values = {p["name"]: p["value"] for p in out["parameters"]}
 close(values["cvl"], belle2_reference["wet_fit"]["values"]["free"]["theory"]["cvl"], 0, "rein fit WET cvl", abs_tol=0.05)
+# a redist file from standard input (`-`) is the same model
+with open(wet) as f:
+    run = subprocess.run([REIN, "fit", "-", "--null", "hpqcd-b-to-k-nunu", "--alt", "wet-b-to-k-nunu"], stdin=f,
+                         capture_output=True, text=True)
+check(run.returncode == 0 and json.loads(run.stdout)["twice_nll"] == out["twice_nll"],
+      f"rein fit - reads a redist file from stdin: {run.stderr}")
 # --starts (issue 15): with cvl held at its SM value and ctl at 0, the fit from the inits stays in
 # the local minimum at csl = 0; 8 starts find the one near csl = 15 (tests/reweight/wet_fit_test.cpp
 # checks it against a brute-force profile)

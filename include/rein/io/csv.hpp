@@ -5,6 +5,7 @@
 // very doubles that were written.
 #include "rein/config.hpp"
 #include "rein/core/error.hpp"
+#include "rein/io/read_text.hpp"
 
 #include <Eigen/Core>
 
@@ -91,14 +92,10 @@ inline Eigen::MatrixXd parse_csv_matrix(const std::string& text, const std::stri
 
 /// Reads a numeric CSV matrix file (format of parse_csv_matrix), e.g. the Belle II number
 /// densities in data/belle2-knunu/*.csv.
-/// @throws rein::io_error if the file cannot be opened, or as parse_csv_matrix (naming the file)
+/// @throws rein::io_error if the file cannot be opened or read (with the operating system's
+///         reason), or as parse_csv_matrix (naming the file)
 inline Eigen::MatrixXd read_csv_matrix(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw io_error("rein::io::read_csv_matrix: cannot open '" + path + "'");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw io_error("rein::io::read_csv_matrix: reading '" + path + "' failed");
-  return parse_csv_matrix(buffer.str(), path);
+  return parse_csv_matrix(read_text(path, "rein::io::read_csv_matrix"), path);
 }
 
 }  // namespace rein::io

@@ -12,6 +12,7 @@
 #include "rein/io/json/shape_workspace.hpp"
 #include "rein/io/json/workspace.hpp"
 #include "rein/io/rate_table.hpp"
+#include "rein/io/read_text.hpp"
 #include "rein/likelihood/make_model.hpp"
 #include "rein/likelihood/mask.hpp"
 #include "rein/likelihood/parameter_groups.hpp"
@@ -148,10 +149,13 @@ inline void use_alternative_parameters(redist_reweighting& r) {
 
 /// The saved reweighted model at `path` (kind redist or reweighted_workspace) with its rates'
 /// names: from the options for a redist file, from the file itself for rein's reweighted workspace.
+/// `text`, when given, is the file's contents already read (standard input, `-`, reads once).
 /// @throws invalid_argument for patches, for a redist file without rate names, for rate names
 ///         given to a file that names its own, for a reweighted workspace without `read_reweighted`
+///         or from standard input (its HDF5 densities are named relative to its own path)
 inline redist_model read_reweighted_model(const std::string& path, model_file_kind kind, const load_options& options,
-                                          const reweighted_workspace_reader& read_reweighted = {}) {
+                                          const reweighted_workspace_reader& read_reweighted = {},
+                                          const std::string* text = nullptr) {
   if (!options.patches.empty())
     throw invalid_argument("--patch applies to pyhf workspaces; '" + path + "' holds a reweighted model, whose weights and " +
                            "densities are tied to its channels and bins as saved: patch the pyhf workspace before it is " +
@@ -168,12 +172,12 @@ inline redist_model read_reweighted_model(const std::string& path, model_file_ki
         models::add_alternative(models::tabulated_alternative(*named.alternative, std::move(table.q2), std::move(table.rate)));
       }
       named.alternative_table.reset();
-      return read_reweighted_model(path, kind, named, read_reweighted);
+      return read_reweighted_model(path, kind, named, read_reweighted, text);
     }
     if (!options.null || !options.alternative)
       throw invalid_argument("'" + path + "' is a redist saved model: say which rates it reweights with --null NAME --alt NAME "
                              "(load_options null, alternative; e.g. --null hpqcd-b-to-k-nunu --alt wet-b-to-k-nunu)");
-    auto saved = read_redist(path);
+    auto saved = text != nullptr ? redist_from_text(*text, input_name(path)) : read_redist(path);
     for (auto& r : saved.reweightings) {
       r.null = *options.null, r.alternative = *options.alternative;
       use_alternative_parameters(r);
@@ -185,6 +189,9 @@ inline redist_model read_reweighted_model(const std::string& path, model_file_ki
   if (options.alternative_table) throw invalid_argument("--alt-table: '" + path + "' names its rates itself");
   if (!read_reweighted)
     throw invalid_argument("'" + path + "' is a reweighted workspace with HDF5 densities; this rein was built without HDF5");
+  if (path == "-")
+    throw invalid_argument("<stdin> holds a reweighted workspace, which names its HDF5 densities relative to its own file: "
+                           "give the file's path instead of -");
   return read_reweighted(path);
 }
 
@@ -269,10 +276,13 @@ inline loaded_model load_model_document(nlohmann::json document, const std::stri
 ///         file without rate names), and what the readers and make_model throw
 inline loaded_model load_model(const std::string& path, const load_options& options = {},
                                const reweighted_workspace_reader& read_reweighted = {}) {
-  nlohmann::json document = read_json_input(path);  // `-`: standard input
-  const auto kind = model_file_kind_of(document, path);
+  // read once: `-` is standard input, which a redist file's own reader cannot read again
+  constexpr const char* function = "rein::io::load_model";
+  const std::string text = read_text_input(path, function);
+  nlohmann::json document = detail::parse_json_text<nlohmann::json>(text, input_name(path), function);
+  const auto kind = model_file_kind_of(document, input_name(path));
   if (kind == model_file_kind::redist || kind == model_file_kind::reweighted_workspace) {
-    auto saved = read_reweighted_model(path, kind, options, read_reweighted);
+    auto saved = read_reweighted_model(path, kind, options, read_reweighted, &text);
     auto model = detail::naming_file(path, [&] { return detail::edited_model(detail::make_reweighted_model(saved, options), saved.workspace, options); });
     return {std::move(model), kind, path, std::move(saved.workspace), {}, std::move(saved.reweightings), options.model};
   }

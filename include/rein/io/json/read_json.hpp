@@ -1,6 +1,7 @@
 #pragma once
 
 #include "rein/core/error.hpp"
+#include "rein/io/read_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -43,14 +44,11 @@ Json parse_json_text(const std::string& text, const std::string& source, const s
 }  // namespace detail
 
 /// Parses the JSON file at `path`.
-/// @throws io_error naming the file when it cannot be opened or is not valid JSON (with the
-///         parser's byte position), including numbers beyond the range of a double.
+/// @throws io_error naming the file when it cannot be opened or read (with the operating system's
+///         reason) or is not valid JSON (with the parser's byte position), including numbers beyond
+///         the range of a double.
 inline nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw io_error("rein::io::read_json: cannot open '" + path + "'");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return detail::parse_json_text<nlohmann::json>(buffer.str(), path, "rein::io::read_json");
+  return detail::parse_json_text<nlohmann::json>(read_text(path, "rein::io::read_json"), path, "rein::io::read_json");
 }
 
 /// Writes `value` to `path`, indented by `indent` spaces, with a final newline.

@@ -3,6 +3,7 @@
 #include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
 #include "rein/io/json/read_json.hpp"
+#include "rein/io/read_text.hpp"
 #include "rein/io/json/workspace.hpp"
 #include "rein/likelihood/make_model.hpp"
 #include "rein/likelihood/workspace.hpp"
@@ -105,13 +106,10 @@ inline void strip_modifiers(nlohmann::json& channels, const std::function<bool(c
 /// Reads a redist saved model (keys `spec`, `name`, `new_pars`, `map`, `bins`, `cutoff`,
 /// `weight_bound`, `data`). Parameters keep their file order, which is the order redist hands
 /// them to the alternative rate (free ones first, then each correlated vector).
+/// `text` is the file's contents, `path` its name in messages.
 /// @throws io_error naming the file, the JSON pointer and the problem.
-inline redist_model read_redist(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw io_error("rein::io::read_redist: cannot open '" + path + "'");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const auto root = detail::parse_json_text<nlohmann::ordered_json>(buffer.str(), path, "rein::io::read_redist");
+inline redist_model redist_from_text(const std::string& text, const std::string& path) {
+  const auto root = detail::parse_json_text<nlohmann::ordered_json>(text, path, "rein::io::read_redist");
   const detail::schema_reader reader(path);
   const auto member = [&](const nlohmann::ordered_json& object, const std::string& pointer, const char* key) -> const nlohmann::ordered_json& {
     if (!object.is_object()) reader.fail(pointer, std::string("expected an object, found ") + object.type_name());
@@ -256,6 +254,13 @@ inline redist_model read_redist(const std::string& path) {
     model.reweightings.push_back(std::move(r));
   }
   return model;
+}
+
+/// redist_from_text of the file at `path` (`-`: standard input).
+/// @throws io_error naming the file when it cannot be opened (with the operating system's reason),
+///         and what redist_from_text throws.
+inline redist_model read_redist(const std::string& path) {
+  return redist_from_text(read_text_input(path, "rein::io::read_redist"), input_name(path));
 }
 
 /// The rates of one saved reweighting, supplied by the caller (the file holds only their names'
