@@ -1,6 +1,7 @@
 #pragma once
 
 #include "rein/infer/asymptotic.hpp"
+#include "rein/infer/channel_compatibility.hpp"
 #include "rein/infer/chi_bar_squared.hpp"
 #include "rein/infer/goodness_of_fit.hpp"
 #include "rein/infer/impacts.hpp"

@@ -24,7 +24,7 @@ from ._rein import ConvergenceError, DomainError, Error, InvalidArgument, IOErro
 __version__ = _rein.__version__
 
 __all__ = [
-    "Model", "load", "fit", "hypotest", "upper_limit", "significance", "scan", "scan_2d", "impacts", "gof",
+    "Model", "load", "fit", "hypotest", "upper_limit", "significance", "scan", "scan_2d", "impacts", "gof", "compatibility",
     "sample", "to_arviz_dict", "add_alternative", "add_null", "named_nulls", "named_alternatives",
     "linear_grid", "Error", "InvalidArgument", "DomainError", "IOError", "ConvergenceError",
 ]
@@ -214,9 +214,14 @@ def impacts(model, *, parameters=(), prefit=True, threads=1):
     return _rein.impacts(model._model, list(parameters), bool(prefit), int(threads))
 
 
-def gof(model, *, toys=0, seed=0, threads=1):
-    """Saturated-model goodness of fit (``rein gof``), with an optional toy p-value."""
-    return _rein.gof(model._model, int(toys), int(seed), int(threads))
+def gof(model, *, toys=0, seed=0, threads=1, algo="saturated"):
+    """Goodness of fit (``rein gof --algo saturated|ks|ad``), in all and per channel, with optional toy p-values."""
+    return _rein.gof(model._model, int(toys), int(seed), int(threads), str(algo))
+
+
+def compatibility(model, *, toys=0, seed=0, threads=1):
+    """Channel compatibility (``rein compatibility``): each channel's POI against the common one."""
+    return _rein.compatibility(model._model, int(toys), int(seed), int(threads))
 
 
 def sample(model, *, chains=4, warmup=1000, draws=1000, seed=0, threads=1, priors=None, parameters=None, start="best-fit",

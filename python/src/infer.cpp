@@ -5,6 +5,7 @@
 #include "rein/core/shard.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/infer/asymptotic.hpp"
+#include "rein/infer/channel_compatibility.hpp"
 #include "rein/infer/goodness_of_fit.hpp"
 #include "rein/infer/impacts.hpp"
 #include "rein/infer/scan.hpp"
@@ -209,17 +210,33 @@ void bind_infer(py::module_& m) {
     return finished(io::to_json(r, options.threads), begin);
   }, arg("model"), arg("parameters"), arg("prefit"), arg("threads"));
 
-  m.def("gof", [](const io::loaded_model& l, long toys, long seed, long threads) {
+  m.def("gof", [](const io::loaded_model& l, long toys, long seed, long threads, const std::string& algo) {
     const auto begin = clock::now();
     if (toys < 0) throw invalid_argument("rein.gof: toys = " + std::to_string(toys) + ", must be >= 0");
     if (seed < 0) throw invalid_argument("rein.gof: seed = " + std::to_string(seed) + ", must be >= 0");
     infer::goodness_of_fit_options options;
+    options.algorithm = infer::gof_algorithm_from_string(algo);
     options.n_toys = static_cast<std::size_t>(toys);
     options.seed = static_cast<std::uint64_t>(seed);
     options.threads = threads_of(threads);
     if (options.n_toys > 0) options.progress = interruptible_progress();
     const py::gil_scoped_release release;
     const auto r = infer::goodness_of_fit(l.model, options);
+    const py::gil_scoped_acquire gil;
+    return finished(io::to_json(r, options.seed), begin);
+  }, arg("model"), arg("toys"), arg("seed"), arg("threads"), arg("algo"));
+
+  m.def("compatibility", [](const io::loaded_model& l, long toys, long seed, long threads) {
+    const auto begin = clock::now();
+    if (toys < 0) throw invalid_argument("rein.compatibility: toys = " + std::to_string(toys) + ", must be >= 0");
+    if (seed < 0) throw invalid_argument("rein.compatibility: seed = " + std::to_string(seed) + ", must be >= 0");
+    infer::channel_compatibility_options options;
+    options.n_toys = static_cast<std::size_t>(toys);
+    options.seed = static_cast<std::uint64_t>(seed);
+    options.threads = threads_of(threads);
+    if (options.n_toys > 0) options.progress = interruptible_progress();
+    const py::gil_scoped_release release;
+    const auto r = infer::channel_compatibility(l.model, options);
     const py::gil_scoped_acquire gil;
     return finished(io::to_json(r, options.seed), begin);
   }, arg("model"), arg("toys"), arg("seed"), arg("threads"));

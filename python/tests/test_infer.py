@@ -58,6 +58,9 @@ def test_impacts_and_gof_match_the_cli(small):
     assert without_seconds(rein.impacts(small, threads=2)) == without_seconds(run_cli("impacts", SMALL, "--threads", 2))
     assert without_seconds(rein.gof(small, toys=50, seed=3, threads=2)) == \
         without_seconds(run_cli("gof", SMALL, "--toys", 50, "--seed", 3, "--threads", 2))
+    assert without_seconds(rein.gof(small, toys=20, seed=3, algo="ks")) == \
+        without_seconds(run_cli("gof", SMALL, "--toys", 20, "--seed", 3, "--algo", "ks"))
+    assert without_seconds(rein.compatibility(small)) == without_seconds(run_cli("compatibility", SMALL))
 
 
 def test_toys_match_the_cli_whatever_the_threads(small):

@@ -584,6 +584,114 @@ for point in ("ERJR_350p0_0p0", "ERJR_500p0_0p0"):
         check(out["fit_status"] == "ok" and out["obs_status"] == "ok" and set(out["exp_status"]) == {"ok"},
               f"eRJR {point} upper limit says ok: {out['fit_status']}, {out['obs_status']}, {out['exp_status']}")
 
+# issue 19: goodness of fit per channel and with KS / AD, channel compatibility, the HDF5 diagnostics
+two_channel = os.path.join(TEST_DATA, "pyhf", "workspaces", "2bin_2channel.json")
+out, _ = rein("gof", two_channel)
+check(out is not None and out["algorithm"] == "saturated" and len(out["channels"]) == 2,
+      "rein gof reports the algorithm and one entry per channel")
+if out:
+    close(sum(c["statistic"] for c in out["channels"]), out["q_main"], 1e-12, "rein gof: the channels' parts sum to q_main")
+    check(out["statistic"] == out["q_saturated"], "rein gof: the saturated statistic is q_saturated")
+for algo in ("ks", "ad"):
+    out, _ = rein("gof", two_channel, "--algo", algo, "--toys", "20", "--seed", "2")
+    check(out is not None and out["algorithm"] == algo and "statistic" in out["toys"] and "q_saturated" not in out["toys"],
+          f"rein gof --algo {algo} --toys lists the toys' {algo} statistic")
+    if out:
+        close(sum(c["statistic"] for c in out["channels"]), out["statistic"], 1e-12, f"rein gof --algo {algo}: the sum over channels")
+        check(all(0 <= c["p_value_toys"] <= 1 for c in out["channels"]), f"rein gof --algo {algo}: per-channel toy p-values")
+_, stderr = rein("gof", two_channel, "--algo", "chi2", code=1)
+check("unknown goodness-of-fit algorithm 'chi2'" in stderr, f"rein gof --algo chi2 names the algorithm: {stderr.strip()}")
+# two background-free one-bin channels with the POI: n = (15, 45), s = (10, 20); closed form
+# 2dnll = 2 sum n_c ln(n_c/(mu s_c)) with mu = 60/30 (docs/diagnostics.md, Validation)
+two_signal = os.path.join(WORK, "two_signal_channels.json")
+json.dump({"channels": [{"name": f"SR{c}", "samples": [{"name": "signal", "data": [s_c],
+                                                        "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]}]}
+                        for c, s_c in ((1, 10.0), (2, 20.0))],
+           "observations": [{"name": "SR1", "data": [15.0]}, {"name": "SR2", "data": [45.0]}],
+           "measurements": [{"name": "m", "config": {"poi": "mu", "parameters": [{"name": "mu", "bounds": [[0, 20]]}]}}],
+           "version": "1.0.0"}, open(two_signal, "w"))
+out, _ = rein("compatibility", two_signal)
+check(out is not None and out["ndf"] == 1 and [c["name"] for c in out["channels"]] == ["SR1", "SR2"],
+      f"rein compatibility: one POI per channel, channels - 1 dof: {out}")
+if out:
+    close(out["twice_delta_nll"], 2 * (15 * math.log(15 / 20) + 45 * math.log(45 / 40)), 1e-7, "rein compatibility 2dnll (closed form)")
+    close(out["p_value"], math.erfc(math.sqrt(out["twice_delta_nll"] / 2)), 1e-10, "rein compatibility p-value (chi2_1)")
+out, _ = rein("compatibility", two_channel)
+check(out is not None and out["ndf"] == 0 and out["p_value"] is None and out["warnings"],
+      "rein compatibility with the POI in one channel: no p-value, a warning")
+diag_h5 = os.path.join(WORK, "diagnostics.h5")
+if os.path.exists(diag_h5):
+    os.remove(diag_h5)
+out, _ = rein("fit", two_channel, "--diagnostics", "--hdf5", diag_h5)
+check(out is not None and out.get("hdf5") == diag_h5 and os.path.exists(diag_h5) and open(diag_h5, "rb").read(8) == b"\x89HDF\r\n\x1a\n",
+      "rein fit --diagnostics --hdf5 writes an HDF5 file")
+_, stderr = rein("fit", two_channel, "--hdf5", diag_h5, code=1)
+check("give --diagnostics" in stderr, f"rein fit --hdf5 without --diagnostics says so: {stderr.strip()}")
+
+# toy upper limits: one progress line with an ETA (stderr a terminal), not one counter per CLs
+import pty  # noqa: E402
+
+leader, follower = pty.openpty()
+run = subprocess.run([REIN, "upper-limit", toy_ws, "--toys", "100", "--seed", "3", "--rtol", "1e-3", interp],
+                     stdout=subprocess.PIPE, stderr=follower, text=True)
+os.close(follower)
+progress = b""
+while True:
+    try:
+        chunk = os.read(leader, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    progress += chunk
+os.close(leader)
+text = progress.decode(errors="replace")
+lines = [line for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+check(run.returncode == 0 and len(lines) == 1 and "ETA" in text and text.count("rein: toys") > 1,
+      f"rein upper-limit --toys prints one progress line, rewritten in place, with an ETA: {lines!r}")
+
+# rein-plot: under an interpreter without matplotlib it re-runs itself under one with it, or says what is missing
+brazil_png = os.path.join(WORK, "brazil_reexec.png")
+run = subprocess.run([sys.executable, "-S", PLOT, "brazil", limit_json, brazil_png], capture_output=True, text=True)
+check(run.returncode == 0 and os.path.exists(brazil_png), f"rein-plot under python3 -S (no site packages) re-runs itself: {run.stderr.strip()}")
+run = subprocess.run([sys.executable, "-S", PLOT, "brazil", limit_json, brazil_png], capture_output=True, text=True,
+                     env={**os.environ, "REIN_PLOT_PYTHON": "/nonexistent/python3"})
+check(run.returncode == 1 and "needs the Python modules numpy and matplotlib" in run.stderr and "lacks numpy, matplotlib" in run.stderr
+      and "/nonexistent/python3" in run.stderr and "pip" in run.stderr,
+      f"rein-plot without numpy/matplotlib says what is missing, what it tried and how to install: {run.stderr.strip()}")
+# the plot options of issue 19: Brazil log y, the scan's expected curve, the corner plot's SM point
+expected_scan = os.path.join(WORK, "scan_expected.json")
+out, _ = rein("scan", toy_ws, "--range", "0:3:13", "--expected", "1", interp)
+check(out is not None and len(out["expected"]["points"]) == 13 and out["expected"]["asimov_value"] == 1,
+      "rein scan --expected adds the Asimov scan")
+json.dump(out, open(expected_scan, "w"))
+for args in (["brazil", limit_json, os.path.join(WORK, "brazil_logy.png"), "--logy"],
+             ["scan", expected_scan, os.path.join(WORK, "scan_expected.png")],
+             ["corner", draws_json, os.path.join(WORK, "corner_sm.png"), "--sm", "mu=1"]):
+    run = subprocess.run([sys.executable, PLOT, *args], capture_output=True, text=True)
+    check(run.returncode == 0 and os.path.getsize(args[2]) > 10000, f"rein-plot {' '.join(args[:1] + args[3:])}: {run.stderr.strip()}")
+
+# the corner plot as papers print it, on draws shaped like the WET posterior's (a nuisance first, then the
+# POIs cvl, csl, ctl, two of them piled up at their bound 0): default parameters, SM point, modes
+import random  # noqa: E402
+
+rng = random.Random(5)
+wet_like = {"format": "rein-posterior-draws", "format_version": "1", "names": ["FFK[0]", "cvl", "csl", "ctl"], "chains": [], "log_prob": []}
+for _ in range(2):
+    chain, log_prob = [], []
+    for _ in range(1500):
+        draw = [rng.gauss(0, 1), rng.gauss(10, 3), abs(rng.gauss(0, 4)), abs(rng.gauss(3, 4))]
+        chain.append(draw)
+        log_prob.append(-0.5 * (draw[0] ** 2 + ((draw[1] - 10) / 3) ** 2 + (draw[2] / 4) ** 2 + ((draw[3] - 3) / 4) ** 2))
+    wet_like["chains"].append(chain)
+    wet_like["log_prob"].append(log_prob)
+wet_like_json, corner_png = os.path.join(WORK, "wet_like_draws.json"), os.path.join(WORK, "corner_wet_like.png")
+json.dump(wet_like, open(wet_like_json, "w"))
+run = subprocess.run([sys.executable, PLOT, "corner", wet_like_json, corner_png], capture_output=True, text=True)
+check(run.returncode == 0 and os.path.getsize(corner_png) > 50000, f"rein-plot corner of WET-like draws: {run.stderr.strip()}")
+run = subprocess.run([sys.executable, PLOT, "corner", wet_like_json, corner_png, "cvl,FFK", "--sm", "none"], capture_output=True, text=True)
+check(run.returncode == 1 and "has no parameter 'FFK'" in run.stderr, f"rein-plot corner names an unknown parameter: {run.stderr.strip()}")
+
 if failures:
     print(f"{len(failures)} check(s) failed", file=sys.stderr)
     sys.exit(1)

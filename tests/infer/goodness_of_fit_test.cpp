@@ -209,5 +209,109 @@ TEST_SUITE("infer") {
                          doctest::Contains("parameter vector has 2 entries, the model has 3 parameters"),
                          rein::invalid_argument);
   }
+
+  TEST_CASE("goodness_of_fit: Combine's KS and AD distances against hand computations") {
+    // one normfactor scales every bin, so the post-fit shape is the template's whatever μ̂:
+    // F = (10, 30, 60)/60 = (1/6, 1/2, 1), E = (15, 30, 60)/60 = (1/4, 1/2, 1)
+    const auto m = template_model({10, 20, 30}, {15, 15, 30});
+    rein::infer::goodness_of_fit_options options;
+    options.algorithm = rein::infer::gof_algorithm::ks;
+    const auto ks = rein::infer::goodness_of_fit(m, options);
+    // KS = max |E − F| = 1/4 − 1/6 = 1/12; only rounding of the cumulative sums (1e-15)
+    REIN_CHECK_REL(ks.statistic, 1.0 / 12, 1e-13);
+    REQUIRE(ks.channels.size() == 1);
+    CHECK(ks.channels[0].name == "SR");
+    CHECK(ks.channels[0].n_bins == 3);
+    REIN_CHECK_REL(ks.channels[0].statistic, 1.0 / 12, 1e-13);
+    // the saturated statistic is computed whatever the algorithm
+    CHECK(ks.q_saturated > 0);
+    options.algorithm = rein::infer::gof_algorithm::ad;
+    const auto ad = rein::infer::goodness_of_fit(m, options);
+    // AD = N Σ (E − F)²/(F(1 − F)) ΔF: bin 1 (1/12)²/(5/36)·(1/6) = 1/120, bin 2 0, bin 3 (F = 1) 0;
+    // N = 60: AD = 1/2
+    REIN_CHECK_REL(ad.statistic, 0.5, 1e-13);
+    // a second case with an empty bin: F = (2, 3, 7, 8)/8, E = (0, 1, 3, 4)/4
+    // KS = max(1/4, 1/8, 1/8, 0) = 1/4;
+    // AD = 4 [ (1/4)²/(1/4·3/4)·(1/4) + (1/8)²/(3/8·5/8)·(1/8) + (1/8)²/(7/8·1/8)·(1/2) + 0 ]
+    //    = 4 [1/12 + 1/120 + 1/14]
+    const Eigen::VectorXd nu = (Eigen::VectorXd(4) << 2, 1, 4, 1).finished(), n = (Eigen::VectorXd(4) << 0, 1, 2, 1).finished();
+    REIN_CHECK_REL(rein::infer::shape_distance(rein::infer::gof_algorithm::ks, nu, n), 0.25, 1e-13);
+    REIN_CHECK_REL(rein::infer::shape_distance(rein::infer::gof_algorithm::ad, nu, n), 4 * (1.0 / 12 + 1.0 / 120 + 1.0 / 14), 1e-13);
+    // the same AD by scipy.stats-free arithmetic in Python (float64), printed by repr:
+    // 4*((1/4)**2/(1/4*3/4)*(1/4) + (1/8)**2/(3/8*5/8)*(1/8) + (1/8)**2/(7/8*1/8)*(1/2)) = 0.6523809523809523
+    REIN_CHECK_REL(rein::infer::shape_distance(rein::infer::gof_algorithm::ad, nu, n), 0.6523809523809523, 1e-13);
+    // Combine's conventions: no data → −1; data where nothing is expected → +∞
+    CHECK(rein::infer::shape_distance(rein::infer::gof_algorithm::ks, nu, Eigen::VectorXd::Zero(4)) == -1.0);
+    CHECK(std::isinf(rein::infer::shape_distance(rein::infer::gof_algorithm::ad, Eigen::VectorXd::Zero(4), n)));
+  }
+
+  TEST_CASE("goodness_of_fit: per-channel saturated parts sum to q_main, each the channel's closed form and its own fit") {
+    const auto m = three_channels();
+    const auto r = rein::infer::goodness_of_fit(m);
+    REQUIRE(r.channels.size() == 3);
+    CHECK(r.channels[0].name == "A");
+    CHECK(r.channels[2].name == "C");
+    CHECK(r.statistic == r.q_saturated);
+    // closed forms as in "lumi and shapesys constraint terms": A saturated by μ, B = 400 λ̂, C = 50 γ̂
+    REIN_CHECK_ABS(r.channels[0].statistic, 0.0, 1e-8);  // μ̂ within ~1e-5 σ: q_A = O(1e-10)
+    REIN_CHECK_REL(r.channels[1].statistic, baker_cousins(400 * std::sqrt(1.1), 440), 1e-7);
+    REIN_CHECK_REL(r.channels[2].statistic, baker_cousins(55, 65), 1e-7);
+    REIN_CHECK_REL(r.channels[0].statistic + r.channels[1].statistic + r.channels[2].statistic, r.q_main, 1e-12);
+    // channel C shares no parameter with A and B: its part equals the GoF of C fitted alone
+    rein::likelihood::workspace ws;
+    rein::likelihood::channel c{"C", {}};
+    c.samples.push_back({"background", {50.0}, {{"shape_C", modifier_type::shapesys, 1, 1, {}, {}, {5.0}}}});
+    c.samples.push_back({"signal", {0.0}, {{"mu", modifier_type::normfactor, 1, 1, {}, {}, {}}}});
+    ws.channels = {c};
+    ws.observations = {{"C", {65.0}}};
+    ws.measurements.push_back({"m", "mu", {}});
+    const auto alone = rein::infer::goodness_of_fit(rein::likelihood::make_model(ws));
+    REIN_CHECK_REL(r.channels[2].statistic, alone.q_main, 1e-7);  // two fits, each stationary
+  }
+
+  TEST_CASE("goodness_of_fit: per-channel toy p-values follow chi2 for decoupled channels; KS and AD toys") {
+    // A: five bins scaled by μ (χ²₄), B: three bins scaled by its own normfactor k (χ²₂); counts ~1e3
+    rein::likelihood::workspace ws;
+    rein::likelihood::channel a{"A", {}}, b{"B", {}};
+    a.samples.push_back({"signal", {1000, 2000, 3000, 1500, 800}, {{"mu", modifier_type::normfactor, 1, 1, {}, {}, {}}}});
+    b.samples.push_back({"background", {900, 1200, 700}, {{"k", modifier_type::normfactor, 1, 1, {}, {}, {}}}});
+    ws.channels = {a, b};
+    ws.observations = {{"A", {1010, 1950, 3080, 1490, 780}}, {"B", {960, 1150, 690}}};
+    ws.measurements.push_back({"m", "mu", {}});
+    const auto m = rein::likelihood::make_model(ws);
+    rein::infer::goodness_of_fit_options options;
+    options.n_toys = 1500;
+    options.seed = 11;
+    options.threads = 2;
+    const auto r = rein::infer::goodness_of_fit(m, options);
+    CHECK(r.failed_fits == 0);
+    REQUIRE(r.channels.size() == 2);
+    const double qa = r.channels[0].statistic, qb = r.channels[1].statistic;
+    // χ² survival in closed form: 4 dof e^{−q/2}(1 + q/2), 2 dof e^{−q/2}; 4 binomial errors + 0.01 (O(1/n))
+    REIN_CHECK_ABS(r.channels[0].p_value_toys, std::exp(-qa / 2) * (1 + qa / 2), 4 * r.channels[0].p_value_toys_error + 0.01);
+    REIN_CHECK_ABS(r.channels[1].p_value_toys, std::exp(-qb / 2), 4 * r.channels[1].p_value_toys_error + 0.01);
+    MESSAGE("per-channel toy p: A " << r.channels[0].p_value_toys << " vs chi2_4 " << std::exp(-qa / 2) * (1 + qa / 2)
+                                    << ", B " << r.channels[1].p_value_toys << " vs chi2_2 " << std::exp(-qb / 2));
+    // KS and AD: the statistic sums the channels (Combine), toys independent of the thread count
+    for (const auto algorithm : {rein::infer::gof_algorithm::ks, rein::infer::gof_algorithm::ad}) {
+      options.algorithm = algorithm;
+      options.n_toys = 40;
+      options.threads = 1;
+      const auto one = rein::infer::goodness_of_fit(m, options);
+      options.threads = 3;
+      const auto three = rein::infer::goodness_of_fit(m, options);
+      REIN_CHECK_REL(one.statistic, one.channels[0].statistic + one.channels[1].statistic, 1e-15);
+      CHECK(one.failed_fits == 0);
+      CHECK(one.p_value_toys >= 0);
+      CHECK(one.p_value_toys <= 1);
+      REQUIRE(one.toy_q.size() == 40);
+      for (std::size_t i = 0; i < 40; ++i) CHECK(one.toy_q[i] == three.toy_q[i]);
+    }
+    CHECK_THROWS_WITH_AS((void)rein::infer::gof_algorithm_from_string("chi2"),
+                         "rein::infer::gof_algorithm_from_string: unknown goodness-of-fit algorithm 'chi2' (known: saturated, ks, ad)",
+                         rein::invalid_argument);
+    CHECK_THROWS_WITH_AS((void)rein::infer::shape_distance(rein::infer::gof_algorithm::ks, Eigen::VectorXd::Ones(2), Eigen::VectorXd::Ones(3)),
+                         "rein::infer::shape_distance: 2 expected counts, 3 observed", rein::invalid_argument);
+  }
 }
 }  // namespace goodness_of_fit_test

@@ -9,7 +9,10 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace toys_test {
 
@@ -66,6 +69,30 @@ TEST_SUITE("infer") {
     // ±3.5% relative here, |d ln CLs/dμ| ≈ 0.5, so the limit to about ±0.07 at one sigma
     REIN_CHECK_ABS(r.obs, 5.39, 0.25);
     for (std::size_t k = 0; k + 1 < 5; ++k) CHECK(r.exp[k] <= r.exp[k + 1]);
+  }
+
+  TEST_CASE("toys: a toy upper limit reports one progress count over the whole search") {
+    const auto m = counting(3, 3);
+    rein::infer::toy_options options;
+    options.n_toys = 200;
+    options.seed = 5;
+    options.threads = 2;
+    std::vector<std::pair<std::size_t, std::size_t>> calls;
+    options.progress = [&](std::size_t done, std::size_t total) { calls.emplace_back(done, total); };
+    rein::infer::upper_limit_options limit;
+    limit.rtol = 1e-3;
+    const auto r = rein::infer::toy_upper_limit(m, m.observed(), options, limit);
+    REQUIRE(!calls.empty());
+    // the count only grows, stays below its (estimated) total until the one last call, which gives
+    // every toy of every μ evaluated: 2 hypotheses × n_toys × evaluations
+    std::size_t finished = 0;
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+      if (i > 0) CHECK(calls[i].first >= calls[i - 1].first);
+      if (calls[i].first == calls[i].second) ++finished;
+    }
+    CHECK(finished == 1);
+    CHECK(calls.back().first == calls.back().second);
+    CHECK(calls.back().first == 2 * options.n_toys * static_cast<std::size_t>(r.evaluations));
   }
 
   TEST_CASE("toys: results are identical for a seed whatever the thread count") {

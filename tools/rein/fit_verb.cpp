@@ -1,6 +1,7 @@
-// rein fit WS [--diagnostics | --starts N] [--fix NAME=VALUE ...] [model options]: maximum-likelihood
-// fit, JSON on stdout (with --starts, the lowest of N fits from spread start points); with --diagnostics also pre-/post-fit yields with uncertainties, the correlation
-// matrix and the pulls (docs/diagnostics.md).
+// rein fit WS [--diagnostics [--hdf5 FILE.h5] | --starts N] [--fix NAME=VALUE ...] [model options]:
+// maximum-likelihood fit, JSON on stdout; with --starts the lowest of N fits from spread start
+// points; with --diagnostics also pre-/post-fit yields with uncertainties, the correlation matrix
+// and the pulls (docs/diagnostics.md), with --hdf5 also as an HDF5 file.
 #include "cli.hpp"
 #include "load_model.hpp"
 
@@ -9,6 +10,9 @@
 #include "rein/infer/diagnostics.hpp"
 #include "rein/io/json/diagnostics.hpp"
 #include "rein/io/json/model_results.hpp"
+#ifdef REIN_HAS_HDF5
+#include "rein/io/hdf5/diagnostics.hpp"
+#endif
 
 #include <chrono>
 
@@ -24,14 +28,24 @@ int diagnostics(const rein::cli::arguments& args) {
   const auto begin = std::chrono::steady_clock::now();
   const auto result = rein::infer::diagnostics(model, options);
   auto out = rein::io::to_json(result, model);
+  if (args.has("hdf5")) {  // the same numbers as HDF5, for models too large to read as JSON
+    const std::string path = args.get("hdf5", "");
+#ifdef REIN_HAS_HDF5
+    rein::io::hdf5::write_diagnostics(path, result, model);
+    out["hdf5"] = path;
+#else
+    throw rein::invalid_argument("--hdf5 " + path + ": this rein was built without HDF5");
+#endif
+  }
   out["seconds"] = rein::cli::seconds_since(begin);
   rein::cli::print_json(out);
   return result.fit.ok() ? 0 : 3;
 }
 
 int fit(const rein::cli::arguments& args) {
-  args.allow_only(rein::cli::with_model_options({"diagnostics", "starts"}));
+  args.allow_only(rein::cli::with_model_options({"diagnostics", "hdf5", "starts"}));
   if (args.has("diagnostics")) return diagnostics(args);
+  if (args.has("hdf5")) throw rein::invalid_argument("--hdf5 FILE.h5 writes the diagnostics: give --diagnostics");
   const auto model = rein::cli::load_model(args);  // --fix NAME=VALUE holds parameters in the model
   const rein::fit::fit_options options;
   const auto begin = std::chrono::steady_clock::now();
@@ -56,7 +70,7 @@ int fit(const rein::cli::arguments& args) {
 
 const bool fit_registered = rein::cli::register_verb(
     {"fit",
-     "fit WS [--diagnostics | --starts N] " + rein::cli::model_usage(),
+     "fit WS [--diagnostics [--hdf5 FILE.h5] | --starts N] " + rein::cli::model_usage(),
      {"diagnostics"}, fit});
 
 }  // namespace

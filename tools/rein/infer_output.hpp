@@ -18,7 +18,8 @@ namespace rein::cli {
 /// @throws invalid_argument unless N ≥ 1, S ≥ 0 and T ≥ 1.
 infer::toy_options toy_options_of(const arguments& args);
 
-/// "what done/total" on stderr, rewritten in place; empty unless stderr is a terminal.
+/// "what done/total, ETA 1m05s" on stderr, rewritten in place (one line; the time taken once done);
+/// empty unless stderr is a terminal.
 std::function<void(std::size_t, std::size_t)> terminal_progress(const std::string& what);
 
 /// The grid of an LO:HI:N option (N an integer ≥ 2); `option` names it in errors.

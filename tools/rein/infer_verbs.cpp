@@ -5,7 +5,9 @@
 #include "shard.hpp"
 #include "shard_digest.hpp"
 
+#include "rein/fit/maximum_likelihood.hpp"
 #include "rein/infer/asymptotic.hpp"
+#include "rein/infer/profile_likelihood.hpp"
 #include "rein/infer/scan.hpp"
 #include "rein/infer/significance.hpp"
 #include "rein/infer/toys.hpp"
@@ -15,8 +17,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 namespace rein::cli {
 
@@ -36,8 +40,19 @@ infer::toy_options toy_options_of(const arguments& args) {
 
 std::function<void(std::size_t, std::size_t)> terminal_progress(const std::string& what) {
   if (isatty(STDERR_FILENO) == 0) return {};
-  return [what](std::size_t done, std::size_t total) {
-    std::fprintf(stderr, "\r%s %zu/%zu%s", what.c_str(), done, total, done == total ? "\n" : "");
+  const auto begin = std::chrono::steady_clock::now();
+  return [what, begin](std::size_t done, std::size_t total) {
+    const auto minutes_seconds = [](double seconds) {
+      const auto s = static_cast<long>(std::lround(seconds));
+      return std::to_string(s / 60) + "m" + (s % 60 < 10 ? "0" : "") + std::to_string(s % 60) + "s";
+    };
+    const double elapsed = seconds_since(begin);
+    // the rest at the rate so far; when done, the time it took
+    const std::string time = done == total ? ", " + minutes_seconds(elapsed)
+                             : done > 0    ? ", ETA " + minutes_seconds(elapsed * static_cast<double>(total - done) / static_cast<double>(done))
+                                           : "";
+    // \033[K clears what a longer earlier line left behind
+    std::fprintf(stderr, "\r%s %zu/%zu%s\033[K%s", what.c_str(), done, total, time.c_str(), done == total ? "\n" : "");
     std::fflush(stderr);
   };
 }
@@ -207,10 +222,12 @@ int scan_2d(const arguments& args, const rein::likelihood::model& model, const s
 }
 
 int scan(const arguments& args) {
-  args.allow_only(with_model_options({"range", "shard", "poi2", "range2"}));
+  args.allow_only(with_model_options({"range", "shard", "poi2", "range2", "expected"}));
   const auto begin = std::chrono::steady_clock::now();
   const auto model = rein::cli::load_model(args);
   const std::string poi = args.get("poi", model.parameters()[model.parameters().poi_index()].name);
+  if (args.has("expected") && (args.has("poi2") || args.has("range2") || args.has("shard")))
+    throw rein::invalid_argument("--expected draws the expected curve of a one-parameter scan; drop --poi2 / --shard");
   if (args.has("poi2") || args.has("range2")) return scan_2d(args, model, poi, begin);
   const auto grid = rein::cli::scan_grid(args.get("range", ""), "--range");
   if (const auto shard = rein::cli::shard_of(args)) {
@@ -227,6 +244,18 @@ int scan(const arguments& args) {
   }
   const auto r = rein::infer::profile_scan(model, model.observed(), poi, grid);
   auto out = rein::io::to_json(r);
+  if (args.has("expected")) {
+    // the expected curve: the same scan on the Asimov data of the fit with the parameter held at MU
+    const double at = args.get_double("expected", 1.0);
+    rein::fit::fit_options held;
+    held.fixed = {{poi, at}};
+    held.errors = false;
+    const auto generator = rein::fit::fit(model, model.observed(), held);
+    const auto expected = rein::infer::profile_scan(model, rein::infer::asimov_data(model, generator.values), poi, grid);
+    out["expected"] = rein::io::to_json(expected);
+    out["expected"]["asimov_value"] = at;
+    out["expected"]["asimov_fit_status"] = rein::fit::to_string(generator.status);
+  }
   out["seconds"] = seconds_since(begin);
   rein::cli::print_json(out);
   return r.status == rein::fit::fit_status::ok ? 0 : 3;
@@ -245,7 +274,7 @@ const bool registered_significance = rein::cli::register_verb(
     {"significance",
      "significance WS [--asimov-mu 1] [--toys N [--seed S] [--threads T]] " + rein::cli::model_usage(), {}, significance});
 const bool registered_scan = rein::cli::register_verb(
-    {"scan", "scan WS --poi NAME --range LO:HI:N [--shard I/N | --poi2 NAME --range2 LO:HI:N] " + rein::cli::model_usage(), {},
+    {"scan", "scan WS --poi NAME --range LO:HI:N [--expected MU] [--shard I/N | --poi2 NAME --range2 LO:HI:N] " + rein::cli::model_usage(), {},
      scan});
 
 }  // namespace

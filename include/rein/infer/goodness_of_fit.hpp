@@ -1,6 +1,7 @@
 #pragma once
 
 #include "rein/core/detail/check.hpp"
+#include "rein/core/enum_names.hpp"
 #include "rein/core/error.hpp"
 #include "rein/core/parallel_for.hpp"
 #include "rein/core/parameter_layout.hpp"
@@ -37,6 +38,21 @@ struct saturated_terms {
   [[nodiscard]] double total() const { return main + constraint; }
 };
 
+namespace detail {
+
+/// The Baker–Cousins Poisson χ² 2 Σ_b [ν_b − n_b + n_b ln(n_b/ν_b)] (n_b = 0: 2ν_b); +∞ when a
+/// bin expects a negative count, or none but has data.
+inline double baker_cousins(const Eigen::Ref<const Eigen::VectorXd>& nu, const Eigen::Ref<const Eigen::VectorXd>& n) {
+  double q = 0;
+  for (Eigen::Index b = 0; b < nu.size(); ++b) {
+    if (!(nu[b] >= 0) || (nu[b] == 0 && n[b] > 0)) return std::numeric_limits<double>::infinity();
+    q += n[b] > 0 ? 2 * (nu[b] - n[b] + n[b] * std::log(n[b] / nu[b])) : 2 * nu[b];
+  }
+  return q;
+}
+
+}  // namespace detail
+
 /// q_sat(θ) = 2 [nll(θ) − nll_sat] on `data`, split into its main-bin and constraint parts.
 /// The saturated model sets every main-bin expectation to its observation (ν_b = n_b) and every
 /// free constrained parameter to the minimum of its own constraint term (a_i, or a_i/τ_i for
@@ -51,15 +67,7 @@ struct saturated_terms {
                            " flags, the model has " + std::to_string(layout.size()) + " parameters");
   (void)model.nll(theta, data);  // checks the sizes of θ and data with the model's messages
   saturated_terms q;
-  const Eigen::VectorXd nu = model.expected_main(theta);
-  for (Eigen::Index b = 0; b < nu.size(); ++b) {
-    const double n = data.main[b], v = nu[b];
-    if (!(v >= 0) || (v == 0 && n > 0)) {
-      q.main = std::numeric_limits<double>::infinity();
-      break;
-    }
-    q.main += n > 0 ? 2 * (v - n + n * std::log(n / v)) : 2 * v;
-  }
+  q.main = detail::baker_cousins(model.expected_main(theta), data.main);
   for (std::size_t k = 0; k < model.constrained().size(); ++k) {
     const std::size_t i = model.constrained()[k];
     if (fixed[i]) continue;
@@ -83,10 +91,90 @@ struct saturated_terms {
   return q;
 }
 
+/// The goodness-of-fit test statistics of CMS Combine's `-M GoodnessOfFit --algo`.
+enum class gof_algorithm {
+  saturated,  ///< q_sat = 2[nll(θ̂) − nll_sat] (saturated_statistic); channels: their main-bin parts
+  ks,         ///< Kolmogorov–Smirnov distance of each channel's data and post-fit shapes, summed over channels
+  ad,         ///< Anderson–Darling distance of each channel's data and post-fit shapes, summed over channels
+};
+
+inline const char* to_string(gof_algorithm a) {
+  switch (a) {
+    case gof_algorithm::saturated: return "saturated";
+    case gof_algorithm::ks: return "ks";
+    case gof_algorithm::ad: return "ad";
+  }
+  return "?";
+}
+
+inline constexpr gof_algorithm gof_algorithms[] = {gof_algorithm::saturated, gof_algorithm::ks, gof_algorithm::ad};
+
+/// The algorithm called `name` (saturated, ks, ad).
+/// @throws invalid_argument naming the value and the known names.
+[[nodiscard]] inline gof_algorithm gof_algorithm_from_string(const std::string& name) {
+  if (const auto found = enum_from_name(name, gof_algorithms)) return *found;
+  throw invalid_argument("rein::infer::gof_algorithm_from_string: unknown goodness-of-fit algorithm '" + name +
+                         "' (known: " + enum_names(gof_algorithms) + ")");
+}
+
+/// Combine's Kolmogorov–Smirnov (`ks`) or Anderson–Darling (`ad`) distance between the observed
+/// counts n_b and the expected counts ν_b of one channel, bins in the order of the observable.
+/// With the cumulative fractions E_b = Σ_{b'≤b} n_b' / N (N = Σ n) and F_b = Σ_{b'≤b} ν_b' / Σ ν
+/// at each bin's upper edge: KS = max_b |E_b − F_b|; AD = N Σ_b (E_b − F_b)² / (F_b (1 − F_b)) ·
+/// (F_b − F_{b−1}), a bin with F_b ≤ 0 or F_b ≥ 1 adding nothing (Combine's GoodnessOfFit, after
+/// L. Demortier, CDF/ANAL/JET/CDFR/3419). Both compare shapes only: the normalisation is the
+/// saturated statistic's business. A channel without data gives −1 (Combine's convention); one
+/// that expects no events but has data gives +∞.
+/// @throws invalid_argument for `saturated`, or for sizes that differ.
+[[nodiscard]] inline double shape_distance(gof_algorithm algorithm, const Eigen::Ref<const Eigen::VectorXd>& expected,
+                                           const Eigen::Ref<const Eigen::VectorXd>& observed) {
+  if (algorithm == gof_algorithm::saturated)
+    throw invalid_argument("rein::infer::shape_distance: the saturated statistic is not a shape distance (use ks or ad)");
+  if (expected.size() != observed.size())
+    throw invalid_argument("rein::infer::shape_distance: " + std::to_string(expected.size()) + " expected counts, " +
+                           std::to_string(observed.size()) + " observed");
+  const double n_total = observed.sum(), nu_total = expected.sum();
+  if (!(n_total > 0)) return -1;
+  if (!(nu_total > 0)) return std::numeric_limits<double>::infinity();
+  double value = 0, e = 0, f = 0;
+  for (Eigen::Index b = 0; b < expected.size(); ++b) {
+    const double f_previous = f;
+    e += observed[b] / n_total;
+    f += expected[b] / nu_total;
+    if (algorithm == gof_algorithm::ks)
+      value = std::max(value, std::abs(e - f));
+    else if (f > 0 && f < 1)
+      value += n_total * (e - f) * (e - f) / (f * (1 - f)) * (f - f_previous);
+  }
+  return value;
+}
+
+/// The statistic of `algorithm` per channel of `model` at θ on `data`: saturated: the channel's
+/// main-bin Baker–Cousins part of q_sat (the constraint part belongs to no channel); ks, ad:
+/// shape_distance of the channel's bins.
+/// @throws invalid_argument if θ or `data` do not match the model.
+[[nodiscard]] inline std::vector<double> channel_statistics(const likelihood::model& model, const likelihood::dataset& data,
+                                                           const Eigen::VectorXd& theta, gof_algorithm algorithm) {
+  (void)model.nll(theta, data);  // checks the sizes of θ and data with the model's messages
+  const Eigen::VectorXd nu = model.expected_main(theta);
+  std::vector<double> values;
+  for (const auto& c : model.channels()) {
+    const auto first = static_cast<Eigen::Index>(c.offset), bins = static_cast<Eigen::Index>(c.bins);
+    if (algorithm != gof_algorithm::saturated) {
+      values.push_back(shape_distance(algorithm, nu.segment(first, bins), data.main.segment(first, bins)));
+      continue;
+    }
+    values.push_back(detail::baker_cousins(nu.segment(first, bins), data.main.segment(first, bins)));
+  }
+  return values;
+}
+
 /// Settings of `goodness_of_fit`.
 struct goodness_of_fit_options {
   /// Options of every fit (extra fixed parameters, minimiser settings).
   fit::fit_options fit;
+  /// The statistic the toys test (`statistic`, `p_value_toys`); q_saturated is computed always.
+  gof_algorithm algorithm = gof_algorithm::saturated;
   /// Pseudo-experiments for a toy-based p-value, generated at the best fit; 0: none.
   std::size_t n_toys = 0;
   std::uint64_t seed = 0;
@@ -98,8 +186,24 @@ struct goodness_of_fit_options {
   std::function<void(std::size_t, std::size_t)> progress;
 };
 
-/// The saturated-model goodness of fit.
+/// One channel's part of a goodness of fit.
+struct channel_goodness_of_fit {
+  std::string name;
+  std::size_t n_bins = 0;
+  double statistic = 0;  ///< channel_statistics of the algorithm at the best fit
+  /// Fraction of the converged toys whose channel statistic is ≥ `statistic`, its binomial error;
+  /// NaN without toys.
+  double p_value_toys = std::numeric_limits<double>::quiet_NaN();
+  double p_value_toys_error = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// A goodness of fit: the saturated model's, and the chosen algorithm's statistic with toys.
 struct goodness_of_fit_result {
+  gof_algorithm algorithm = gof_algorithm::saturated;
+  /// The algorithm's statistic on the data: q_saturated, or the sum of the channels' KS or AD
+  /// distances (Combine's sum over channels).
+  double statistic = 0;
+  std::vector<channel_goodness_of_fit> channels;  ///< per channel, in the model's order
   double q_saturated = 0;  ///< q_main + q_constraint at the best fit
   double q_main = 0;
   double q_constraint = 0;
@@ -112,21 +216,23 @@ struct goodness_of_fit_result {
   double p_value = std::numeric_limits<double>::quiet_NaN();
   std::size_t n_toys = 0;
   std::size_t failed_fits = 0;  ///< toys whose fit did not converge (dropped)
-  /// Fraction of the converged toys with q_sat ≥ q_saturated, and its binomial standard error;
-  /// NaN without toys.
+  /// Fraction of the converged toys whose statistic (of the algorithm) is ≥ `statistic`, and its
+  /// binomial standard error; NaN without toys.
   double p_value_toys = std::numeric_limits<double>::quiet_NaN();
   double p_value_toys_error = std::numeric_limits<double>::quiet_NaN();
-  std::vector<double> toy_q;  ///< q_sat of each toy, NaN where its fit failed
+  std::vector<double> toy_q;  ///< the statistic of each toy, NaN where its fit failed
   fit::fit_result fit;        ///< the best fit to the data
   fit::fit_status status = fit::fit_status::ok;  ///< of the fit to the data
   std::vector<std::string> warnings;
 };
 
-/// Saturated-model goodness of fit of `model` on `data`: q_sat at the best fit (see
-/// saturated_statistic), its χ² p-value with ndf = n_bins + n_free_constrained − n_free, and
-/// optionally a toy-based p-value: toys drawn at the best fit θ̂ with generate_toy (toy i seeded
-/// with task_seed(seed, 0, i)), each refitted (from θ̂, with the data fit's Hessian as the
-/// minimiser's first matrix) and its q_sat computed on its own main and auxiliary data.
+/// Goodness of fit of `model` on `data`: q_sat at the best fit (see saturated_statistic), its χ²
+/// p-value with ndf = n_bins + n_free_constrained − n_free, the statistic of `options.algorithm`
+/// in all and per channel (channel_statistics), and optionally toy-based p-values of that
+/// statistic, in all and per channel: toys drawn at the best fit θ̂ with generate_toy (toy i
+/// seeded with task_seed(seed, 0, i)), each refitted (from θ̂, with the data fit's Hessian as the
+/// minimiser's first matrix) and its statistic computed on its own main and auxiliary data at its
+/// own best fit, as Combine's `-M GoodnessOfFit -t N --toysFrequentist` does.
 /// @throws invalid_argument if `options.threads` is 0, `options.low_count_threshold` is NaN, or
 ///         `options.fit.fixed` names an unknown parameter (fit::fit's own checks apply too).
 [[nodiscard]] inline goodness_of_fit_result goodness_of_fit(const likelihood::model& model,
@@ -151,6 +257,25 @@ struct goodness_of_fit_result {
   r.q_main = q.main;
   r.q_constraint = q.constraint;
   r.q_saturated = q.total();
+  r.algorithm = options.algorithm;
+  // the algorithm's statistic in all (first) and per channel at a fit θ̂ to `d`
+  const auto statistics = [&](const likelihood::dataset& d, const fit::fit_result& f) {
+    std::vector<double> values = channel_statistics(model, d, f.values, options.algorithm);
+    double total = 0;
+    if (options.algorithm == gof_algorithm::saturated)
+      total = saturated_statistic(model, d, f.values, f.fixed).total();
+    else
+      for (double v : values) total += v;
+    values.insert(values.begin(), total);
+    return values;
+  };
+  {
+    const auto values = statistics(data, r.fit);
+    r.statistic = values[0];
+    for (std::size_t c = 0; c < model.channels().size(); ++c)
+      r.channels.push_back({model.channels()[c].name, model.channels()[c].bins, values[c + 1],
+                            std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()});
+  }
 
   r.n_bins = model.main_bins();
   for (std::size_t i = 0; i < layout.size(); ++i)
@@ -185,28 +310,40 @@ struct goodness_of_fit_result {
     start_hessian = fit::hessian(fit::nll_objective(model, data), r.fit.values, lower, upper, r.fit.fixed);
     if (!start_hessian.allFinite()) start_hessian.resize(0, 0);
   }
-  r.toy_q.assign(options.n_toys, std::numeric_limits<double>::quiet_NaN());
+  const std::size_t n_channels = model.channels().size();
+  // toy i's statistic in all and per channel: row i of n_channels + 1 values, NaN where its fit failed
+  std::vector<double> toy_values(options.n_toys * (n_channels + 1), std::numeric_limits<double>::quiet_NaN());
   parallel_for(options.n_toys, std::max(1u, options.threads), [&](std::size_t i) {
     const auto toy = generate_toy(model, r.fit.values, task_seed(options.seed, 0, i));
     fit::fit_options toy_options = fit_options;
     toy_options.start = r.fit.values;
     if (start_hessian.size() != 0) toy_options.minimizer.start_hessian = start_hessian;
     const auto toy_fit = fit::fit(model, toy, toy_options);
-    if (toy_fit.status == fit::fit_status::ok)
-      r.toy_q[i] = saturated_statistic(model, toy, toy_fit.values, toy_fit.fixed).total();
+    if (toy_fit.status == fit::fit_status::ok) {
+      const auto values = statistics(toy, toy_fit);
+      std::copy(values.begin(), values.end(), toy_values.begin() + static_cast<std::ptrdiff_t>(i * (n_channels + 1)));
+    }
   }, options.progress);
 
-  std::size_t converged = 0, above = 0;
-  for (double t : r.toy_q)
-    if (!std::isnan(t)) {
+  // the fraction of the converged toys at or above `observed` in column k, and its binomial error
+  const auto tail = [&](std::size_t k, double observed, double& p, double& error) {
+    std::size_t converged = 0, above = 0;
+    for (std::size_t i = 0; i < options.n_toys; ++i) {
+      const double t = toy_values[i * (n_channels + 1) + k];
+      if (std::isnan(t)) continue;
       ++converged;
-      if (t >= r.q_saturated) ++above;
+      if (t >= observed) ++above;
     }
-  r.failed_fits = options.n_toys - converged;
-  if (converged > 0) {
-    r.p_value_toys = static_cast<double>(above) / static_cast<double>(converged);
-    r.p_value_toys_error = std::sqrt(r.p_value_toys * (1 - r.p_value_toys) / static_cast<double>(converged));
-  }
+    if (converged == 0) return converged;
+    p = static_cast<double>(above) / static_cast<double>(converged);
+    error = detail::binomial_error(p, converged);
+    return converged;
+  };
+  r.toy_q.resize(options.n_toys);
+  for (std::size_t i = 0; i < options.n_toys; ++i) r.toy_q[i] = toy_values[i * (n_channels + 1)];
+  r.failed_fits = options.n_toys - tail(0, r.statistic, r.p_value_toys, r.p_value_toys_error);
+  for (std::size_t c = 0; c < n_channels; ++c)
+    (void)tail(c + 1, r.channels[c].statistic, r.channels[c].p_value_toys, r.channels[c].p_value_toys_error);
   if (r.failed_fits > 0)
     r.warnings.push_back(std::to_string(r.failed_fits) + " of " + std::to_string(options.n_toys) +
                          " toy fits did not converge and were dropped");

@@ -302,22 +302,47 @@ struct toy_upper_limit_result : upper_limit_result {
 /// percentile) crosses 1 − cl, bracketed and solved as the asymptotic limits are. Every μ uses the
 /// same toy seeds (common random numbers), so CLs(μ) varies smoothly enough for the root finder;
 /// the limits carry the toys' Monte Carlo uncertainty (see toy_hypotest_result's errors).
+/// `options.progress` sees one count for the whole search: (toys done over every μ so far, an
+/// estimate of the toys in all), the estimate being 2·n_toys per μ times the μ the six root
+/// searches (observed, five expected) are expected to need at the rate of those done so far; it
+/// stays above the count until the last call, (done, done), when the search has ended.
 /// @throws invalid_argument unless 0 < cl < 1, 0 < rtol, n_toys ≥ 1 and the POI's lower bound is 0.
 [[nodiscard]] inline toy_upper_limit_result toy_upper_limit(const likelihood::model& model,
                                                             const likelihood::dataset& observed, const toy_options& options,
                                                             const upper_limit_options& limit = {}) {
   std::map<double, toy_hypotest_result> cache;
+  // one progress count over the whole search: the toy passes (2 per μ) finished before, the root
+  // search under way (0 observed, 1 + k expected band k) and the μ evaluated so far
+  std::size_t passes_done = 0, solve = 0;
+  toy_options point_options = options;
+  if (options.progress)
+    point_options.progress = [&](std::size_t done, std::size_t total) {
+      constexpr std::size_t searches = 6;
+      const std::size_t so_far = passes_done * options.n_toys + done;
+      // μ per search at the rate seen so far (the current μ counted), at least the current μ
+      const double per_search = static_cast<double>(cache.size() + 1) / static_cast<double>(solve + 1);
+      const auto estimate = static_cast<std::size_t>(std::ceil(per_search * searches)) * 2 * options.n_toys;
+      options.progress(so_far, std::max(estimate, so_far + 1));
+      if (done == total) ++passes_done;
+    };
   const auto at = [&](double mu) -> const toy_hypotest_result& {
     auto found = cache.find(mu);
-    if (found == cache.end()) found = cache.emplace(mu, toy_hypotest(model, observed, mu, options)).first;
+    if (found == cache.end()) found = cache.emplace(mu, toy_hypotest(model, observed, mu, point_options)).first;
     return found->second;
   };
   const profile_likelihood data(model, observed, options.fit);
   toy_upper_limit_result r;
   static_cast<upper_limit_result&>(r) =
-      search_upper_limit(data, {[&](double mu) { return at(mu).cls_obs; },
-                                [&](double mu, std::size_t band) { return at(mu).cls_exp[band]; }},
+      search_upper_limit(data, {[&](double mu) {
+                                  solve = 0;
+                                  return at(mu).cls_obs;
+                                },
+                                [&](double mu, std::size_t band) {
+                                  solve = 1 + band;
+                                  return at(mu).cls_exp[band];
+                                }},
                          limit, "rein::infer::toy_upper_limit");
+  if (options.progress) options.progress(passes_done * options.n_toys, passes_done * options.n_toys);
   r.fit_status = data.worst_status();
   r.evaluations = static_cast<int>(cache.size());
   r.n_toys = options.n_toys;

@@ -6,6 +6,7 @@
 // Timing (`seconds`) is the front end's to add.
 #include "rein/fit/fit_status.hpp"
 #include "rein/infer/asymptotic.hpp"
+#include "rein/infer/channel_compatibility.hpp"
 #include "rein/infer/goodness_of_fit.hpp"
 #include "rein/infer/impacts.hpp"
 #include "rein/infer/likelihood_ratio.hpp"
@@ -308,7 +309,7 @@ inline nlohmann::json to_json(const infer::impacts_result& r, unsigned threads) 
           {"status", fit::to_string(r.status)}};
 }
 
-/// Saturated-model goodness of fit (`rein gof`); `seed` is the toys' seed (reported with them).
+/// Goodness of fit (`rein gof`): the saturated model's, the chosen algorithm's statistic in all and per channel; `seed` is the toys' seed (reported with them).
 inline nlohmann::json to_json(const infer::goodness_of_fit_result& r, std::uint64_t seed) {
   nlohmann::json out = {{"q_saturated", detail::bound_json(r.q_saturated)},
                         {"q_main", detail::bound_json(r.q_main)},
@@ -321,6 +322,49 @@ inline nlohmann::json to_json(const infer::goodness_of_fit_result& r, std::uint6
                         {"ndf_convention", "n_bins + n_free_constrained - n_free_parameters"},
                         {"twice_nll", detail::bound_json(r.fit.twice_nll)},
                         {"status", fit::to_string(r.status)},
+                        {"warnings", r.warnings},
+                        {"algorithm", infer::to_string(r.algorithm)},
+                        {"statistic", detail::bound_json(r.statistic)}};
+  out["channels"] = nlohmann::json::array();
+  for (const auto& c : r.channels) {
+    nlohmann::json channel = {{"name", c.name}, {"n_bins", c.n_bins}, {"statistic", detail::bound_json(c.statistic)}};
+    if (r.n_toys > 0) {
+      channel["p_value_toys"] = detail::bound_json(c.p_value_toys);
+      channel["p_value_toys_error"] = detail::bound_json(c.p_value_toys_error);
+    }
+    out["channels"].push_back(channel);
+  }
+  if (r.n_toys > 0) {
+    out["toys"] = {{"n_toys", r.n_toys},
+                   {"seed", seed},
+                   {"p_value", detail::bound_json(r.p_value_toys)},
+                   {"p_value_error", detail::bound_json(r.p_value_toys_error)},
+                   {"failed_fits", r.failed_fits}};
+    // the toys' values of the tested statistic: q_saturated (the key since rein gof had toys) or KS / AD
+    out["toys"][r.algorithm == infer::gof_algorithm::saturated ? "q_saturated" : "statistic"] = detail::numbers_json(r.toy_q);
+  }
+  return out;
+}
+
+/// Channel compatibility (`rein compatibility`); `seed` is the toys' seed (reported with them).
+inline nlohmann::json to_json(const infer::channel_compatibility_result& r, std::uint64_t seed) {
+  nlohmann::json channels = nlohmann::json::array();
+  for (const auto& c : r.channels)
+    channels.push_back({{"name", c.channel}, {"value", detail::bound_json(c.value)}, {"error", detail::bound_json(c.error)}});
+  nlohmann::json out = {{"poi", r.poi},
+                        {"mu_common", detail::bound_json(r.mu_common)},
+                        {"mu_common_error", detail::bound_json(r.mu_common_error)},
+                        {"channels", channels},
+                        {"twice_delta_nll", detail::bound_json(r.twice_delta_nll)},
+                        {"ndf", r.ndf},
+                        {"p_value", detail::bound_json(r.p_value)},
+                        {"twice_nll_common", detail::bound_json(r.common.twice_nll)},
+                        {"twice_nll_split", detail::bound_json(r.split.twice_nll)},
+                        {"status", fit::to_string(r.status)},
+                        {"status_common", fit::to_string(r.common.status)},
+                        {"status_split", fit::to_string(r.split.status)},
+                        {"method", "ChannelCompatibilityCheck: one POI per channel vs the common POI, "
+                                   "2 (nll_common - nll_split) ~ chi2(channels - 1)"},
                         {"warnings", r.warnings}};
   if (r.n_toys > 0)
     out["toys"] = {{"n_toys", r.n_toys},
@@ -328,7 +372,7 @@ inline nlohmann::json to_json(const infer::goodness_of_fit_result& r, std::uint6
                    {"p_value", detail::bound_json(r.p_value_toys)},
                    {"p_value_error", detail::bound_json(r.p_value_toys_error)},
                    {"failed_fits", r.failed_fits},
-                   {"q_saturated", detail::numbers_json(r.toy_q)}};
+                   {"twice_delta_nll", detail::numbers_json(r.toy_twice_delta_nll)}};
   return out;
 }
 
