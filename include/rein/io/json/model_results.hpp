@@ -7,8 +7,8 @@
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/io/json/read_json.hpp"
 #include "rein/io/load_model.hpp"
-#include "rein/likelihood/interpolation.hpp"
-#include "rein/likelihood/model.hpp"
+#include "rein/likelihood/model/interpolation.hpp"
+#include "rein/likelihood/model/model.hpp"
 
 #include <Eigen/Core>
 #include <nlohmann/json.hpp>
