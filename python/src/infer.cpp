@@ -80,9 +80,7 @@ std::vector<double> numbers_of(const py::handle& values, const char* what) {
 }
 
 fit::fit_status fit_status_of(const std::string& name) {
-  for (auto s : {fit::fit_status::ok, fit::fit_status::max_iterations, fit::fit_status::line_search_failed, fit::fit_status::non_finite,
-                 fit::fit_status::not_converged})
-    if (name == fit::to_string(s)) return s;
+  if (const auto status = io::fit_status_from_name(name)) return *status;
   throw invalid_argument("unknown fit status '" + name + "'");
 }
 

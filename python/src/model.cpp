@@ -4,6 +4,7 @@
 #include "rein/io/json/model_results.hpp"
 #include "rein/io/json/read_json.hpp"
 #include "rein/likelihood/interpolation.hpp"
+#include "rein/models/registry.hpp"
 #ifdef REIN_HAS_HDF5
 #include "rein/io/hdf5/load_model.hpp"
 #endif
@@ -38,8 +39,9 @@ io::load_options options_of(const std::vector<std::tuple<std::string, optional_s
   options.model.poi = poi;
   if (normsys) options.model.normsys = likelihood::interpolation_code_from_string(*normsys);
   if (histosys) options.model.histosys = likelihood::interpolation_code_from_string(*histosys);
-  options.null = null;
-  options.alternative = alternative;
+  // the registry's names, `rein rate`'s older spellings too (as the CLI's --null/--alt take them)
+  if (null) options.null = models::canonical_rate_name(*null);
+  if (alternative) options.alternative = models::canonical_rate_name(*alternative);
   if (quadrature) options.quadrature = io::quadrature_rule_from_string(*quadrature);
   return options;
 }

@@ -98,3 +98,11 @@ def test_python_exceptions_in_a_rate_reach_the_caller():
     m = rein.load(WET, null="hpqcd-b-to-k-nunu", alt="py-raising")
     with pytest.raises(ValueError, match="my rate failed"):
         rein.fit(m)
+
+
+def test_older_rate_names_load_the_registry_rates(models):
+    # `rein rate`'s spellings, as the CLI's --null/--alt take them (models::canonical_rate_name)
+    builtin = models[0]
+    old = rein.load(WET, null="hpqcd_null", alt="b_to_k_nunu")
+    theta = builtin.pars(cvl=11.3, ctl=8.21)
+    np.testing.assert_array_equal(old.expected(theta), builtin.expected(theta))  # the same rates: bit for bit

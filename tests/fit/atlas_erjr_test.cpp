@@ -29,7 +29,7 @@ constexpr double pyhf_free = 271.8513172511046, pyhf_free_mu = 0.284872663559757
 constexpr double pyhf_mu1 = 274.7096380461484, pyhf_mu0 = 272.5120777459044;
 constexpr double pyhf_mu0p4 = 271.94728089463166, pyhf_mu2 = 282.79925958638665;
 // scipy's finite-difference minima stop up to ~1.5e-8 above the minimum (rein's are lower by
-// 7e-10 to 1.5e-8); before rein summed Poisson terms as deviations (likelihood/detail/poisson_term.hpp)
+// 7e-10 to 1.5e-8); before rein summed Poisson terms as deviations (likelihood/model/detail/poisson_term.hpp)
 // its own 2·nll rounded at ~1e-3 here and fits at μ = 0.4 and 2 failed.
 constexpr double minimum_2nll = 3e-8;
 

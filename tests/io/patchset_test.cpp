@@ -138,5 +138,14 @@ TEST_SUITE("io") {
     CHECK_THROWS_WITH_AS((void)rein::io::read_workspace(bkg, {{ps_path, std::nullopt, rein::io::parse_patch_values("1")}}),
                          doctest::Contains("has no patch with values [1.0]"), rein::io_error);
   }
+
+  TEST_CASE("patch_name_of_file, patch_values_of_name: a plain patch file names its point and values") {
+    CHECK(rein::io::patch_name_of_file("dir/sub/patch.sbottom_1300_205_60.json") == "sbottom_1300_205_60");
+    CHECK(rein::io::patch_name_of_file("C1N2_Wh_hbb_300_0.json") == "C1N2_Wh_hbb_300_0");
+    CHECK(rein::io::patch_name_of_file("point") == "point");
+    CHECK(rein::io::patch_values_of_name("sbottom_1300_205_60") == nlohmann::json{1300, 205, 60});
+    CHECK(rein::io::patch_values_of_name("C1N2_Wh_hbb_300_0.5") == nlohmann::json{300, 0.5});
+    CHECK(rein::io::patch_values_of_name("signal").empty());
+  }
 }
 }  // namespace patchset_test

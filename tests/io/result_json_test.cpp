@@ -73,5 +73,40 @@ TEST_SUITE("io") {
     r.status = rein::bayes::sample_status::non_finite;
     CHECK_FALSE(rein::io::posterior_converged(r, options, {"mu"}));
   }
+
+  TEST_CASE("grid_point_json: a signal point's limits, statuses and CLs at mu = 1, NaN written as null") {
+    rein::infer::grid_point_result r;
+    r.limit.obs = 1.25;
+    r.limit.exp = {0.5, 0.75, 1.0, 1.5, 2.0};
+    r.limit.exp_status[4] = rein::infer::limit_status::above_upper_bound;
+    r.cls.cls_obs = std::numeric_limits<double>::quiet_NaN();
+    r.cls.cls_exp = {0.1, 0.2, 0.3, 0.4, 0.5};
+    r.status = "above_upper_bound";
+    r.seconds = 2;
+    const auto j = rein::io::grid_point_json("sbottom_1300_205_60", {1300, 205, 60}, r);
+    CHECK(j["name"] == "sbottom_1300_205_60");
+    CHECK(j["values"] == nlohmann::json{1300, 205, 60});
+    CHECK(j["upper_limit"]["obs"] == 1.25);
+    CHECK(j["upper_limit"]["exp"][3] == 1.5);
+    CHECK(j["upper_limit"]["obs_status"] == "ok");
+    CHECK(j["upper_limit"]["exp_status"][4] == "above_upper_bound");
+    CHECK(j["cls_mu1"]["obs"].dump() == "null");  // NaN kept as a number, written as null (as rein grid always did)
+    CHECK(j["cls_mu1"]["exp"][2] == 0.3);
+    CHECK(j["status"] == "above_upper_bound");
+    CHECK(j["seconds"] == 2);
+  }
+
+  TEST_CASE("to_json(evidence_result): ln Z, its error and the bridge sampler's counts") {
+    rein::bayes::evidence_result z;
+    z.log_z = -3.5;
+    z.log_z_error = 0.25;
+    z.iterations = 7;
+    z.converged = true;
+    z.posterior_draws = 100;
+    z.proposal_draws = 200;
+    const auto j = rein::io::to_json(z);
+    CHECK(j == nlohmann::json{{"method", "bridge"}, {"log_z", -3.5}, {"log_z_error", 0.25}, {"iterations", 7},
+                              {"converged", true}, {"posterior_draws", 100}, {"proposal_draws", 200}});
+  }
 }
 }  // namespace result_json_test

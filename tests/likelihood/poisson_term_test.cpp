@@ -1,4 +1,4 @@
-#include "rein/likelihood/detail/poisson_term.hpp"
+#include "rein/likelihood/model/detail/poisson_term.hpp"
 
 #include <boost/math/special_functions/gamma.hpp>
 #include <boost/multiprecision/cpp_bin_float.hpp>

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -39,6 +40,17 @@ TEST_SUITE("models") {
     CHECK(rein::models::named_nulls().front() == "hpqcd-b-to-k-nunu");
     // the old header forwards to the registry
     CHECK(rein::reweight::named_alternatives() == rein::models::named_alternatives());
+  }
+
+  TEST_CASE("canonical_rate_name: rein rate's older spellings name registered rates") {
+    for (const std::string old : {"b_to_k_nunu", "hpqcd_null"}) {
+      const std::string name = rein::models::canonical_rate_name(old);
+      const auto nulls = rein::models::named_nulls(), alternatives = rein::models::named_alternatives();
+      CHECK(std::count(nulls.begin(), nulls.end(), name) + std::count(alternatives.begin(), alternatives.end(), name) == 1);
+    }
+    CHECK(rein::models::canonical_rate_name("b_to_k_nunu") == "wet-b-to-k-nunu");
+    CHECK(rein::models::canonical_rate_name("hpqcd_null") == "hpqcd-b-to-k-nunu");
+    CHECK(rein::models::canonical_rate_name("sm-plus-invisible-resonance") == "sm-plus-invisible-resonance");
   }
 
   TEST_CASE("a user's tabulated null joins the registry by name and integrates as its table says") {

@@ -14,14 +14,10 @@
 
 #include "rein/core/binning.hpp"
 #include "rein/core/size_limit.hpp"
-#include "rein/io/belle2_knunu_preset.hpp"
-#include "rein/io/csv.hpp"
+#include "rein/io/density_import.hpp"
 #include "rein/io/hdf5/number_density.hpp"
 #include "rein/io/hdf5/reweighted_workspace.hpp"
-#include "rein/io/json/hepdata_table.hpp"
-#include "rein/io/json/workspace.hpp"
 #include "rein/models/registry.hpp"
-#include "rein/reweight/number_density.hpp"
 
 #include <Eigen/Core>
 
@@ -34,12 +30,7 @@
 
 namespace {
 
-/// One `--density NAME=FILE:CHANNEL:SAMPLE`.
-struct density_spec {
-  std::string name, file, channel, sample;
-};
-
-density_spec parse_density(const std::string& text) {
+rein::io::density_source parse_density(const std::string& text) {
   const std::string what = "--density '" + text + "'";
   const std::size_t eq = text.find('=');
   const std::size_t last = text.rfind(':');
@@ -95,102 +86,16 @@ std::pair<std::string, std::string> split_key(const std::string& text, const std
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-/// Kinematic axes of the command line: names, edges and units (units default to "").
-struct axes_spec {
-  std::vector<std::string> variables;
-  std::vector<std::vector<double>> edges;
-  std::vector<std::string> units;
-};
-
-/// Reads one density file (.csv: a matrix, the axes from the command line; .json: a HEPData table
-/// whose kinematic bins must agree with --edges if given).
-rein::reweight::number_density load_density(const density_spec& spec, const axes_spec& axes, bool units_given,
-                                            const std::string& normalisation, const std::string& source) {
-  rein::reweight::number_density_labels labels{spec.name, spec.channel, spec.sample, axes.units, normalisation, source};
-  Eigen::MatrixXd matrix;
-  std::vector<std::vector<double>> edges = axes.edges;
-  std::vector<std::string> variables = axes.variables;
-  if (ends_with(spec.file, ".json")) {
-    rein::io::hepdata_table table = rein::io::read_hepdata_table(spec.file);
-    if (!edges.empty() && (edges.size() != 1 || edges.front() != table.column_edges))
-      throw rein::invalid_argument("--density " + spec.name + ": the kinematic bins of '" + spec.file +
-                                   "' differ from --edges");
-    matrix = std::move(table.values);
-    if (edges.empty()) {
-      edges = {table.column_edges};
-      variables = {table.column_name};
-    }
-    if (!units_given) labels.units = {table.column_units};
-  } else {
-    if (edges.empty())
-      throw rein::invalid_argument("--density " + spec.name + ": '" + spec.file +
-                                   "' is a CSV matrix, its kinematic bins need --edges VAR=SPEC");
-    matrix = rein::io::read_csv_matrix(spec.file);
-  }
-  if (labels.units.empty()) labels.units.assign(edges.size(), "");
-  try {
-    return rein::reweight::make_number_density(std::move(matrix), edges, variables, std::move(labels));
-  } catch (const rein::invalid_argument& e) {
-    throw rein::invalid_argument("'" + spec.file + "': " + e.what());
-  }
-}
-
-/// Checks each density against the workspace (channel exists, has as many bins as the density
-/// rows, has the sample); returns per density the largest |row sum / nominal − 1| of the sample.
-std::vector<double> check_against_workspace(const std::vector<rein::reweight::number_density>& densities,
-                                            const std::string& workspace_path) {
-  const rein::likelihood::workspace ws = rein::io::read_workspace(workspace_path);
-  std::vector<double> deviations;
-  for (const auto& nd : densities) {
-    const auto channel = std::find_if(ws.channels.begin(), ws.channels.end(),
-                                      [&](const auto& c) { return c.name == nd.channel(); });
-    if (channel == ws.channels.end())
-      throw rein::invalid_argument("density '" + nd.name() + "': channel '" + nd.channel() + "' is not in '" +
-                                   workspace_path + "'");
-    const auto sample = std::find_if(channel->samples.begin(), channel->samples.end(),
-                                     [&](const auto& s) { return s.name == nd.sample(); });
-    if (sample == channel->samples.end())
-      throw rein::invalid_argument("density '" + nd.name() + "': channel '" + nd.channel() + "' of '" +
-                                   workspace_path + "' has no sample '" + nd.sample() + "'");
-    nd.check_rows(sample->data.size(), "channel '" + nd.channel() + "' of '" + workspace_path + "'");
-    const Eigen::VectorXd sums = nd.row_sums();
-    double worst = 0.0;
-    for (std::size_t i = 0; i < sample->data.size(); ++i)
-      worst = std::max(worst, std::abs(sums[static_cast<Eigen::Index>(i)] / sample->data[i] - 1.0));
-    deviations.push_back(worst);
-  }
-  return deviations;
-}
-
 /// Writes, reads back, compares exactly, prints a JSON summary.
-int write_and_report(const std::string& output, const std::vector<rein::reweight::number_density>& densities,
-                     const std::vector<std::string>& files, const std::vector<double>& deviations) {
-  rein::io::hdf5::write_number_densities(output, densities);
-  const auto back = rein::io::hdf5::read_number_densities(output);
-  if (back != densities) throw rein::io_error("'" + output + "': reading back did not give the written densities");
-  nlohmann::json list = nlohmann::json::array();
-  for (std::size_t k = 0; k < densities.size(); ++k) {
-    const auto& nd = densities[k];
-    const Eigen::VectorXd sums = nd.row_sums();
-    nlohmann::json entry = {{"name", nd.name()},
-                            {"input", files[k]},
-                            {"channel", nd.channel()},
-                            {"sample", nd.sample()},
-                            {"shape", {nd.rows(), nd.columns()}},
-                            {"variables", nd.variables()},
-                            {"row_sums", std::vector<double>(sums.data(), sums.data() + sums.size())}};
-    if (!deviations.empty()) entry["max_relative_deviation_row_sums_vs_workspace"] = deviations[k];
-    list.push_back(entry);
-  }
+int write_and_report(const std::string& output, const rein::io::imported_densities& imported) {
+  rein::io::hdf5::write_number_densities(output, imported.densities);
+  if (rein::io::hdf5::read_number_densities(output) != imported.densities)
+    throw rein::io_error("'" + output + "': reading back did not give the written densities");
   rein::cli::print_json({{"output", output},
                          {"format", rein::io::hdf5::number_density_format},
                          {"format_version", "1"},
                          {"verified", "read back and compared bit for bit"},
-                         {"densities", list}});
+                         {"densities", rein::io::imported_densities_json(imported)}});
   return 0;
 }
 
@@ -200,20 +105,7 @@ int convert_belle2(const rein::cli::arguments& args) {
     throw rein::invalid_argument("usage: rein convert belle2-knunu DATA_DIR OUT.h5");
   const std::string dir = args.positional(1, "DATA_DIR");
   const std::string output = args.positional(2, "OUT.h5");
-  const auto preset = rein::io::belle2_knunu_preset();
-  axes_spec axes;
-  axes.variables = {preset.variable};
-  axes.edges = {preset.edges};
-  axes.units = {preset.units};
-  std::vector<rein::reweight::number_density> densities;
-  std::vector<std::string> files;
-  for (const auto& d : preset.densities) {
-    densities.push_back(load_density({d.name, dir + "/" + d.file, d.channel, d.sample}, axes, true, preset.normalisation,
-                                     preset.source(d.file)));
-    files.push_back(d.file);
-  }
-  const auto deviations = check_against_workspace(densities, dir + "/" + preset.workspace);
-  return write_and_report(output, densities, files, deviations);
+  return write_and_report(output, rein::io::import_density_preset(rein::io::belle2_knunu_preset(), dir));
 }
 
 // A redist saved model as rein's reweighted workspace: the same likelihood, with the rates named
@@ -252,7 +144,7 @@ int convert(const rein::cli::arguments& args) {
   const std::vector<std::string> density_args = args.all("density");
   if (density_args.empty()) throw rein::invalid_argument("missing --density NAME=FILE:CHANNEL:SAMPLE");
 
-  axes_spec axes;
+  rein::io::density_axes axes;
   for (const auto& e : args.all("edges")) {
     auto [variable, spec] = split_key(e, "--edges");
     if (std::find(axes.variables.begin(), axes.variables.end(), variable) != axes.variables.end())
@@ -260,8 +152,8 @@ int convert(const rein::cli::arguments& args) {
     axes.edges.push_back(parse_edges(spec, "--edges " + variable));
     axes.variables.push_back(variable);
   }
-  const bool units_given = args.has("units");
-  if (units_given) {
+  axes.units_given = args.has("units");
+  if (axes.units_given) {
     axes.units.assign(axes.variables.size(), "");
     std::vector<bool> set(axes.variables.size(), false);
     for (const auto& u : args.all("units")) {
@@ -277,16 +169,14 @@ int convert(const rein::cli::arguments& args) {
   }
   const std::string normalisation = args.get("normalisation", "");
   const std::string source = args.get("source", "");
-  std::vector<rein::reweight::number_density> densities;
-  std::vector<std::string> files;
+  rein::io::imported_densities imported;
   for (const auto& text : density_args) {
-    const density_spec spec = parse_density(text);
-    densities.push_back(load_density(spec, axes, units_given, normalisation, source));
-    files.push_back(spec.file);
+    const auto d = parse_density(text);
+    imported.densities.push_back(rein::io::import_number_density(d, axes, normalisation, source));
+    imported.files.push_back(d.file);
   }
-  std::vector<double> deviations;
-  if (args.has("workspace")) deviations = check_against_workspace(densities, args.get("workspace", ""));
-  return write_and_report(output, densities, files, deviations);
+  if (args.has("workspace")) imported.deviations = rein::io::row_sum_deviations(imported.densities, args.get("workspace", ""));
+  return write_and_report(output, imported);
 }
 
 const bool convert_registered = rein::cli::register_verb(

@@ -1,12 +1,11 @@
 // rein expected FILE [--set NAME=VALUE ...]: the expected main-bin yields at a parameter point
 // (the initial values, changed by --set), per channel and per sample, JSON on stdout.
 #include "cli.hpp"
-#include "finite_output.hpp"
-#include "finite_output.hpp"
 #include "load_model.hpp"
 
 #include "rein/core/detail/check.hpp"
 #include "rein/io/json/model_results.hpp"
+#include "rein/io/json/require_finite.hpp"
 
 #include <string>
 
@@ -28,7 +27,7 @@ int expected(const rein::cli::arguments& args) {
     theta[static_cast<Eigen::Index>(model.parameters().index(name))] = value;
   }
   const auto out = rein::io::expected_yields_json(model, theta);
-  rein::cli::require_finite_output(out, "expected");
+  rein::io::require_finite(out, "rein expected");
   rein::cli::print_json(out);
   return 0;
 }

@@ -4,9 +4,9 @@
 #include "cli.hpp"
 #include "load_model.hpp"
 #include "shard.hpp"
-#include "shard_digest.hpp"
 
 #include "rein/infer/grid.hpp"
+#include "rein/io/json/infer_results.hpp"
 #include "rein/io/json/patchset.hpp"
 #include "rein/io/json/read_json.hpp"
 #include "rein/io/json/workspace.hpp"
@@ -28,43 +28,6 @@ struct grid_point {
   std::string path;       ///< the patch file (plain patches), read on a worker thread
   nlohmann::json patch;   ///< the patch (patchset entries)
 };
-
-// sbottom_1300_205_60 -> [1300, 205, 60]: the numbers between underscores of a patch file's name
-nlohmann::json values_of_name(const std::string& name) {
-  nlohmann::json values = nlohmann::json::array();
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    const std::size_t end = std::min(name.find('_', start), name.size());
-    const auto value = rein::io::detail::value_token(name.substr(start, end - start));
-    if (value.is_number()) values.push_back(value);
-    start = end + 1;
-  }
-  return values;
-}
-
-// patch.sbottom_1300_205_60.json -> sbottom_1300_205_60
-std::string name_of_file(const std::string& path) {
-  std::string name = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
-  if (name.rfind("patch.", 0) == 0) name = name.substr(6);
-  if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0) name.resize(name.size() - 5);
-  return name;
-}
-
-nlohmann::json point_json(const grid_point& p, const rein::infer::grid_point_result& r) {
-  nlohmann::json exp = nlohmann::json::array(), exp_status = nlohmann::json::array(), cls_exp = nlohmann::json::array();
-  for (std::size_t k = 0; k < 5; ++k) {
-    exp.push_back(r.limit.exp[k]);
-    exp_status.push_back(rein::infer::to_string(r.limit.exp_status[k]));
-    cls_exp.push_back(r.cls.cls_exp[k]);
-  }
-  return {{"name", p.name},
-          {"values", p.values},
-          {"upper_limit", {{"obs", r.limit.obs}, {"exp", exp}, {"obs_status", rein::infer::to_string(r.limit.obs_status)},
-                           {"exp_status", exp_status}}},
-          {"cls_mu1", {{"obs", r.cls.cls_obs}, {"exp", cls_exp}}},
-          {"status", r.status},
-          {"seconds", r.seconds}};
-}
 
 int grid(const arguments& args) {
   args.allow_only({"patchset", "patches", "cl", "threads", "shard", "poi-bounds", "fix", "measurement", "interp", "poi",
@@ -90,7 +53,8 @@ int grid(const arguments& args) {
   } else {
     std::vector<std::string> files = args.all("patches");
     for (std::size_t i = 1; i < args.positional_count(); ++i) files.push_back(args.positional(i, ""));
-    for (const auto& f : files) points.push_back({name_of_file(f), values_of_name(name_of_file(f)), f, nullptr});
+    for (const auto& f : files)
+      points.push_back({rein::io::patch_name_of_file(f), rein::io::patch_values_of_name(rein::io::patch_name_of_file(f)), f, nullptr});
   }
 
   rein::infer::grid_options options;
@@ -115,7 +79,7 @@ int grid(const arguments& args) {
   nlohmann::json out_points = nlohmann::json::array();
   bool all_ok = true;
   for (std::size_t i = 0; i < results.size(); ++i) {
-    out_points.push_back(point_json(points[first + i], results[i]));
+    out_points.push_back(rein::io::grid_point_json(points[first + i].name, points[first + i].values, results[i]));
     all_ok = all_ok && results[i].ok();
   }
   nlohmann::json out = {{"points", out_points}, {"labels", labels}, {"cl", options.limit.cl},

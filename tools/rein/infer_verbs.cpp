@@ -3,7 +3,6 @@
 #include "infer_output.hpp"
 #include "load_model.hpp"
 #include "shard.hpp"
-#include "shard_digest.hpp"
 
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/infer/asymptotic.hpp"
@@ -13,6 +12,7 @@
 #include "rein/infer/toys.hpp"
 #include "rein/infer/upper_limit.hpp"
 #include "rein/io/json/infer_results.hpp"
+#include "rein/io/json/merge_shards.hpp"
 
 #include <unistd.h>
 
@@ -88,15 +88,9 @@ int cls_toy_shard(const arguments& args, const rein::likelihood::model& model, d
   const auto options = rein::cli::toy_options_of(args);
   const auto g = rein::infer::toy_generators_at(model, model.observed(), mu, options);
   const auto [first, end] = rein::cli::slice(options.n_toys, s);
-  const auto sb = rein::io::toy_statistics_json(rein::infer::toy_statistics(model, g.signal_background, mu, 0, first, end - first, options));
-  const auto b = rein::io::toy_statistics_json(rein::infer::toy_statistics(model, g.background, mu, 1, first, end - first, options));
-  nlohmann::json out = {{"shard", rein::cli::shard_record("cls", s, args)},
-                        {"mu", mu},
-                        {"q_obs", g.q_obs},
-                        {"status", rein::fit::to_string(g.status)},
-                        {"first", first},
-                        {"sb", sb},
-                        {"b", b}};
+  auto out = rein::io::toy_shard_json(rein::cli::shard_record("cls", s, args), mu, g.q_obs, g.status, first,
+                                      rein::infer::toy_statistics(model, g.signal_background, mu, 0, first, end - first, options),
+                                      rein::infer::toy_statistics(model, g.background, mu, 1, first, end - first, options));
   rein::cli::sign_shard(out, "cls", args);
   rein::cli::print_json(out);
   return g.status == rein::fit::fit_status::ok ? 0 : 3;

@@ -1,12 +1,12 @@
 // rein inspect WS: channels, samples, bins, parameters and modifiers of a workspace, as JSON.
 #include "cli.hpp"
-#include "finite_output.hpp"
 #include "load_model.hpp"
 
 #include "rein/io/json/model_results.hpp"
 #include "rein/io/json/patchset.hpp"
 #include "rein/io/json/patchset_operations.hpp"
 #include "rein/io/json/read_input.hpp"
+#include "rein/io/json/require_finite.hpp"
 
 namespace {
 
@@ -28,7 +28,7 @@ int inspect(const rein::cli::arguments& args) {
   }
   args.allow_only(rein::cli::model_option_names());
   const auto out = rein::io::describe_json(rein::cli::load(args));
-  rein::cli::require_finite_output(out, "inspect");
+  rein::io::require_finite(out, "rein inspect");
   rein::cli::print_json(out);
   return 0;
 }

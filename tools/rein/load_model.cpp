@@ -1,10 +1,11 @@
 #include "load_model.hpp"
-#include "rate_names.hpp"
+
 #include "split.hpp"
 
 #include "rein/io/json/patchset.hpp"
 #include "rein/likelihood/interpolation.hpp"
 #include "rein/likelihood/validate.hpp"
+#include "rein/models/registry.hpp"
 #ifdef REIN_HAS_HDF5
 #include "rein/io/hdf5/load_model.hpp"
 #endif
@@ -89,8 +90,8 @@ io::load_options load_options_of(const arguments& args) {
     if (eq == std::string::npos) throw invalid_argument("--fix '" + item + "' must be NAME=VALUE");
     options.model.fixed.emplace_back(item.substr(0, eq), parse_double(item.substr(eq + 1), "--fix " + item.substr(0, eq)));
   }
-  if (args.has("null")) options.null = canonical_rate_name(args.get("null", ""));
-  if (args.has("alt")) options.alternative = canonical_rate_name(args.get("alt", ""));
+  if (args.has("null")) options.null = models::canonical_rate_name(args.get("null", ""));
+  if (args.has("alt")) options.alternative = models::canonical_rate_name(args.get("alt", ""));
   if (args.has("alt-table")) options.alternative_table = args.get("alt-table", "");
   if (args.has("quadrature")) options.quadrature = io::quadrature_rule_from_string(args.get("quadrature", ""));
   options.masked = args.all("mask");

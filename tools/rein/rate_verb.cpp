@@ -3,7 +3,7 @@
 //   rein rate wet-b-to-k-nunu --q2 0,5,10,15,20 [--cvl X] [--csl Y] [--ctl Z] [--ff a1,...,a8]
 //   rein rate hpqcd-b-to-k-nunu --q2 0,5,10,15,20   (the registry's names; b_to_k_nunu, hpqcd_null too)
 #include "cli.hpp"
-#include "rate_names.hpp"
+#include "rein/models/registry.hpp"
 
 #include "rein/physics/b_to_k_nunu.hpp"
 #include "rein/physics/bsz2015.hpp"
@@ -42,7 +42,7 @@ double finite_option(const rein::cli::arguments& args, const std::string& name, 
 }
 
 int rate(const rein::cli::arguments& args) {
-  const std::string model = rein::cli::canonical_rate_name(args.positional(0, "MODEL (wet-b-to-k-nunu or hpqcd-b-to-k-nunu)"));
+  const std::string model = rein::models::canonical_rate_name(args.positional(0, "MODEL (wet-b-to-k-nunu or hpqcd-b-to-k-nunu)"));
   if (args.positional_count() > 1)
     throw rein::invalid_argument("unexpected argument '" + args.positional(1, "") + "'");
   if (!args.has("q2")) throw rein::invalid_argument("missing --q2 LIST (comma-separated q^2 values in GeV^2)");

@@ -106,9 +106,7 @@ int sample(const arguments& args) {
   nlohmann::json evidence = nullptr;
   if (args.has("evidence")) {
     if (args.get("evidence", "") != "bridge") throw rein::invalid_argument("--evidence '" + args.get("evidence", "") + "' must be bridge");
-    const auto z = rein::bayes::bridge_sampling_evidence(target, draws, {0, options.seed, options.threads});
-    evidence = {{"method", "bridge"}, {"log_z", z.log_z}, {"log_z_error", z.log_z_error}, {"iterations", z.iterations},
-                {"converged", z.converged}, {"posterior_draws", z.posterior_draws}, {"proposal_draws", z.proposal_draws}};
+    evidence = rein::io::to_json(rein::bayes::bridge_sampling_evidence(target, draws, {0, options.seed, options.threads}));
   }
   rein::cli::print_json({{"evidence", evidence},
                          {"parameters", rein::io::posterior_summary_json(draws, summary, draws.diagnostics, names)},

@@ -1,9 +1,11 @@
 #include "shard.hpp"
 
 #include "rein/core/shard.hpp"
+#include "rein/io/json/shard.hpp"
 
 #include <cerrno>
 #include <cstdlib>
+#include <vector>
 
 namespace rein::cli {
 
@@ -32,12 +34,24 @@ std::optional<shard> shard_of(const arguments& args) {
   return s;
 }
 
-std::pair<std::size_t, std::size_t> slice(std::size_t tasks, const shard& s) {
-  return shard_slice(tasks, s.index, s.count);
-}
+std::pair<std::size_t, std::size_t> slice(std::size_t tasks, const shard& s) { return shard_slice(tasks, s.index, s.count); }
 
 nlohmann::json shard_record(const std::string& verb, const shard& s, const arguments& args) {
-  return {{"verb", verb}, {"index", s.index}, {"count", s.count}, {"arguments", args.tokens()}};
+  return io::shard_record(verb, s.index, s.count, args.tokens());
+}
+
+std::string run_digest(const std::string& verb, const arguments& args, std::size_t count) {
+  // the model file, and a grid's patch files after the first (--patches P1 P2 ... are positional)
+  std::vector<std::string> files;
+  for (std::size_t i = 0; i < args.positional_count(); ++i) files.push_back(args.positional(i, "WS"));
+  // the signal points of a grid too (--patches, --patchset)
+  for (const char* option : {"patch", "patches", "patchset"})
+    for (const auto& patch : args.all(option)) files.push_back(patch);
+  return io::run_digest(verb, args.tokens(), count, files);
+}
+
+void sign_shard(nlohmann::json& document, const std::string& verb, const arguments& args) {
+  io::sign_shard(document, run_digest(verb, args, document["shard"].at("count").get<std::size_t>()));
 }
 
 }  // namespace rein::cli

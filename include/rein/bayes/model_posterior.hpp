@@ -5,7 +5,7 @@
 #include "rein/bayes/prior.hpp"
 #include "rein/bayes/target.hpp"
 #include "rein/core/error.hpp"
-#include "rein/likelihood/model.hpp"
+#include "rein/likelihood/model/model.hpp"
 
 #include <Eigen/Core>
 

@@ -5,7 +5,7 @@
 // (normalisations, Wilson coefficients).
 #include "rein/config.hpp"
 #include "rein/core/error.hpp"
-#include "rein/likelihood/model.hpp"
+#include "rein/likelihood/model/model.hpp"
 
 #include <algorithm>
 #include <optional>

@@ -6,7 +6,7 @@
 #include "rein/infer/normal.hpp"
 #include "rein/infer/profile_likelihood.hpp"
 #include "rein/infer/test_statistic.hpp"
-#include "rein/likelihood/model.hpp"
+#include "rein/likelihood/model/model.hpp"
 
 #include <algorithm>
 #include <array>

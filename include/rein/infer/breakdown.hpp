@@ -6,7 +6,7 @@
 #include "rein/core/error.hpp"
 #include "rein/fit/fit_status.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
-#include "rein/likelihood/model.hpp"
+#include "rein/likelihood/model/model.hpp"
 
 #include <Eigen/Core>
 

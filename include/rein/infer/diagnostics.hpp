@@ -6,9 +6,9 @@
 #include "rein/core/error.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/infer/impacts.hpp"
-#include "rein/likelihood/mask.hpp"
-#include "rein/likelihood/model.hpp"
-#include "rein/likelihood/yield_jacobian.hpp"
+#include "rein/likelihood/model/mask.hpp"
+#include "rein/likelihood/model/model.hpp"
+#include "rein/likelihood/model/yield_jacobian.hpp"
 
 #include <Eigen/Core>
 

@@ -4,7 +4,7 @@
 #include "rein/core/parallel_for.hpp"
 #include "rein/infer/asymptotic.hpp"
 #include "rein/infer/upper_limit.hpp"
-#include "rein/likelihood/model.hpp"
+#include "rein/likelihood/model/model.hpp"
 
 #include <chrono>
 #include <cstddef>

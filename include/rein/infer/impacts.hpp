@@ -7,8 +7,8 @@
 #include "rein/fit/fit_status.hpp"
 #include "rein/fit/hessian.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
-#include "rein/likelihood/dataset.hpp"
-#include "rein/likelihood/model.hpp"
+#include "rein/likelihood/model/dataset.hpp"
+#include "rein/likelihood/model/model.hpp"
 
 #include <Eigen/Core>
 

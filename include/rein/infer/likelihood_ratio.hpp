@@ -20,7 +20,7 @@
 #include "rein/infer/chi_bar_squared.hpp"
 #include "rein/infer/normal.hpp"
 #include "rein/infer/toys.hpp"
-#include "rein/likelihood/model.hpp"
+#include "rein/likelihood/model/model.hpp"
 
 #include <Eigen/Dense>
 #include <boost/math/distributions/chi_squared.hpp>

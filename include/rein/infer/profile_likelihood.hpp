@@ -4,8 +4,8 @@
 #include "rein/core/error.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/infer/test_statistic.hpp"
-#include "rein/likelihood/dataset.hpp"
-#include "rein/likelihood/model.hpp"
+#include "rein/likelihood/model/dataset.hpp"
+#include "rein/likelihood/model/model.hpp"
 
 #include <cmath>
 #include <cstddef>

@@ -4,7 +4,7 @@
 #include "rein/core/error.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/fit/multistart.hpp"
-#include "rein/likelihood/model.hpp"
+#include "rein/likelihood/model/model.hpp"
 
 #include <boost/math/tools/toms748_solve.hpp>
 

@@ -1,14 +1,5 @@
 #pragma once
 
-#include <Eigen/Core>
-
-namespace rein::likelihood {
-
-/// The data a likelihood is evaluated on: counts in the main bins (channels concatenated in
-/// model order) and the auxiliary data of the constrained parameters (in parameter order).
-struct dataset {
-  Eigen::VectorXd main;
-  Eigen::VectorXd aux;
-};
-
-}  // namespace rein::likelihood
+// Moved to rein/likelihood/model/dataset.hpp: the compiled model, one of the layers
+// that likelihood/ shows as sub-folders (docs/layers.md). This path keeps existing includes working.
+#include "rein/likelihood/model/dataset.hpp"

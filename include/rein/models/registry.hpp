@@ -73,6 +73,14 @@ inline std::vector<std::string> named_nulls() { return detail::names_of(detail::
 /// "sm-plus-invisible-resonance" (models/invisible_resonance.hpp; m_x, width_x, br_x).
 inline std::vector<std::string> named_alternatives() { return detail::names_of(detail::alternative_entries()); }
 
+/// The registry's name for `name`: the older spellings "b_to_k_nunu" and "hpqcd_null" (of `rein
+/// rate`) give "wet-b-to-k-nunu" and "hpqcd-b-to-k-nunu"; any other name is returned unchanged.
+inline std::string canonical_rate_name(const std::string& name) {
+  if (name == "b_to_k_nunu") return "wet-b-to-k-nunu";
+  if (name == "hpqcd_null") return "hpqcd-b-to-k-nunu";
+  return name;
+}
+
 /// The null rate called `name`.
 /// @throws invalid_argument naming the unknown name and the known ones
 inline const null_rate& find_null(const std::string& name) { return detail::find_entry(detail::null_entries(), name, "null"); }

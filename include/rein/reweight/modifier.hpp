@@ -3,7 +3,7 @@
 #include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
 #include "rein/core/parameter_layout.hpp"
-#include "rein/likelihood/bin_function.hpp"
+#include "rein/likelihood/model/bin_function.hpp"
 #include "rein/reweight/bin_rates.hpp"
 #include "rein/reweight/decorrelation.hpp"
 #include "rein/reweight/number_density.hpp"

@@ -3,7 +3,7 @@
 #include "rein/core/parameter_layout.hpp"
 #include "rein/likelihood/dataset.hpp"
 #include "rein/likelihood/model.hpp"
-#include "rein/likelihood/detail/poisson_term.hpp"
+#include "rein/likelihood/model/detail/poisson_term.hpp"
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
@@ -205,7 +205,7 @@ class bin_profile {
   }
 
   /// The bin's nll (without constants: ν − n ln ν + Σ C_j, each Poisson term as its deviation from
-  /// its minimum, likelihood/detail/poisson_term.hpp) and, if asked, its gradient and Hessian in γ;
+  /// its minimum, likelihood/model/detail/poisson_term.hpp) and, if asked, its gradient and Hessian in γ;
   /// +∞ outside the domain (ν < 0, ν = 0 < n, a Poisson rate ≤ 0).
   double evaluate(const group& g, const std::vector<double>& c, const small_vector& gamma, small_vector* gradient,
                   small_matrix* hessian) const {

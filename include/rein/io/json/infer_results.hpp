@@ -4,10 +4,12 @@
 // `upper-limit`, `significance`, `scan`, `impacts`, `gof` and `rein merge` print, and what every
 // other front end writes, so that one result has one form. NaN and ±∞ have no JSON form: null.
 // Timing (`seconds`) is the front end's to add.
+#include "rein/core/enum_names.hpp"
 #include "rein/fit/fit_status.hpp"
 #include "rein/infer/asymptotic.hpp"
 #include "rein/infer/channel_compatibility.hpp"
 #include "rein/infer/goodness_of_fit.hpp"
+#include "rein/infer/grid.hpp"
 #include "rein/infer/impacts.hpp"
 #include "rein/infer/likelihood_ratio.hpp"
 #include "rein/infer/scan.hpp"
@@ -22,6 +24,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -96,6 +99,13 @@ inline nlohmann::json to_json(const infer::toy_hypotest_result& r, const infer::
           {"toy_status", detail::toy_status(r.failed_fits, infer::too_many_failed_toys(r))},
           {"q_obs", r.q_obs},
           {"status", detail::status_with_toys(r.status, infer::too_many_failed_toys(r))}};
+}
+
+/// The fit status whose JSON word (fit::to_string) is `name`, or nothing: what reads a status back.
+inline std::optional<fit::fit_status> fit_status_from_name(const std::string& name) {
+  static constexpr fit::fit_status all[] = {fit::fit_status::ok, fit::fit_status::max_iterations, fit::fit_status::non_finite,
+                                            fit::fit_status::line_search_failed, fit::fit_status::not_converged};
+  return enum_from_name(name, all);
 }
 
 /// The test statistics of a slice of toys (a `--shard` of `rein cls --toys`): null where a fit failed.
@@ -374,6 +384,25 @@ inline nlohmann::json to_json(const infer::channel_compatibility_result& r, std:
                    {"failed_fits", r.failed_fits},
                    {"twice_delta_nll", detail::numbers_json(r.toy_twice_delta_nll)}};
   return out;
+}
+
+/// One signal point of a grid (`rein grid`, and `rein merge` of its shards): its `name` and
+/// `values` (the patch's), the observed and expected limits with their statuses, CLs at μ = 1,
+/// the point's status and wall time.
+inline nlohmann::json grid_point_json(const std::string& name, const nlohmann::json& values, const infer::grid_point_result& r) {
+  nlohmann::json exp = nlohmann::json::array(), exp_status = nlohmann::json::array(), cls_exp = nlohmann::json::array();
+  for (std::size_t k = 0; k < 5; ++k) {
+    exp.push_back(r.limit.exp[k]);
+    exp_status.push_back(infer::to_string(r.limit.exp_status[k]));
+    cls_exp.push_back(r.cls.cls_exp[k]);
+  }
+  return {{"name", name},
+          {"values", values},
+          {"upper_limit", {{"obs", r.limit.obs}, {"exp", exp}, {"obs_status", infer::to_string(r.limit.obs_status)},
+                           {"exp_status", exp_status}}},
+          {"cls_mu1", {{"obs", r.cls.cls_obs}, {"exp", cls_exp}}},
+          {"status", r.status},
+          {"seconds", r.seconds}};
 }
 
 }  // namespace rein::io

@@ -8,8 +8,8 @@
 #include "rein/fit/multistart.hpp"
 #include "rein/io/json/read_json.hpp"
 #include "rein/io/load_model.hpp"
-#include "rein/likelihood/interpolation.hpp"
-#include "rein/likelihood/model.hpp"
+#include "rein/likelihood/model/interpolation.hpp"
+#include "rein/likelihood/model/model.hpp"
 
 #include <Eigen/Core>
 #include <nlohmann/json.hpp>

@@ -271,4 +271,28 @@ inline void verify_patchset(const patchset& ps, const nlohmann::json& document, 
   }
 }
 
+/// The point name of a plain patch file: its file name without the directory, a leading "patch."
+/// and a trailing ".json" ("dir/patch.sbottom_1300_205_60.json" → "sbottom_1300_205_60").
+inline std::string patch_name_of_file(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  std::string name = path.substr(slash == std::string::npos ? 0 : slash + 1);
+  if (name.rfind("patch.", 0) == 0) name = name.substr(6);
+  if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0) name.resize(name.size() - 5);
+  return name;
+}
+
+/// The point values a patch name spells: its numbers between underscores, in order
+/// ("sbottom_1300_205_60" → [1300, 205, 60]; words are skipped).
+inline nlohmann::json patch_values_of_name(const std::string& name) {
+  nlohmann::json values = nlohmann::json::array();
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    const std::size_t end = std::min(name.find('_', start), name.size());
+    const auto value = detail::value_token(name.substr(start, end - start));
+    if (value.is_number()) values.push_back(value);
+    start = end + 1;
+  }
+  return values;
+}
+
 }  // namespace rein::io

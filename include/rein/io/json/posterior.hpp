@@ -5,6 +5,7 @@
 // JSON twin of io/hdf5/posterior_draws.hpp (format "rein-posterior-draws", version 1).
 #include "rein/bayes/diagnostics.hpp"
 #include "rein/bayes/draws.hpp"
+#include "rein/bayes/evidence.hpp"
 #include "rein/bayes/nuts.hpp"
 #include "rein/bayes/summary.hpp"
 #include "rein/core/error.hpp"
@@ -106,6 +107,14 @@ inline nlohmann::json to_json(const bayes::posterior_draws& draws) {
 /// @throws io_error when the file cannot be written
 inline void write_posterior_draws_json(const std::string& path, const bayes::posterior_draws& draws) {
   write_json(to_json(draws), path, 0);
+}
+
+/// ln Z of a posterior by bridge sampling with its standard error and how it was reached (what
+/// `rein sample --evidence bridge` prints under "evidence").
+inline nlohmann::json to_json(const bayes::evidence_result& z) {
+  return {{"method", "bridge"},           {"log_z", z.log_z},   {"log_z_error", z.log_z_error},
+          {"iterations", z.iterations},   {"converged", z.converged}, {"posterior_draws", z.posterior_draws},
+          {"proposal_draws", z.proposal_draws}};
 }
 
 }  // namespace rein::io

@@ -5,8 +5,8 @@
 #include "rein/io/json/read_json.hpp"
 #include "rein/io/read_text.hpp"
 #include "rein/io/json/workspace.hpp"
-#include "rein/likelihood/make_model.hpp"
-#include "rein/likelihood/workspace.hpp"
+#include "rein/likelihood/model/make_model.hpp"
+#include "rein/likelihood/workspace/workspace.hpp"
 #include "rein/reweight/bin_rates.hpp"
 #include "rein/reweight/modifier.hpp"
 

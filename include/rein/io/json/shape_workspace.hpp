@@ -8,11 +8,11 @@
 #include "rein/io/json/read_json.hpp"
 #include "rein/io/json/redist.hpp"
 #include "rein/io/json/workspace.hpp"
-#include "rein/likelihood/bin_function.hpp"
-#include "rein/likelihood/make_model.hpp"
-#include "rein/likelihood/model.hpp"
-#include "rein/likelihood/parametric_shape.hpp"
-#include "rein/likelihood/workspace.hpp"
+#include "rein/likelihood/model/bin_function.hpp"
+#include "rein/likelihood/model/make_model.hpp"
+#include "rein/likelihood/model/model.hpp"
+#include "rein/likelihood/shapes/parametric_shape.hpp"
+#include "rein/likelihood/workspace/workspace.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -6,8 +6,8 @@
 #include "rein/io/json/patch.hpp"
 #include "rein/io/json/patchset.hpp"
 #include "rein/io/json/read_json.hpp"
-#include "rein/likelihood/validate.hpp"
-#include "rein/likelihood/workspace.hpp"
+#include "rein/likelihood/workspace/validate.hpp"
+#include "rein/likelihood/workspace/workspace.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "rein/likelihood/bin_function.hpp"
-#include "rein/likelihood/interpolation.hpp"
+#include "rein/likelihood/model/bin_function.hpp"
+#include "rein/likelihood/model/interpolation.hpp"
 
 #include <cstddef>
 #include <memory>
