@@ -167,6 +167,12 @@ if single and multi:
           f"rein fit --starts 8 finds csl near 15: csl {csl}, {multi['twice_nll']} vs {single['twice_nll']}")
 _, err = rein("fit", wet, "--null", "hpqcd-b-to-k-nunu", "--alt", "wet-b-to-k-nunu", "--starts", "0", code=1)
 check("--starts 0" in err, f"rein fit --starts 0 is refused: {err}")
+# --init NAME=VALUE (issue 14): started at csl = 15 the held fit reaches the minimum --starts found
+started, _ = rein("fit", wet, "--null", "hpqcd-b-to-k-nunu", "--alt", "wet-b-to-k-nunu", *held, "--init", "csl=15")
+if started and multi:
+    close(started["twice_nll"], multi["twice_nll"], 0, "rein fit --init csl=15 reaches the --starts minimum", abs_tol=1e-7)
+_, err = rein("fit", os.path.join(TEST_DATA, "pyhf", "workspaces", "2bin_2channel.json"), "--init", "mu=99", code=1)
+check("init 'mu' = 99 must be finite and within its bounds" in err, f"rein fit --init outside the bounds is refused: {err}")
 
 # rein's own saved form: rein convert redist, then every verb reads it with no --null/--alt; the
 # same likelihood, so the same yields to the last bit

@@ -573,5 +573,30 @@ TEST_SUITE("likelihood") {
     // the message is an invalid_argument's too
     CHECK_THROWS_AS((void)base().build(), rein::invalid_argument);
   }
+
+  TEST_CASE("make_model: model_options::inits (--init) start free parameters elsewhere, within their bounds") {
+    const auto ws = base().observation("SR", {60, 70}).measurement("meas", "mu").fixed("syst").build();
+    lh::model_options options;
+    options.inits = {{"mu", 3.5}};
+    const auto m = lh::make_model(ws, options);
+    const auto& layout = m.parameters();
+    CHECK(layout[layout.index("mu")].init == 3.5);
+    CHECK(!layout[layout.index("mu")].fixed);
+    CHECK(layout[layout.index("mu")].upper == 10);  // pyhf's normfactor bounds, unchanged
+    // everything else as without the option
+    const auto plain = lh::make_model(ws);
+    for (std::size_t i = 0; i < layout.size(); ++i)
+      if (layout[i].name != "mu") CHECK(layout[i].init == plain.parameters()[i].init);
+    using doctest::Contains;
+    options.inits = {{"mu", 11.0}};
+    CHECK_THROWS_WITH_AS((void)lh::make_model(ws, options),
+                         "rein::likelihood::make_model: init 'mu' = 11 must be finite and within its bounds [0, 10]",
+                         rein::invalid_argument);
+    options.inits = {{"syst", 0.5}};  // fixed by the measurement: its init is the held value
+    CHECK_THROWS_WITH_AS((void)lh::make_model(ws, options), Contains("init 'syst': the parameter is fixed"), rein::invalid_argument);
+    options.inits = {{"nu", 1.0}};
+    CHECK_THROWS_WITH_AS((void)lh::make_model(ws, options), Contains("init 'nu': the model has no parameter 'nu'"),
+                         rein::invalid_argument);
+  }
 }
 }  // namespace builder_test

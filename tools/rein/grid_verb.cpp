@@ -30,7 +30,7 @@ struct grid_point {
 };
 
 int grid(const arguments& args) {
-  args.allow_only({"patchset", "patches", "cl", "threads", "shard", "poi-bounds", "fix", "measurement", "interp", "poi",
+  args.allow_only({"patchset", "patches", "cl", "threads", "shard", "poi-bounds", "fix", "init", "measurement", "interp", "poi",
                    "verbose"});
   const auto begin = std::chrono::steady_clock::now();
   const std::string ws_path = args.positional(0, "WS (the background-only pyhf workspace)");
@@ -62,7 +62,7 @@ int grid(const arguments& args) {
   const long threads = args.get_long("threads", 1);
   if (threads < 1) throw rein::invalid_argument("--threads = " + std::to_string(threads) + ", must be >= 1");
   options.threads = static_cast<unsigned>(threads);
-  // --fix and --poi-bounds hold parameters and bound the POI in every point's model
+  // --fix, --init and --poi-bounds hold, start and bound parameters in every point's model
   const auto model_options = rein::cli::load_options_of(args).model;
 
   const auto shard = rein::cli::shard_of(args);
@@ -96,7 +96,7 @@ int grid(const arguments& args) {
 const bool grid_registered = rein::cli::register_verb(
     {"grid",
      "grid WS (--patchset PS.json | --patches P1.json P2.json ...) [--cl 0.95] [--threads T] [--shard I/N] "
-     "[--poi-bounds LO:HI] [--fix NAME=VALUE ...] [--measurement M] [--interp ...] [--poi NAME]",
+     "[--poi-bounds LO:HI] [--fix NAME=VALUE ...] [--init NAME=VALUE ...] [--measurement M] [--interp ...] [--poi NAME]",
      {}, grid});
 
 }  // namespace

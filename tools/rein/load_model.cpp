@@ -17,7 +17,7 @@ namespace rein::cli {
 
 const std::vector<std::string>& model_option_names() {
   static const std::vector<std::string> names = {"patch", "patch-name", "patch-values", "measurement", "interp",
-                                                 "poi", "poi-bounds", "fix", "null", "alt", "alt-table", "quadrature",
+                                                 "poi", "poi-bounds", "fix", "init", "null", "alt", "alt-table", "quadrature",
                                                  "verbose", "mask", "group", "freeze"};
   return names;
 }
@@ -25,7 +25,7 @@ const std::vector<std::string>& model_option_names() {
 const std::string& model_usage() {
   static const std::string usage =
       "[--patch P [--patch-name N | --patch-values V1,V2,...]] [--verbose] [--measurement M] [--interp normsys=code1,histosys=code0] [--poi NAME] "
-      "[--poi-bounds LO:HI] [--fix NAME=VALUE ...] [--mask CHANNEL ...] [--group NAME=PAT1,PAT2 ...] [--freeze GROUP ...] "
+      "[--poi-bounds LO:HI] [--fix NAME=VALUE ...] [--init NAME=VALUE ...] [--mask CHANNEL ...] [--group NAME=PAT1,PAT2 ...] [--freeze GROUP ...] "
       "[--null NAME (--alt NAME | --alt-table Q2_RATE.csv) [--quadrature endpoint-adapted|gauss-legendre]] (WS: a pyhf workspace, one with "
       "rein.shapes (--patch applies too), a redist saved model or a reweighted workspace)";
   return usage;
@@ -85,11 +85,13 @@ io::load_options load_options_of(const arguments& args) {
   if (args.has("poi")) options.model.poi = args.get("poi", "");
   read_interp(args, options.model);
   if (args.has("poi-bounds")) options.model.poi_bounds = poi_bounds_of(args.get("poi-bounds", ""));
-  for (const auto& item : args.all("fix")) {
-    const auto eq = item.find('=');
-    if (eq == std::string::npos) throw invalid_argument("--fix '" + item + "' must be NAME=VALUE");
-    options.model.fixed.emplace_back(item.substr(0, eq), parse_double(item.substr(eq + 1), "--fix " + item.substr(0, eq)));
-  }
+  // --fix NAME=VALUE holds a parameter, --init NAME=VALUE starts it there
+  for (const auto& [flag, list] : {std::pair{"fix", &options.model.fixed}, std::pair{"init", &options.model.inits}})
+    for (const auto& item : args.all(flag)) {
+      const auto eq = item.find('=');
+      if (eq == std::string::npos) throw invalid_argument(std::string("--") + flag + " '" + item + "' must be NAME=VALUE");
+      list->emplace_back(item.substr(0, eq), parse_double(item.substr(eq + 1), std::string("--") + flag + " " + item.substr(0, eq)));
+    }
   if (args.has("null")) options.null = models::canonical_rate_name(args.get("null", ""));
   if (args.has("alt")) options.alternative = models::canonical_rate_name(args.get("alt", ""));
   if (args.has("alt-table")) options.alternative_table = args.get("alt-table", "");

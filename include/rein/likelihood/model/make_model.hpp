@@ -35,6 +35,10 @@ struct model_options {
   /// Applied after the measurement's settings, to custom modifiers' parameters too, so that every
   /// fit, limit, scan and sampler of the model holds them.
   std::vector<std::pair<std::string, double>> fixed;
+  /// Parameters started at a value (the CLI's `--init NAME=VALUE`): their init, where every fit
+  /// starts, within their bounds; free parameters only (a held one would move its held value:
+  /// that is `fixed`). Applied after poi_bounds.
+  std::vector<std::pair<std::string, double>> inits;
   /// Bounds [lo, hi] of the parameter of interest (the CLI's `--poi-bounds LO:HI`, pyhf's
   /// par_bounds); an init outside them moves to the nearer bound.
   std::optional<std::pair<double, double>> poi_bounds;
@@ -129,7 +133,7 @@ inline std::string known_names(const std::vector<parameter>& parameters) {
   return names + (parameters.size() > 12 ? ", ... (" + std::to_string(parameters.size()) + " in all)" : "");
 }
 
-// model_options::poi_bounds and ::fixed, checked like the measurement's settings
+// model_options::poi_bounds, ::inits and ::fixed, checked like the measurement's settings
 inline void apply_overrides(std::vector<parameter>& parameters, const std::string& poi, const model_options& options) {
   const auto find = [&](const std::string& name, const std::string& option) -> parameter& {
     for (auto& p : parameters)
@@ -146,6 +150,17 @@ inline void apply_overrides(std::vector<parameter>& parameters, const std::strin
     auto& p = find(poi, "poi bounds");
     p.lower = lo, p.upper = hi;
     p.init = std::fmin(std::fmax(p.init, lo), hi);
+  }
+  for (const auto& [name, value] : options.inits) {
+    auto& p = find(name, "init '" + name + "'");
+    if (p.fixed)
+      throw invalid_argument("rein::likelihood::make_model: init '" + name + "': the parameter is fixed (by the measurement " +
+                             "or its modifier); an init would change the value it is held at: use fixed (--fix) for that");
+    if (!(std::isfinite(value) && p.lower <= value && value <= p.upper))
+      throw invalid_argument("rein::likelihood::make_model: init '" + name + "' = " + rein::detail::format_value(value) +
+                             " must be finite and within its bounds [" + rein::detail::format_value(p.lower) + ", " +
+                             rein::detail::format_value(p.upper) + "]");
+    p.init = value;
   }
   for (const auto& [name, value] : options.fixed) {
     auto& p = find(name, "fixed '" + name + "'");
