@@ -11,10 +11,11 @@
 #include "rein/io/json/infer_results.hpp"
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
-
 
 namespace {
 
@@ -29,6 +30,18 @@ unsigned threads_of(const arguments& args) {
   const long threads = args.get_long("threads", 1);
   if (threads < 1) throw rein::invalid_argument("--threads = " + std::to_string(threads) + ", must be >= 1");
   return static_cast<unsigned>(threads);
+}
+
+// --toys N (default 0: none), --seed S (default 0), both ≥ 0, and --threads of gof and compatibility
+template <class Options>
+void read_toys(const arguments& args, Options& options) {
+  const long toys = args.get_long("toys", 0);
+  if (toys < 0) throw rein::invalid_argument("--toys = " + std::to_string(toys) + ", must be >= 0");
+  options.n_toys = static_cast<std::size_t>(toys);
+  const long seed = args.get_long("seed", 0);
+  if (seed < 0) throw rein::invalid_argument("--seed = " + std::to_string(seed) + ", must be >= 0");
+  options.seed = static_cast<std::uint64_t>(seed);
+  options.threads = threads_of(args);
 }
 
 int impacts(const arguments& args) {
@@ -53,13 +66,7 @@ int gof(const arguments& args) {
   rein::infer::goodness_of_fit_options options;
   options.algorithm = rein::infer::gof_algorithm_from_string(args.get("algo", "saturated"));
   const auto model = rein::cli::load_model(args);
-  const long toys = args.get_long("toys", 0);
-  if (toys < 0) throw rein::invalid_argument("--toys = " + std::to_string(toys) + ", must be >= 0");
-  options.n_toys = static_cast<std::size_t>(toys);
-  const long seed = args.get_long("seed", 0);
-  if (seed < 0) throw rein::invalid_argument("--seed = " + std::to_string(seed) + ", must be >= 0");
-  options.seed = static_cast<std::uint64_t>(seed);
-  options.threads = threads_of(args);
+  read_toys(args, options);
   if (options.n_toys > 0) options.progress = terminal_progress("rein gof: toys");
   const auto r = rein::infer::goodness_of_fit(model, options);
   auto out = rein::io::to_json(r, options.seed);
@@ -74,13 +81,7 @@ int compatibility(const arguments& args) {
   const auto begin = std::chrono::steady_clock::now();
   const auto model = rein::cli::load_model(args);
   rein::infer::channel_compatibility_options options;
-  const long toys = args.get_long("toys", 0);
-  if (toys < 0) throw rein::invalid_argument("--toys = " + std::to_string(toys) + ", must be >= 0");
-  options.n_toys = static_cast<std::size_t>(toys);
-  const long seed = args.get_long("seed", 0);
-  if (seed < 0) throw rein::invalid_argument("--seed = " + std::to_string(seed) + ", must be >= 0");
-  options.seed = static_cast<std::uint64_t>(seed);
-  options.threads = threads_of(args);
+  read_toys(args, options);
   if (options.n_toys > 0) options.progress = terminal_progress("rein compatibility: toys");
   const auto r = rein::infer::channel_compatibility(model, options);
   auto out = rein::io::to_json(r, options.seed);
