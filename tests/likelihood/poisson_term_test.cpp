@@ -35,7 +35,7 @@ TEST_SUITE("likelihood") {
     using rein::likelihood::detail::poisson_nll_deviation;
     constexpr double eps = std::numeric_limits<double>::epsilon();
     for (const double n : {0.0, 0.3, 1.0, 5.0, 15.9, 16.0, 17.5, 100.0, 1e5, 1.9e11, 1e15}) {
-      for (const double ratio : {1.0, 1 + 1e-9, 1.001, 0.5, 2.0, 10.0, 1e-6}) {
+      for (const double ratio : {1.0, 1 + 1e-9, 1.001, 0.4, 0.5, 0.6, 1.5, 1.6, 2.0, 10.0, 1e-6}) {
         const double nu = n > 0 ? n * ratio : ratio;
         CAPTURE(n);
         CAPTURE(nu);

@@ -24,7 +24,10 @@ inline double log_factorial_remainder(double n) {
 inline double poisson_nll_deviation(double nu, double n) {
   if (!(n > 0)) return nu;
   const double d = (nu - n) / n;
-  return n * (d - std::log1p(d));
+  // ln(1 + d) from d near 0, from ν/n itself farther out: for ν ≪ n, 1 + d = ν/n keeps only the
+  // digits of d beyond its leading −1, and ln of it would lose them
+  const double log_ratio = std::abs(d) < 0.5 ? std::log1p(d) : std::log(nu / n);
+  return n * (d - log_ratio);
 }
 
 /// −ln Pois(n | ν) = ν − n ln ν + ln Γ(n + 1) for ν ≥ 0, n ≥ 0 (ν > 0 when n > 0), summed as
