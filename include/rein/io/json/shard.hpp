@@ -23,8 +23,8 @@ namespace detail {
 
 /// FNV-1a, 64 bits, of `bytes`, continued from `hash`.
 inline std::uint64_t shard_fnv1a(const std::string& bytes, std::uint64_t hash = 0xcbf29ce484222325ULL) {
-  for (const unsigned char c : bytes) {
-    hash ^= c;
+  for (const char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
     hash *= 0x100000001b3ULL;
   }
   return hash;
