@@ -243,6 +243,11 @@ TEST_SUITE("io") {
                   {"'edited.json' /rein.shapes/version: ", "'2.0.0' is not supported", "1.0.0"});
     check_message(error_after([](auto& d) { d["rein.shapes"].erase("shapes"); }),
                   {"'edited.json' /rein.shapes: missing required key 'shapes'"});
+    // a sample or channel name that is not a string (found by the shapes fuzz target; it threw
+    // nlohmann's type_error before): the workspace reader names it
+    check_message(error_after([](auto& d) { d["channels"][0]["samples"][0]["name"] = {1, 1}; }),
+                  {"'edited.json' /channels/0/samples/0/name"});
+    check_message(error_after([](auto& d) { d["channels"][0]["name"] = {1, 1}; }), {"'edited.json' /channels/0/name"});
 
     // an unknown kind: the message lists every known kind
     {

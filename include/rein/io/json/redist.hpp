@@ -86,14 +86,19 @@ inline void check_free_parameter(const reweight::free_parameter& p, const schema
 inline void strip_modifiers(nlohmann::json& channels, const std::function<bool(const nlohmann::json&)>& custom,
                             const std::function<void(const std::string&, const std::string&, const nlohmann::json&)>& found) {
   if (!channels.is_array()) return;  // workspace_from_json reports it
+  // a name that is not a string is left for workspace_from_json to report with its JSON pointer
+  const auto name_of = [](const nlohmann::json& object) {
+    const auto name = object.find("name");
+    return name != object.end() && name->is_string() ? name->get<std::string>() : std::string();
+  };
   for (auto& channel : channels) {
     if (!channel.is_object() || !channel.contains("samples") || !channel["samples"].is_array()) continue;
-    const std::string channel_name = channel.value("name", "");
+    const std::string channel_name = name_of(channel);
     for (auto& sample : channel["samples"]) {
       if (!sample.is_object() || !sample.contains("modifiers") || !sample["modifiers"].is_array()) continue;
       nlohmann::json kept = nlohmann::json::array();
       for (const auto& m : sample["modifiers"]) {
-        if (custom(m)) found(channel_name, sample.value("name", ""), m);
+        if (custom(m)) found(channel_name, name_of(sample), m);
         else kept.push_back(m);
       }
       sample["modifiers"] = kept;
