@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstddef>
 #include <limits>
 #include <vector>
 
@@ -141,6 +142,74 @@ TEST_SUITE("fit") {
     }
   }
 
+  TEST_CASE("hessian: block parameters are differenced in groups, with the closed form's entries") {
+    // f(a, b, u, v) = a²b + Σ_k [exp(a u_k) + b u_k v_k + u_k² v_k²] over three blocks k: (u_k, v_k)
+    // couple to a, b and to each other, not to other blocks (the shape of per-bin γ). Closed form:
+    // H_aa = 2b + Σ u_k² e_k, H_ab = 2a, H_au_k = e_k (1 + a u_k), H_bu_k = v_k, H_bv_k = u_k,
+    // H_u_ku_k = a² e_k + 2 v_k², H_u_kv_k = b + 4 u_k v_k, H_v_kv_k = 2 u_k², e_k = exp(a u_k).
+    int calls = 0;
+    const objective f = [&calls](const VectorXd& x, VectorXd* g) {
+      ++calls;
+      const double a = x[0], b = x[1];
+      double value = a * a * b;
+      if (g != nullptr) *g = (VectorXd(8) << 2 * a * b, a * a, 0, 0, 0, 0, 0, 0).finished();
+      for (Eigen::Index k = 0; k < 3; ++k) {
+        const double u = x[2 + 2 * k], v = x[3 + 2 * k], e = std::exp(a * u);
+        value += e + b * u * v + u * u * v * v;
+        if (g != nullptr) {
+          (*g)[0] += u * e;
+          (*g)[1] += u * v;
+          (*g)[2 + 2 * k] = a * e + b * v + 2 * u * v * v;
+          (*g)[3 + 2 * k] = b * u + 2 * u * u * v;
+        }
+      }
+      return value;
+    };
+    const VectorXd x = (VectorXd(8) << 0.3, -1.2, 0.8, 2.0, -0.5, 1.5, 1.1, -0.7).finished();
+    MatrixXd expected = MatrixXd::Zero(8, 8);
+    const double a = x[0], b = x[1];
+    expected(0, 1) = expected(1, 0) = 2 * a;
+    expected(0, 0) = 2 * b;
+    for (Eigen::Index k = 0; k < 3; ++k) {
+      const Eigen::Index iu = 2 + 2 * k, iv = 3 + 2 * k;
+      const double u = x[iu], v = x[iv], e = std::exp(a * u);
+      expected(0, 0) += u * u * e;
+      expected(0, iu) = expected(iu, 0) = e * (1 + a * u);
+      expected(1, iu) = expected(iu, 1) = v;
+      expected(1, iv) = expected(iv, 1) = u;
+      expected(iu, iu) = a * a * e + 2 * v * v;
+      expected(iu, iv) = expected(iv, iu) = b + 4 * u * v;
+      expected(iv, iv) = 2 * u * u;
+    }
+    const std::vector<std::ptrdiff_t> blocks = {-1, -1, 0, 0, 1, 1, 2, 2};
+    const VectorXd lower = VectorXd::Constant(8, -10), upper = VectorXd::Constant(8, 10);
+    const MatrixXd grouped = hessian(f, x, lower, upper, std::vector<bool>(8, false), blocks);
+    check_entries(grouped, expected);
+    // g(x), then ± steps of a, b and of the two groups {u_0, u_1, u_2}, {v_0, v_1, v_2}: 1 + 2·4 calls
+    // instead of 1 + 2·8
+    CHECK(calls == 9);
+    CHECK(grouped == grouped.transpose());
+
+    SUBCASE("a member without room on both sides is differenced alone") {
+      VectorXd on_bound = x;
+      VectorXd low = lower;
+      low[4] = on_bound[4];  // u_1 on its lower bound: one-sided, outside the group
+      calls = 0;
+      check_entries(hessian(f, on_bound, low, upper, std::vector<bool>(8, false), blocks), expected);
+      CHECK(calls == 1 + 2 * 4 + 2);  // the group of u without u_1, then u_1's one-sided pair
+    }
+    SUBCASE("fixed parameters are left out of the groups") {
+      std::vector<bool> fixed(8, false);
+      fixed[3] = fixed[5] = true;  // v_0, v_1
+      MatrixXd zeroed = expected;
+      for (const Eigen::Index i : {3, 5}) {
+        zeroed.row(i).setZero();
+        zeroed.col(i).setZero();
+      }
+      check_entries(hessian(f, x, lower, upper, fixed, blocks), zeroed);
+    }
+  }
+
   TEST_CASE("hessian: bad input throws invalid_argument naming function, argument, index and rule") {
     const VectorXd x = (VectorXd(4) << 0.3, -1.2, 0.8, 2.0).finished();
     const VectorXd lower = VectorXd::Constant(4, -10), upper = VectorXd::Constant(4, 10);
@@ -152,6 +221,8 @@ TEST_SUITE("fit") {
                          Contains("rein::fit::hessian: lower has 3 entries, x has 4"), rein::invalid_argument);
     CHECK_THROWS_WITH_AS(static_cast<void>(hessian(test_function, x, lower, upper, std::vector<bool>(5, false))),
                          Contains("rein::fit::hessian: fixed has 5 entries, x has 4"), rein::invalid_argument);
+    CHECK_THROWS_WITH_AS(static_cast<void>(hessian(test_function, x, lower, upper, fixed, {-1, 0})),
+                         Contains("rein::fit::hessian: blocks has 2 entries, must be empty or 4"), rein::invalid_argument);
     VectorXd bad = x;
     bad[3] = inf;
     CHECK_THROWS_WITH_AS(static_cast<void>(hessian(test_function, bad, lower, upper, fixed)),

@@ -8,6 +8,7 @@
 
 #include <Eigen/Core>
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -26,13 +27,19 @@ namespace rein::fit {
 /// either side are NaN.
 /// @param f the objective; @param x the point (free parameters inside their bounds);
 /// @param lower, upper bounds; @param fixed parameters left out.
-/// @throws invalid_argument if f is empty, sizes differ, a bound is NaN, lower[i] > upper[i], x[i] is not
+/// @param blocks optional structure of the Hessian (minimize_options::hessian_blocks): block
+///        parameters are differenced in groups.
+/// @throws invalid_argument if f is empty, sizes differ, `blocks` is neither empty nor of x's size, a bound is NaN, lower[i] > upper[i], x[i] is not
 ///         finite, a free x[i] lies outside its bounds, or f returns a gradient of the wrong size.
 [[nodiscard]] inline Eigen::MatrixXd hessian(const objective& f, const Eigen::VectorXd& x, const Eigen::VectorXd& lower,
-                                             const Eigen::VectorXd& upper, const std::vector<bool>& fixed) {
+                                             const Eigen::VectorXd& upper, const std::vector<bool>& fixed,
+                                             const std::vector<std::ptrdiff_t>& blocks = {}) {
   constexpr const char* function = "rein::fit::hessian";
   if (!f) throw invalid_argument(std::string(function) + ": the objective f is empty; need a callable");
   detail::check_box(function, "x", x, lower, upper, fixed);
+  if (!blocks.empty() && static_cast<Eigen::Index>(blocks.size()) != x.size())
+    throw invalid_argument(std::string(function) + ": blocks has " + std::to_string(blocks.size()) +
+                           " entries, must be empty or " + std::to_string(x.size()) + " (the number of parameters)");
   const Eigen::Index n = x.size();
   std::vector<Eigen::Index> free;
   for (Eigen::Index i = 0; i < n; ++i)
@@ -44,7 +51,7 @@ namespace rein::fit {
   Eigen::VectorXd g0;
   eval(x, value, g0);  // one-sided differences need g(x); a non-finite g(x) only spoils those
   const Eigen::MatrixXd reduced =
-      detail::hessian_on(eval, x, g0, lower, upper, free, detail::difference_kind::central, true);
+      detail::hessian_on(eval, x, g0, lower, upper, free, detail::difference_kind::central, true, blocks);
   for (std::size_t a = 0; a < free.size(); ++a)
     for (std::size_t b = 0; b < free.size(); ++b)
       h(free[a], free[b]) = reduced(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b));

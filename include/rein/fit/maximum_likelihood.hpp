@@ -140,6 +140,7 @@ inline fit_result profiled_fit(const likelihood::model& model, const likelihood:
         b(r, c) = options.minimizer.start_hessian(outer[static_cast<std::size_t>(r)], outer[static_cast<std::size_t>(c)]);
     minimizer.start_hessian = std::move(b);
   }
+  minimizer.hessian_blocks.clear();  // the profiled nll couples every outer parameter
   const auto minimum = minimize(f, x0, outer_lower, outer_upper, outer_fixed, minimizer);
 
   fit_result result;
@@ -297,7 +298,10 @@ inline fit_result profiled_fit(const likelihood::model& model, const likelihood:
     }
   }
   const auto f = nll_objective(model, data);
-  auto minimum = minimize(f, start, lower, upper, fixed, options.minimizer);
+  // the per-bin γ couple only within their bin: Hessians by groups of columns
+  minimize_options minimizer = options.minimizer;
+  if (minimizer.hessian_blocks.empty()) minimizer.hessian_blocks = detail::hessian_blocks(model, fixed);
+  auto minimum = minimize(f, start, lower, upper, fixed, minimizer);
 
   fit_result result;
   result.hessian = std::move(minimum.hessian);
@@ -320,7 +324,7 @@ inline fit_result profiled_fit(const likelihood::model& model, const likelihood:
   std::vector<Eigen::Index> free;
   for (Eigen::Index i = 0; i < n; ++i)
     if (!fixed[static_cast<std::size_t>(i)] && lower[i] < upper[i]) free.push_back(i);
-  const Eigen::MatrixXd h = hessian(f, minimum.x, lower, upper, fixed);
+  const Eigen::MatrixXd h = hessian(f, minimum.x, lower, upper, fixed, minimizer.hessian_blocks);
   const Eigen::Index k = static_cast<Eigen::Index>(free.size());
   Eigen::MatrixXd reduced(k, k);
   for (Eigen::Index a = 0; a < k; ++a)

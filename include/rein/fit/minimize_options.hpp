@@ -6,6 +6,7 @@
 
 #include <Eigen/Core>
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,13 @@ struct minimize_options {
   /// the same model at a nearby point (profile scans, toys); only rows and columns of free parameters
   /// are read; it is made positive definite like a finite-difference one. Empty: not given.
   Eigen::MatrixXd start_hessian;
+  /// Optional structure of f's Hessian, one entry per parameter: a parameter in block b ≥ 0 couples
+  /// only to the parameters with entry −1 (dense) and to those of block b, e.g. the per-bin γ of a
+  /// binned likelihood, block = its bin (`fit` fills it from the model). Finite-difference Hessians
+  /// then difference the block parameters in groups: d + c gradient calls for d dense parameters and
+  /// at most c per block, instead of one per parameter. A wrong structure gives wrong Hessians.
+  /// Empty: all dense.
+  std::vector<std::ptrdiff_t> hessian_blocks;
   /// Objective calls per line search; ≥ 1.
   int max_line_search_evaluations = 30;
 };
@@ -103,6 +111,13 @@ inline void check_options(const char* function, const minimize_options& options,
     throw invalid_argument(where + "start_hessian is " + std::to_string(options.start_hessian.rows()) + " x " +
                            std::to_string(options.start_hessian.cols()) + ", must be empty or " + std::to_string(size) +
                            " x " + std::to_string(size) + " (the number of parameters)");
+  if (!options.hessian_blocks.empty() && static_cast<Eigen::Index>(options.hessian_blocks.size()) != size)
+    throw invalid_argument(where + "hessian_blocks has " + std::to_string(options.hessian_blocks.size()) +
+                           " entries, must be empty or " + std::to_string(size) + " (the number of parameters)");
+  for (std::size_t i = 0; i < options.hessian_blocks.size(); ++i)
+    if (options.hessian_blocks[i] < -1)
+      throw invalid_argument(where + "hessian_blocks[" + std::to_string(i) + "] = " +
+                             std::to_string(options.hessian_blocks[i]) + ", must be >= -1 (-1: dense)");
   if (options.max_line_search_evaluations < 1)
     throw invalid_argument(where + "max_line_search_evaluations = " +
                            std::to_string(options.max_line_search_evaluations) + ", must be >= 1");

@@ -3,6 +3,7 @@
 #include "rein/core/parameter_layout.hpp"
 #include "rein/likelihood/dataset.hpp"
 #include "rein/likelihood/model.hpp"
+#include "rein/fit/detail/finite_difference.hpp"
 #include "rein/likelihood/model/detail/poisson_term.hpp"
 
 #include <Eigen/Cholesky>
@@ -16,6 +17,59 @@
 #include <vector>
 
 namespace rein::fit::detail {
+
+/// Marks a parameter that is not local in `local_bins`.
+inline constexpr std::size_t not_local = std::numeric_limits<std::size_t>::max();
+
+/// Bins with more local parameters than this keep them global (bin_profile's per-bin Newton is dense).
+inline constexpr std::size_t max_local_per_bin = 16;
+
+/// The main bin of each local parameter (see bin_profile), `not_local` for the others: a parameter is
+/// local when it is free (not in `fixed`, lower < upper, not the POI) and enters the model only as a
+/// per-bin factor of one main bin, at most once per sample, in a bin with at most max_local_per_bin
+/// of them. nll then couples it only to the parameters of its bin and to the non-local ones.
+inline std::vector<std::size_t> local_bins(const likelihood::model& model, const std::vector<bool>& fixed) {
+  const auto& layout = model.parameters();
+  const std::size_t n = layout.size();
+  constexpr std::size_t none = not_local - 1;  // not seen yet
+  std::vector<std::size_t> home(n, none);
+  for (std::size_t i = 0; i < n; ++i)
+    if (fixed[i] || !(layout[i].lower < layout[i].upper) || (layout.poi() && *layout.poi() == i)) home[i] = not_local;
+  for (const auto& s : model.samples()) {
+    for (const auto& f : s.scalars) home[f.parameter] = not_local;
+    for (const auto& h : s.shifts) home[h.parameter] = not_local;
+    for (std::size_t b = 0; b < s.nominal.size(); ++b) {
+      for (std::size_t f = 0; f < s.bin_factors.size(); ++f) {
+        const std::size_t p = s.bin_factors[f].parameters[b];
+        for (std::size_t e = 0; e < f; ++e)
+          if (s.bin_factors[e].parameters[b] == p) home[p] = not_local;  // twice in one sample: not linear
+        if (home[p] == none) home[p] = s.offset + b;
+        else if (home[p] != s.offset + b) home[p] = not_local;
+      }
+    }
+  }
+  for (const auto& c : model.custom_modifiers())
+    for (const std::size_t p : c.inputs) home[p] = not_local;
+  for (auto& h : home)
+    if (h == none) h = not_local;  // in no bin factor
+  // bins with too many local parameters keep them global
+  std::vector<std::size_t> count(model.main_bins(), 0);
+  for (std::size_t i = 0; i < n; ++i)
+    if (home[i] != not_local) ++count[home[i]];
+  for (std::size_t i = 0; i < n; ++i)
+    if (home[i] != not_local && count[home[i]] > max_local_per_bin) home[i] = not_local;
+  return home;
+}
+
+/// The Hessian blocks of nll for finite_difference.hpp's hessian_on: each local parameter's main
+/// bin, dense_block for the others.
+inline std::vector<std::ptrdiff_t> hessian_blocks(const likelihood::model& model, const std::vector<bool>& fixed) {
+  const std::vector<std::size_t> home = local_bins(model, fixed);
+  std::vector<std::ptrdiff_t> blocks(home.size(), dense_block);
+  for (std::size_t i = 0; i < home.size(); ++i)
+    if (home[i] != not_local) blocks[i] = static_cast<std::ptrdiff_t>(home[i]);
+  return blocks;
+}
 
 /// The per-bin parameters of a HistFactory model minimised bin by bin, given the others.
 ///
@@ -33,40 +87,13 @@ namespace rein::fit::detail {
 /// Hessian is the Schur complement H_gg − H_gγ H_γγ⁻¹ H_γg of the full one.
 class bin_profile {
  public:
-  /// Bins with more local parameters than this keep them global (the per-bin Newton is dense).
-  static constexpr std::size_t max_per_bin = 16;
-
   /// @param fixed parameters held in this fit (they are never local).
   bin_profile(const likelihood::model& model, const likelihood::dataset& data, const std::vector<bool>& fixed)
       : m_model(model) {
     const auto& layout = model.parameters();
     const std::size_t n = layout.size();
-    constexpr std::size_t none = std::numeric_limits<std::size_t>::max(), several = none - 1;
-    // main bin of each candidate parameter; `several` when it cannot be local
-    std::vector<std::size_t> home(n, none);
-    for (std::size_t i = 0; i < n; ++i)
-      if (fixed[i] || !(layout[i].lower < layout[i].upper) || (layout.poi() && *layout.poi() == i)) home[i] = several;
-    for (const auto& s : model.samples()) {
-      for (const auto& f : s.scalars) home[f.parameter] = several;
-      for (const auto& h : s.shifts) home[h.parameter] = several;
-      for (std::size_t b = 0; b < s.nominal.size(); ++b) {
-        for (std::size_t f = 0; f < s.bin_factors.size(); ++f) {
-          const std::size_t p = s.bin_factors[f].parameters[b];
-          for (std::size_t e = 0; e < f; ++e)
-            if (s.bin_factors[e].parameters[b] == p) home[p] = several;  // twice in one sample: not linear
-          if (home[p] == none) home[p] = s.offset + b;
-          else if (home[p] != s.offset + b) home[p] = several;
-        }
-      }
-    }
-    for (const auto& c : model.custom_modifiers())
-      for (const std::size_t p : c.inputs) home[p] = several;
-    // bins with too many local parameters keep them global
-    std::vector<std::size_t> count(model.main_bins(), 0);
-    for (std::size_t i = 0; i < n; ++i)
-      if (home[i] < several) ++count[home[i]];
-    for (std::size_t i = 0; i < n; ++i)
-      if (home[i] < several && count[home[i]] > max_per_bin) home[i] = several;
+    constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+    const std::vector<std::size_t> home = local_bins(model, fixed);
 
     // auxiliary datum of each constrained parameter
     std::vector<double> aux(n, 0.0);
@@ -76,7 +103,7 @@ class bin_profile {
     // groups: one per main bin with local parameters, in bin order
     std::vector<std::size_t> group_of_bin(model.main_bins(), none);
     for (std::size_t i = 0; i < n; ++i)
-      if (home[i] < several && group_of_bin[home[i]] == none) group_of_bin[home[i]] = 0;
+      if (home[i] != not_local && group_of_bin[home[i]] == none) group_of_bin[home[i]] = 0;
     for (std::size_t b = 0; b < model.main_bins(); ++b)
       if (group_of_bin[b] != none) {
         group_of_bin[b] = m_groups.size();
@@ -87,7 +114,7 @@ class bin_profile {
     // locals in parameter order within each group
     std::vector<std::vector<std::size_t>> members(m_groups.size());
     for (std::size_t i = 0; i < n; ++i)
-      if (home[i] < several) members[group_of_bin[home[i]]].push_back(i);
+      if (home[i] != not_local) members[group_of_bin[home[i]]].push_back(i);
     std::vector<std::size_t> position(n, none);  // position of a local parameter within its group
     for (std::size_t g = 0; g < m_groups.size(); ++g) {
       m_groups[g].local_begin = m_locals.size();
@@ -119,7 +146,7 @@ class bin_profile {
         t.others_begin = m_others.size();
         for (const auto& f : s.bin_factors) {
           const std::size_t p = f.parameters[b];
-          if (home[p] < several) t.mask |= std::uint32_t{1} << position[p];
+          if (home[p] != not_local) t.mask |= std::uint32_t{1} << position[p];
           else m_others.push_back(p);
         }
         t.others_end = m_others.size();
@@ -132,7 +159,7 @@ class bin_profile {
       m_groups[g].term_end = m_terms.size();
     }
     for (std::size_t i = 0; i < n; ++i)
-      if (!(home[i] < several)) m_outer.push_back(static_cast<Eigen::Index>(i));
+      if (home[i] == not_local) m_outer.push_back(static_cast<Eigen::Index>(i));
   }
 
   /// Number of local parameters.
@@ -173,8 +200,8 @@ class bin_profile {
   }
 
  private:
-  using small_vector = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, max_per_bin, 1>;
-  using small_matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, max_per_bin, max_per_bin>;
+  using small_vector = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, max_local_per_bin, 1>;
+  using small_matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, max_local_per_bin, max_local_per_bin>;
 
   struct local {
     std::size_t parameter = 0;

@@ -229,7 +229,8 @@ class bounded_quasi_newton {
   }
 
   void reset_from_finite_differences() {
-    reset_from(hessian_on(m_eval, m_x, m_g, m_lower, m_upper, m_free, difference_kind::forward, false));
+    reset_from(hessian_on(m_eval, m_x, m_g, m_lower, m_upper, m_free, difference_kind::forward, false,
+                          m_options.hessian_blocks));
   }
 
   /// Direction d = −H_red g on the free parameters not held (held ones: d = 0), the held set and the
@@ -332,7 +333,8 @@ class bounded_quasi_newton {
   polish_verdict polish() {
     const bool central = m_options.polish_differences == hessian_differences::central;
     m_last_hessian = hessian_on(m_eval, m_x, m_g, m_lower, m_upper, m_free,
-                                central ? difference_kind::central : difference_kind::forward, central);
+                                central ? difference_kind::central : difference_kind::forward, central,
+                                m_options.hessian_blocks);
     const Eigen::MatrixXd& b = m_last_hessian;
     const Eigen::VectorXd fallback = fallback_curvature();
     m_held.assign(static_cast<std::size_t>(m_m), 0);
