@@ -566,6 +566,15 @@ TEST_SUITE("fit") {
     CHECK_THROWS_WITH_AS(static_cast<void>(minimize(f, x0, lower, upper, fixed, options)),
                          Contains("rein::fit::minimize: options.start_hessian is 2 x 2, must be empty or 3 x 3"),
                          rein::invalid_argument);
+    options = {};
+    options.hessian_blocks = {-1, 0};
+    CHECK_THROWS_WITH_AS(static_cast<void>(minimize(f, x0, lower, upper, fixed, options)),
+                         Contains("rein::fit::minimize: options.hessian_blocks has 2 entries, must be empty or 3"),
+                         rein::invalid_argument);
+    options.hessian_blocks = {-1, 0, -2};
+    CHECK_THROWS_WITH_AS(static_cast<void>(minimize(f, x0, lower, upper, fixed, options)),
+                         Contains("rein::fit::minimize: options.hessian_blocks[2] = -2, must be >= -1 (-1: dense)"),
+                         rein::invalid_argument);
     const objective short_gradient = [](const VectorXd& x, VectorXd* g) {
       if (g != nullptr) g->setZero(1);
       return x.squaredNorm();

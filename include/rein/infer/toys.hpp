@@ -312,7 +312,7 @@ struct toy_upper_limit_result : upper_limit_result {
                                                             const upper_limit_options& limit = {}) {
   std::map<double, toy_hypotest_result> cache;
   // one progress count over the whole search: the toy passes (2 per μ) finished before, the root
-  // search under way (0 observed, 1 + k expected band k) and the μ evaluated so far
+  // search under way (0 observed, then 1 … 5 in expected_band_search_order) and the μ evaluated so far
   std::size_t passes_done = 0, solve = 0;
   toy_options point_options = options;
   if (options.progress)
@@ -338,7 +338,10 @@ struct toy_upper_limit_result : upper_limit_result {
                                   return at(mu).cls_obs;
                                 },
                                 [&](double mu, std::size_t band) {
-                                  solve = 1 + band;
+                                  solve = 1 + static_cast<std::size_t>(
+                                                  std::find(expected_band_search_order.begin(),
+                                                            expected_band_search_order.end(), band) -
+                                                  expected_band_search_order.begin());
                                   return at(mu).cls_exp[band];
                                 }},
                          limit, "rein::infer::toy_upper_limit");

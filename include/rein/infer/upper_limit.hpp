@@ -4,13 +4,13 @@
 #include "rein/core/error.hpp"
 #include "rein/infer/asymptotic.hpp"
 
-#include <boost/math/tools/toms748_solve.hpp>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdint>
 #include <functional>
+#include <iterator>
+#include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -50,38 +50,136 @@ struct upper_limit_result {
 
 namespace detail {
 
-/// The μ in [0, upper] where the decreasing function `cls` crosses α: bracketed by an expanding
-/// search from `guess`, then solved by TOMS 748 (Alefeld, Potra, Shi) to |Δμ| ≤ rtol·μ.
-inline double solve_limit(const std::function<double(double)>& cls, double alpha, double guess, double upper,
-                          const upper_limit_options& options, limit_status& status, int& evaluations) {
-  const auto f = [&](double mu) {
-    ++evaluations;
-    return cls(mu) - alpha;
+/// The μ in [0, upper] where the decreasing function `cls` crosses α, to a bracket lo < μ < hi with
+/// hi − lo ≤ rtol·lo (the result is the secant root inside it). `known` holds CLs at the μ already
+/// computed, μ = 0 with CLs = 1 at least (qμ = 0 there whenever μ̂ ≥ 0); each new evaluation is
+/// added to it.
+///
+/// Each step predicts the root by the secant through the two known points closest to it in the
+/// variable z = −Φ⁻¹(w·CLs): with `weight` w chosen as the CLs of a Gaussian likelihood (Φ(μ̂/σ)
+/// for the observed, Φ(−t_k) for expected band k), z is linear in μ for a Gaussian likelihood and nearly so
+/// otherwise, and the interpolation converges superlinearly. Once two successive predictions agree
+/// to rtol·μ/4, the next point is set rtol·μ/3 beyond the prediction, on the side of the far end of
+/// the bracket, so that the bracket closes from both sides. A prediction on or beyond an end of
+/// the bracket (rounding at the root, or a flat CLs as between the steps of toy CLs) steps
+/// rtol·lo/3 inside that end; three steps that did not halve the bracket give a bisection. Before
+/// the root is bracketed a step at most doubles the largest μ known (or reaches `guess`) and moves
+/// above it by at least rtol·μ/3, 8 times more each time in a row; `guess` is used while fewer than
+/// two points are known. A CLs that is not finite ends the search, `not_converged`, at its μ.
+inline double solve_limit(const std::function<double(double)>& cls, double alpha, double weight, double guess,
+                          double upper, std::map<double, double>& known, const upper_limit_options& options,
+                          limit_status& status, int& evaluations) {
+  const auto z = [weight](double c) {
+    const double p = std::clamp(weight * c, 1e-300, 1 - 1e-16);
+    return -normal_quantile(p);
   };
-  double lo = 0, f_lo = 1 - alpha;  // CLs(0) = 1: qμ = 0 at μ = 0 whenever μ̂ ≥ 0
-  double hi = std::min(std::max(guess, 1e-3 * upper), upper);
-  double f_hi = f(hi);
-  while (f_hi > 0) {
-    if (hi >= upper) {
+  const double z_target = z(alpha);
+  double previous = std::numeric_limits<double>::quiet_NaN();
+  double reference_width = std::numeric_limits<double>::infinity();  // the bracket when it last halved
+  int unhalved = 0;                                                   // steps since then
+  double creep = options.rtol / 3;  // relative step above the largest μ when the prediction is not
+  for (int iteration = 0; iteration < options.max_iterations; ++iteration) {
+    // the bracket: hi the smallest μ with CLs ≤ α, lo the largest below it with CLs > α
+    auto hi = std::find_if(known.begin(), known.end(), [alpha](const auto& point) { return !(point.second > alpha); });
+    if (hi != known.end() && hi->second == alpha) {
+      status = limit_status::ok;
+      return hi->first;
+    }
+    const auto lo = std::prev(hi);  // known holds μ = 0 with CLs = 1 > α
+    const bool bracketed = hi != known.end();
+    if (bracketed && hi->first - lo->first <= options.rtol * lo->first) {
+      status = limit_status::ok;
+      // the interpolated root inside the final bracket: far closer than its middle
+      const double z_lo = z(lo->second), z_hi = z(hi->second);
+      const double root = lo->first + (z_target - z_lo) * (hi->first - lo->first) / (z_hi - z_lo);
+      return root >= lo->first && root <= hi->first ? root : 0.5 * (lo->first + hi->first);
+    }
+    if (!bracketed && lo->first >= upper) {
       status = limit_status::above_upper_bound;
       return upper;
     }
-    lo = hi, f_lo = f_hi;
-    hi = std::min(2 * hi, upper);
-    f_hi = f(hi);
+    // the prediction: the secant through the two known points closest to the target in z
+    double x = guess;
+    if (known.size() >= 2) {
+      std::array<std::pair<double, double>, 2> closest{};  // (|z − target|, μ) ascending
+      closest.fill({std::numeric_limits<double>::infinity(), 0.0});
+      std::array<double, 2> z_closest{};
+      for (const auto& [mu, value] : known) {
+        const double zi = z(value), distance = std::abs(zi - z_target);
+        if (distance < closest[1].first) {
+          const std::size_t slot = distance < closest[0].first ? 0 : 1;
+          if (slot == 0) closest[1] = closest[0], z_closest[1] = z_closest[0];
+          closest[slot] = {distance, mu};
+          z_closest[slot] = zi;
+        }
+      }
+      x = closest[0].second + (z_target - z_closest[0]) * (closest[1].second - closest[0].second) / (z_closest[1] - z_closest[0]);
+    }
+    bool bisect = !std::isfinite(x);
+    if (bracketed) {
+      const double width = hi->first - lo->first;
+      if (width <= 0.5 * reference_width) reference_width = width, unhalved = 0;
+      else ++unhalved;
+      bisect = bisect || unhalved >= 3;
+    }
+    if (bisect && bracketed) {
+      x = 0.5 * (lo->first + hi->first);
+      previous = std::numeric_limits<double>::quiet_NaN();
+    } else {
+      // close the bracket from the far side once the predictions agree
+      const double step = options.rtol * std::abs(x) / 3;
+      const bool agreed = std::abs(x - previous) <= 0.25 * options.rtol * std::abs(x);
+      previous = x;
+      if (bracketed) {
+        if (agreed) x = hi->first - x > x - lo->first ? x + step : x - step;
+        // a prediction on or beyond an end (rounding at the root, or a flat CLs) steps inside it
+        const double inside = std::min(options.rtol * lo->first / 3, 0.5 * (hi->first - lo->first));
+        if (!(x > lo->first)) x = lo->first + inside;
+        if (!(x < hi->first)) x = hi->first - inside;
+      } else if (known.size() >= 2) {
+        // above the largest μ, at most doubling it; a prediction at or below it (CLs > α there by
+        // rounding, or a flat CLs) creeps up from it by rtol·μ/3, 8 times farther each time in a row
+        const double last = known.rbegin()->first, cap = std::max(2 * last, guess);
+        if (agreed) x += step;
+        if (x > last) {
+          x = std::min(x, cap);
+          creep = options.rtol / 3;
+        } else {
+          x = std::min(last * (1 + creep), cap);
+          creep *= 8;
+        }
+      }
+    }
+    x = std::min(std::max(x, std::nextafter(lo->first, upper)), upper);
+    ++evaluations;
+    const double value = cls(x);
+    if (!std::isfinite(value)) {  // a failed fit: the calculator's status says which
+      status = limit_status::not_converged;
+      return x;
+    }
+    known[x] = value;
   }
-  std::uintmax_t iterations = static_cast<std::uintmax_t>(options.max_iterations);
-  const double rtol = options.rtol;
-  const auto tolerance = [rtol](double a, double b) { return std::abs(b - a) <= rtol * std::min(std::abs(a), std::abs(b)); };
-  const auto bracket = boost::math::tools::toms748_solve(f, lo, hi, f_lo, f_hi, tolerance, iterations);
-  status = iterations >= static_cast<std::uintmax_t>(options.max_iterations) ? limit_status::not_converged : limit_status::ok;
-  return 0.5 * (bracket.first + bracket.second);
+  status = limit_status::not_converged;
+  const auto hi = std::find_if(known.begin(), known.end(), [alpha](const auto& point) { return !(point.second > alpha); });
+  return hi == known.end() ? upper : 0.5 * (std::prev(hi)->first + hi->first);
+}
+
+/// √qμ,A at which the asymptotic expected CLs of band k (pyhf's order) equals α:
+/// Φ(−(t_k + s)) / Φ(−t_k) = α with t_k = expected_band_sigmas[k].
+inline double band_sqrt_q_asimov(double alpha, std::size_t band) {
+  const double t = expected_band_sigmas[band];
+  return -normal_quantile(alpha * normal_survival(t)) - t;
 }
 
 }  // namespace detail
 
+/// The order in which the expected limits are searched: the median first, then outwards (each
+/// search starts from the points of those before).
+inline constexpr std::array<std::size_t, 5> expected_band_search_order = {2, 1, 3, 0, 4};
+
 /// What a limit search asks of a calculator (asymptotic or toys): CLs observed, and expected in
-/// band k = 0 … 4 (−2σ … +2σ, pyhf's order), at μ.
+/// band k = 0 … 4 (−2σ … +2σ, pyhf's order), at μ. Each expected search reads every band at every
+/// μ evaluated before by either function: the calculator must keep what it computed there.
 struct cls_functions {
   std::function<double(double)> observed;
   std::function<double(double, std::size_t)> expected;
@@ -104,15 +202,33 @@ struct cls_functions {
   const double alpha = 1 - options.cl;
   upper_limit_result result;
   result.cl = options.cl;
-  // first guess: where the median expected CLs of a Gaussian likelihood with the Asimov error
-  // would cross α; doubling takes over when it is too low
+  // The observed search starts from a Gaussian likelihood of width σ (the POI's error in the free
+  // fit), √qμ = (μ − μ̂)/σ and √qμ,A = μ/σ, whose limit solves Φ((μ̂ − μ)/σ) = α Φ(μ̂/σ). Each
+  // expected band starts from CLs at every μ evaluated before (free: the calculators keep them)
+  // and at μ = 0.
   const auto& free = data.free_fit();
-  const double sigma = free.covariance_ok ? free.errors[static_cast<Eigen::Index>(data.poi())] : 0.1 * poi.upper;
-  const double guess = std::max(data.mu_hat(), 0.0) + 2 * std::max(sigma, 1e-6 * poi.upper);
-  result.obs = detail::solve_limit(cls.observed, alpha, guess, poi.upper, options, result.obs_status, result.evaluations);
-  for (std::size_t k = 0; k < 5; ++k)
-    result.exp[k] = detail::solve_limit([&](double mu) { return cls.expected(mu, k); }, alpha, guess, poi.upper, options,
-                                        result.exp_status[k], result.evaluations);
+  const double sigma = std::max(free.covariance_ok ? free.errors[static_cast<Eigen::Index>(data.poi())] : 0.1 * poi.upper,
+                                1e-6 * poi.upper);
+  const double mu_hat = data.mu_hat();
+  const double weight = std::isfinite(mu_hat) ? normal_cdf(mu_hat / sigma) : 0.5;
+  const double guess = std::max(weight * alpha > 0 ? mu_hat - sigma * normal_quantile(alpha * weight)
+                                                   : sigma * detail::band_sqrt_q_asimov(alpha, 2),
+                                 0.1 * sigma);
+  std::map<double, double> known = {{0.0, 1.0}};
+  result.obs = detail::solve_limit(cls.observed, alpha, weight, guess, poi.upper, known, options, result.obs_status,
+                                   result.evaluations);
+  std::vector<double> evaluated;
+  for (const auto& [mu, value] : known) evaluated.push_back(mu);
+  for (const std::size_t k : expected_band_search_order) {
+    std::map<double, double> band;
+    for (const double mu : evaluated) band[mu] = mu == 0 ? 1.0 : cls.expected(mu, k);
+    result.exp[k] = detail::solve_limit([&](double mu) { return cls.expected(mu, k); }, alpha,
+                                        normal_survival(expected_band_sigmas[k]), sigma * detail::band_sqrt_q_asimov(alpha, k),
+                                        poi.upper, band, options, result.exp_status[k], result.evaluations);
+    for (const auto& [mu, value] : band)
+      if (!std::binary_search(evaluated.begin(), evaluated.end(), mu))
+        evaluated.insert(std::upper_bound(evaluated.begin(), evaluated.end(), mu), mu);
+  }
   return result;
 }
 
