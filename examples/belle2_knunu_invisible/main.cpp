@@ -11,9 +11,13 @@
 //     started at the scan's two highest peaks, the modes weighted by their evidences
 //     (bayes/multistart.hpp), with 68% and 95% HDIs.
 // JSON on stdout; tests/examples/invisible_resonance_check.py checks it against closed forms.
+// Its "limits" block has the keys of `rein upper-limit --over m_x=LO:HI:N`, so that
+// `--limits-out FILE.json` writes a file `scripts/rein-plot brazil FILE.json OUT.png` draws as the
+// Brazil plot of the limit against m_x (docs/models.md).
 //
 // usage: belle2_knunu_invisible [--toys 16] [--scan LO:HI:N] [--limits LO:HI:N] [--warmup 150]
 //                               [--draws 250] [--seed 1] [--threads 2] [--file FILE.json]
+//                               [--limits-out FILE.json]
 #include <rein/bayes/model_posterior.hpp>
 #include <rein/bayes/multistart.hpp>
 #include <rein/bayes/summary.hpp>
@@ -29,6 +33,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <exception>
+#include <fstream>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -52,6 +57,7 @@ struct settings {
   std::uint64_t seed = 1;
   unsigned threads = 2;
   std::string file = std::string(REIN_DATA_DIR) + "/belle2-knunu/reinterpretation_likelihood_wet.json";
+  std::string limits_out;  // empty: the limits only in the summary on stdout
 };
 
 grid parse_grid(const std::string& flag, const std::string& text) {
@@ -86,6 +92,7 @@ settings parse(int argc, char** argv) {
     else if (flag == "--scan") s.scan = parse_grid(flag, value);
     else if (flag == "--limits") s.limits = parse_grid(flag, value);
     else if (flag == "--file") s.file = value;
+    else if (flag == "--limits-out") s.limits_out = value;
     else throw std::runtime_error("unknown option " + flag);
   }
   return s;
@@ -143,6 +150,7 @@ int main(int argc, char** argv) try {
   // 4: asymptotic CLs limits on br_x at each mass, and σ(br_x) of the Asimov fit at br_x = 0 (the
   // median expected limit is ≈ 1.96σ for a parabolic likelihood: the checker's reference)
   nlohmann::json limits = nlohmann::json::array();
+  bool limits_ok = true;
   for (const double m : options.limits.values()) {
     const auto at_mass = load(options, {{"m_x", m}});
     const rein::infer::asymptotic_calculator calculator(at_mass, at_mass.observed());
@@ -152,12 +160,24 @@ int main(int argc, char** argv) try {
     const auto asimov = rein::fit::fit(at_mass, rein::infer::asimov_data(at_mass, truth));
     nlohmann::json exp = nlohmann::json::array(), exp_status = nlohmann::json::array();
     for (std::size_t k = 0; k < 5; ++k) exp.push_back(limit.exp[k]), exp_status.push_back(rein::infer::to_string(limit.exp_status[k]));
-    limits.push_back({{"m_x", m}, {"obs", limit.obs}, {"exp", exp}, {"obs_status", rein::infer::to_string(limit.obs_status)},
+    // "value", "poi", "cl": the keys of a point of rein upper-limit --over, for rein-plot brazil
+    limits.push_back({{"m_x", m}, {"value", m}, {"poi", "br_x"}, {"cl", 0.95}, {"obs", limit.obs}, {"exp", exp}, {"obs_status", rein::infer::to_string(limit.obs_status)},
                       {"exp_status", exp_status},
                       {"sigma_br_x_asimov", asimov.errors[static_cast<Eigen::Index>(at_mass.parameters().index("br_x"))]}});
-    ok = ok && limit.fit_status == rein::fit::fit_status::ok && limit.obs_status == rein::infer::limit_status::ok;
+    limits_ok = limits_ok && limit.fit_status == rein::fit::fit_status::ok && limit.obs_status == rein::infer::limit_status::ok;
   }
+  ok = ok && limits_ok;
   const double limit_seconds = seconds_since(begin);
+  const nlohmann::json limit_scan = {{"cl", 0.95},
+                                     {"over", "m_x"},
+                                     {"points", limits},
+                                     {"status", limits_ok ? "ok" : "not_converged"},
+                                     {"seconds", limit_seconds - scan_seconds}};
+  if (!options.limits_out.empty()) {
+    std::ofstream out(options.limits_out);
+    out << limit_scan.dump(2) << '\n';
+    if (!out) throw std::runtime_error("--limits-out " + options.limits_out + ": cannot write the file");
+  }
 
   // 5: the posterior from the scan's two highest local maxima (one if it has one)
   std::vector<std::size_t> peaks;
@@ -261,7 +281,7 @@ int main(int argc, char** argv) try {
         {"trials_factor_gross_vitells", significance.trials_factor_asymptotic},
         {"toys", significance.toys},
         {"failed", significance.failed}}},
-      {"limits", {{"cl", 0.95}, {"points", limits}}},
+      {"limits", limit_scan},
       {"posterior", mixture},
       {"status", ok ? "ok" : "not_converged"},
       {"scan_seconds", scan_seconds},

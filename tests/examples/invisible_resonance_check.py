@@ -3,6 +3,11 @@
 
 usage: invisible_resonance_check.py <belle2_knunu_invisible executable> [args...]
 
+Runs it with --limits-out belle2_knunu_invisible_limits.json in the working directory (the build
+directory under ctest) and draws that file with scripts/rein-plot brazil into
+belle2_knunu_invisible_brazil.png beside it: the Brazil plot of the mass scan of 95% CL limits on
+br_x. Without numpy/matplotlib anywhere (rein-plot says so) the plot is skipped with a note.
+
 References (independent of the code under test):
   - the local asymptotic p-value of one non-negative parameter tested at its bound (br_x = 0, m_x
     held): Chernoff's mixture 1/2 chi2_0 + 1/2 chi2_1, p = erfc(sqrt(q/2))/2, computed here;
@@ -11,7 +16,9 @@ References (independent of the code under test):
     best grid point (q_best >= max q), its mass within a grid step of the best point;
   - the global p-value: at least the local one (same toys), the trials factor >= 1, and Gross &
     Vitells' bound at least the asymptotic local p-value;
-  - the limits: ascending expected bands, and the median expected CLs limit of a parabolic
+  - the limits: the file of --limits-out equal to the summary's "limits" block, in the format of
+    rein upper-limit --over m_x=LO:HI:N ("over", "points" [{"value" = m_x, "poi", "cl", ...}]);
+    ascending expected bands, and the median expected CLs limit of a parabolic
     likelihood, 1.96 sigma (sigma: the Hessian error of br_x in the Asimov fit at br_x = 0), within 20%
     (the Poisson likelihood is not parabolic: sigma grows with br_x);
   - the posterior: mode weights in [0, 1] summing to 1, R-hat and ESS within each mode reported
@@ -19,12 +26,37 @@ References (independent of the code under test):
 """
 import json
 import math
+import os
 import subprocess
 import sys
 
+PLOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "rein-plot")
+LIMITS = "belle2_knunu_invisible_limits.json"
+BRAZIL = "belle2_knunu_invisible_brazil.png"
+
+
+def brazil_plot(problems):
+    """Draws LIMITS into BRAZIL; a problem unless it is a PNG, or numpy/matplotlib are missing."""
+    if os.path.exists(BRAZIL):
+        os.remove(BRAZIL)
+    plot = subprocess.run([sys.executable, PLOT, "brazil", LIMITS, BRAZIL, "--xlabel", r"$m_X$ [GeV]",
+                           "--ylabel", r"Upper limit on $\mathcal{B}(B^+\to K^+X)\,\mathcal{B}(X\to\mathrm{invisible})$ [$10^{-6}$]"],
+                          capture_output=True, text=True)
+    if plot.returncode != 0 and "needs the Python modules" in plot.stderr:
+        print("invisible_resonance_check: no Brazil plot (rein-plot found no Python with numpy and matplotlib)", file=sys.stderr)
+        return
+    if plot.returncode != 0 or not os.path.exists(BRAZIL):
+        problems.append(f"rein-plot brazil {LIMITS} failed: {plot.stderr.strip()}")
+        return
+    with open(BRAZIL, "rb") as f:
+        if f.read(8) != b"\x89PNG\r\n\x1a\n" or os.path.getsize(BRAZIL) < 10000:
+            problems.append(f"{BRAZIL} is not a PNG of a plot")
+
 
 def main():
-    run = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+    if os.path.exists(LIMITS):
+        os.remove(LIMITS)
+    run = subprocess.run(sys.argv[1:] + ["--limits-out", LIMITS], capture_output=True, text=True)
     sys.stderr.write(run.stderr)
     if run.returncode != 0:
         sys.exit(f"invisible_resonance_check: {sys.argv[1]} exited with {run.returncode}\n{run.stdout}")
@@ -69,7 +101,15 @@ def main():
 
     points = s["limits"]["points"]
     check(len(points) > 0, "no limits")
+    check(s["limits"]["over"] == "m_x" and s["limits"]["status"] == "ok", "limits block: over m_x, status ok")
+    if os.path.exists(LIMITS):
+        with open(LIMITS) as f:
+            check(json.load(f) == s["limits"], f"{LIMITS} differs from the summary's limits block")
+        brazil_plot(problems)
+    else:
+        check(False, f"--limits-out wrote no {LIMITS}")
     for p in points:
+        check(p["value"] == p["m_x"] and p["poi"] == "br_x" and p["cl"] == 0.95, f"limit point keys of rein upper-limit --over: {p}")
         exp = p["exp"]
         check(p["obs"] > 0 and all(b >= a for a, b in zip(exp, exp[1:])), f"limit at m_x = {p['m_x']}: {p['obs']} {exp}")
         check(p["obs_status"] == "ok" and all(x == "ok" for x in p["exp_status"]), f"limit statuses at m_x = {p['m_x']}")
@@ -96,7 +136,8 @@ def main():
         print("invisible_resonance_check: FAIL " + p, file=sys.stderr)
     if problems:
         sys.exit(1)
-    print(json.dumps({"local_z": local["z_chibar2"], "global_z_toys": glob["z_toys"], "seconds": s["seconds"]}), file=sys.stderr)
+    print(json.dumps({"local_z": local["z_chibar2"], "global_z_toys": glob["z_toys"], "seconds": s["seconds"],
+                      "brazil_plot": os.path.abspath(BRAZIL) if os.path.exists(BRAZIL) else None}), file=sys.stderr)
     print("invisible_resonance_check: ok", file=sys.stderr)
 
 
