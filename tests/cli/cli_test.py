@@ -460,6 +460,19 @@ if over is not None and single is not None:
     run = subprocess.run([sys.executable, PLOT, "brazil", over_json, png], capture_output=True, text=True)
     check(run.returncode == 0 and os.path.exists(png) and os.path.getsize(png) > 10000, f"rein-plot brazil of an --over scan: {run.stderr}")
 
+# the dark-pair models (B+ -> K+ chi chibar) on the published Belle II data: their own parameters,
+# a fit at fixed m_chi, and a 95% CL limit on br_chi
+for current in ("scalar", "vector", "tensor"):
+    pair = ["--null", "hpqcd-b-to-k-nunu", "--alt", "sm-plus-dark-pair-" + current]
+    out, _ = rein("fit", wet, *pair, "--fix", "m_chi=0.6")
+    names = [p["name"] for p in out["parameters"]] if out else []
+    check(out is not None and out["status"] == "ok" and {"m_chi", "br_chi"} <= set(names) and "cvl" not in names,
+          f"rein fit --alt sm-plus-dark-pair-{current} has m_chi, br_chi: {names}")
+limit, _ = rein("upper-limit", wet, "--null", "hpqcd-b-to-k-nunu", "--alt", "sm-plus-dark-pair-vector",
+                "--poi", "br_chi", "--fix", "m_chi=0.6")
+check(limit is not None and limit["obs"] > 0 and limit["exp"][2] > 0,
+      f"rein upper-limit --alt sm-plus-dark-pair-vector --poi br_chi gives a positive limit: {limit}")
+
 # help, version and typos: `rein VERB --help` and `rein help VERB` print the verb's usage (exit 0),
 # `rein --version` the version; an unknown verb or option suggests the near one
 for argv in (["fit", "--help"], ["help", "lrt"]):

@@ -8,6 +8,7 @@
 #include <rein/bayes.hpp>
 #include <rein/fit/maximum_likelihood.hpp>
 #include <rein/infer/asymptotic.hpp>
+#include <rein/infer/global_significance.hpp>
 #include <rein/infer/impacts.hpp>
 #include <rein/infer/upper_limit.hpp>
 #include <rein/io/csv.hpp>
@@ -201,6 +202,18 @@ rein::likelihood::parametric_shape background{"bkg", rein::likelihood::shape_kin
 const auto model = rein::likelihood::make_shape_fit_model(
     data, {{"signal", peak, {"n_sig", 0, 0, 60}}, {"background", background, {"n_bkg", 400, 0, 1200}}});
 const auto limit = rein::infer::upper_limit(rein::infer::asymptotic_calculator(model, model.observed()));
+}
+
+// docs/models.md, C++ block 1
+void models_1(const rein::likelihood::model& model) {
+std::vector<rein::infer::held_parameters> points;
+for (double m = 0.3; m < 4.55; m += 0.2) points.push_back({{"m_x", m}});
+rein::infer::global_significance_options options;
+options.toys = 1000;
+const auto r = rein::infer::global_significance(model, model.observed(), {{"br_x", 0.0}}, points, options);
+// r.q: the profile scan q(m); r.local: the test at the best mass (Wilks, χ̄²);
+// r.p_local, r.p_global, r.trials_factor from the toys; r.p_global_asymptotic: Gross–Vitells
+std::cout << r.z_global << " sigma global, trials factor " << r.trials_factor << '\n';
 }
 
 // docs/physics.md, C++ block 1

@@ -8,6 +8,7 @@
 // time with add_null / add_alternative.
 #include "rein/core/error.hpp"
 #include "rein/models/b_to_k_nunu.hpp"
+#include "rein/models/dark_pair.hpp"
 #include "rein/models/invisible_resonance.hpp"
 #include "rein/models/rate_entry.hpp"
 #include "rein/reweight/bin_integration.hpp"
@@ -28,7 +29,10 @@ inline std::vector<null_rate>& null_entries() {
 }
 
 inline std::vector<alternative_rate>& alternative_entries() {
-  static std::vector<alternative_rate> entries = {wet_b_to_k_nunu(), sm_plus_invisible_resonance()};
+  static std::vector<alternative_rate> entries = {wet_b_to_k_nunu(), sm_plus_invisible_resonance(),
+                                                  sm_plus_dark_pair(physics::dark_pair_current::scalar),
+                                                  sm_plus_dark_pair(physics::dark_pair_current::vector),
+                                                  sm_plus_dark_pair(physics::dark_pair_current::tensor)};
   return entries;
 }
 
@@ -70,7 +74,8 @@ inline std::vector<std::string> named_nulls() { return detail::names_of(detail::
 
 /// The names of the alternative rates, built-in first ("wet-b-to-k-nunu":
 /// physics::b_to_k_nunu_alternative; parameters cvl, csl, ctl, FFK[0..7]), then
-/// "sm-plus-invisible-resonance" (models/invisible_resonance.hpp; m_x, width_x, br_x).
+/// "sm-plus-invisible-resonance" (models/invisible_resonance.hpp; m_x, width_x, br_x),
+/// "sm-plus-dark-pair-scalar", "-vector", "-tensor" (models/dark_pair.hpp; m_chi, br_chi).
 inline std::vector<std::string> named_alternatives() { return detail::names_of(detail::alternative_entries()); }
 
 /// The registry's name for `name`: the older spellings "b_to_k_nunu" and "hpqcd_null" (of `rein
