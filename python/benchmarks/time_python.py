@@ -2,7 +2,8 @@
 """Times the targets of issue #16 and prints them as JSON (docs/python.md quotes the numbers):
 import + loading the Belle II likelihood (fresh process), a fit from Python against `rein fit`
 on the same model, and a reweighted fit with the built-in WET rate against the same fit with the
-rate written in Python (finite-difference and analytic gradients). Medians of --repeat runs.
+rate written in Python (finite-difference and analytic gradients), with the rate's calls and the
+time spent inside it. Medians of --repeat runs.
 
     PYTHONPATH=build/python python3 python/benchmarks/time_python.py --cli build/tools/rein
 """
@@ -54,14 +55,32 @@ def main():
         for _ in range(args.repeat))
     out["fit_belle2_python_seconds_field"] = statistics.median(rein.fit(model)["seconds"] for _ in range(args.repeat))
 
+    # the Python rate's calls and the time spent inside it, counted by wrappers
+    inside = {"calls": 0, "seconds": 0.0}
+
+    def counted(f):
+        def wrapper(q2, **params):
+            begin = time.perf_counter()
+            try:
+                return f(q2, **params)
+            finally:
+                inside["calls"] += 1
+                inside["seconds"] += time.perf_counter() - begin
+        return wrapper
+
     parameters = rein.alternative_parameters("wet-b-to-k-nunu")
-    rein.add_alternative("bench-wet-fd", wet_rate.dbr_dq2, parameters, q2_range=(0.0, wet_rate.Q2_MAX))
-    rein.add_alternative("bench-wet-exact", wet_rate.dbr_dq2, parameters, derivative=wet_rate.dbr_dq2_derivative,
+    rein.add_alternative("bench-wet-fd", counted(wet_rate.dbr_dq2), parameters, q2_range=(0.0, wet_rate.Q2_MAX))
+    rein.add_alternative("bench-wet-exact", counted(wet_rate.dbr_dq2), parameters, derivative=counted(wet_rate.dbr_dq2_derivative),
                          q2_range=(0.0, wet_rate.Q2_MAX))
     for alt in ("wet-b-to-k-nunu", "bench-wet-fd", "bench-wet-exact"):
         m = rein.load(WET, null="hpqcd-b-to-k-nunu", alt=alt)
         out[f"fit_wet_{alt}_s"] = median_wall(lambda: rein.fit(m), args.repeat)
+        inside["calls"], inside["seconds"] = 0, 0.0
         out[f"fit_wet_{alt}_evaluations"] = rein.fit(m)["evaluations"]
+        out[f"fit_wet_{alt}_python_calls"] = inside["calls"]
+        out[f"fit_wet_{alt}_inside_python_s"] = inside["seconds"]
+    for alt in ("bench-wet-fd", "bench-wet-exact"):
+        out[f"fit_wet_{alt}_extra"] = out[f"fit_wet_{alt}_s"] / out["fit_wet_wet-b-to-k-nunu_s"] - 1
     out["uptime"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     print(json.dumps(out, indent=2))
 

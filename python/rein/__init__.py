@@ -24,7 +24,7 @@ from ._rein import ConvergenceError, DomainError, Error, InvalidArgument, IOErro
 __version__ = _rein.__version__
 
 __all__ = [
-    "Model", "load", "fit", "hypotest", "upper_limit", "significance", "scan", "scan_2d", "impacts", "gof", "compatibility",
+    "Model", "load", "fit", "hypotest", "upper_limit", "significance", "scan", "scan_2d", "grid", "impacts", "gof", "compatibility",
     "sample", "to_arviz_dict", "add_alternative", "add_null", "named_nulls", "named_alternatives",
     "linear_grid", "Error", "InvalidArgument", "DomainError", "IOError", "ConvergenceError",
 ]
@@ -145,12 +145,8 @@ def load(source, *, patches=None, patch_name=None, patch_values=None, measuremen
     """
     options = dict(patches=patches, patch_name=patch_name, patch_values=patch_values, measurement=measurement, poi=poi,
                    interpolation=interpolation, null=null, alt=alt, quadrature=quadrature)
-    interpolation = dict(interpolation or {})
-    unknown = set(interpolation) - {"normsys", "histosys"}
-    if unknown:
-        raise InvalidArgument(f"interpolation: {sorted(unknown)} have no interpolation code (normsys or histosys)")
-    args = (_patch_entries(patches, patch_name, patch_values), measurement, poi, interpolation.get("normsys"),
-            interpolation.get("histosys"), null, alt, quadrature)
+    args = (_patch_entries(patches, patch_name, patch_values), measurement, poi, *_interpolation(interpolation), null, alt,
+            quadrature)
     if isinstance(source, dict):
         compiled = _rein.load_document(json.dumps(source), "<dict>", *args)
     else:
@@ -209,6 +205,37 @@ def scan_2d(model, x, x_values, y, y_values):
     return _rein.scan_2d(model._model, x, _grid(x_values), y, _grid(y_values))
 
 
+def _grid_points(patchset, patches):
+    """(patchset path or None, patch file paths) as rein._rein.grid_* take them."""
+    if patches is None:
+        patches = []
+    elif isinstance(patches, (str, os.PathLike)):
+        patches = [patches]
+    return (None if patchset is None else os.fspath(patchset)), [os.fspath(p) for p in patches]
+
+
+def _interpolation(interpolation):
+    interpolation = dict(interpolation or {})
+    unknown = set(interpolation) - {"normsys", "histosys"}
+    if unknown:
+        raise InvalidArgument(f"interpolation: {sorted(unknown)} have no interpolation code (normsys or histosys)")
+    return interpolation.get("normsys"), interpolation.get("histosys")
+
+
+def _grid_shard(workspace, patchset, patches, first, end, cl, threads, measurement, poi, interpolation):
+    """The JSON text of points [first, end) of a grid (``rein grid --shard``'s output)."""
+    patchset, patches = _grid_points(patchset, patches)
+    return _rein.grid_shard(os.fspath(workspace), patchset, patches, int(first), None if end is None else int(end), float(cl),
+                            int(threads), measurement, poi, *_interpolation(interpolation))
+
+
+def grid(workspace, *, patchset=None, patches=None, cl=0.95, threads=1, measurement=None, poi=None, interpolation=None):
+    """Observed and expected CLs upper limits and CLs at mu = 1 for every signal point (``rein
+    grid``): the background-only workspace file patched by each entry of the pyhf ``patchset`` or
+    by each of the ``patches`` files (names and values from the file names, as the CLI)."""
+    return _rein.merge_grid([_grid_shard(workspace, patchset, patches, 0, None, cl, threads, measurement, poi, interpolation)])
+
+
 def impacts(model, *, parameters=(), prefit=True, threads=1):
     """Pulls, constraints and impacts on the POI (``rein impacts``)."""
     return _rein.impacts(model._model, list(parameters), bool(prefit), int(threads))
@@ -224,19 +251,33 @@ def compatibility(model, *, toys=0, seed=0, threads=1):
     return _rein.compatibility(model._model, int(toys), int(seed), int(threads))
 
 
+def _prior_specs(priors):
+    return {str(k): (str(v[0]), float(v[1]), float(v[2])) for k, v in (priors or {}).items()}
+
+
+def _evidence(evidence):
+    if evidence in (False, None):
+        return False
+    if evidence is True or evidence == "bridge":
+        return True
+    raise InvalidArgument(f"evidence = {evidence!r}: must be True, False or 'bridge' (bridge sampling)")
+
+
 def sample(model, *, chains=4, warmup=1000, draws=1000, seed=0, threads=1, priors=None, parameters=None, start="best-fit",
-           metric="diagonal"):
+           metric="diagonal", evidence=False):
     """The posterior with NUTS (``rein sample``).
 
     priors: {name: ("uniform", lo, hi) | ("normal", mean, sigma) | ("log-uniform", lo, hi)};
         other free parameters get uniform priors within their bounds.
+    evidence: True (or "bridge") adds ln Z of the posterior by bridge sampling, as ``rein sample
+        --evidence bridge``: {"method", "log_z", "log_z_error", "iterations", "converged",
+        "posterior_draws", "proposal_draws"} (needs proper priors: Z scales with their norm).
     Returns {"names": [...], "draws": array (chain, draw, parameter), "log_prob": array (chain,
-    draw), "summary": the JSON ``rein sample`` prints (R-hat, ESS, HDI, modes of ``parameters``,
-    default the POI)}.
+    draw), "evidence": the evidence or None, "summary": the JSON ``rein sample`` prints (R-hat,
+    ESS, HDI, modes of ``parameters``, default the POI; the evidence under "evidence")}.
     """
-    specs = {str(k): (str(v[0]), float(v[1]), float(v[2])) for k, v in (priors or {}).items()}
-    return _rein.sample(model._model, int(chains), int(warmup), int(draws), int(seed), int(threads), specs,
-                        None if parameters is None else list(parameters), start, metric)
+    return _rein.sample(model._model, int(chains), int(warmup), int(draws), int(seed), int(threads), _prior_specs(priors),
+                        None if parameters is None else list(parameters), start, metric, _evidence(evidence))
 
 
 def to_arviz_dict(posterior):

@@ -1,7 +1,12 @@
 // rein._rein: posterior sampling with NUTS (what `rein sample` runs), draws as numpy arrays and
-// the summaries as the CLI prints them (rein::io::posterior_summary_json).
+// the summaries as the CLI prints them (rein::io::posterior_summary_json), the evidence by bridge
+// sampling (`rein sample --evidence bridge`), and runs of some of the chains that
+// rein.distributed.sample joins (bayes::join_nuts_chains) into the one-process run.
 #include "common.hpp"
 
+#include <pybind11/eigen.h>
+
+#include "rein/bayes/evidence.hpp"
 #include "rein/bayes/model_posterior.hpp"
 #include "rein/bayes/nuts.hpp"
 #include "rein/bayes/reported_parameters.hpp"
@@ -35,19 +40,15 @@ std::size_t positive(long value, const char* name) {
   return static_cast<std::size_t>(value);
 }
 
-}  // namespace
+// The posterior and sampler settings of a `rein sample` run, as rein.sample passes them.
+struct sampling {
+  bayes::model_posterior posterior;
+  bayes::nuts_options options;
+  std::string start;
 
-void bind_bayes(py::module_& m) {
-  using py::arg;
-  m.def("sample", [](const io::loaded_model& l, long chains, long warmup, long draws, long seed, long threads,
-                     const std::map<std::string, prior_spec>& prior_specs, const std::optional<std::vector<std::string>>& parameters,
-                     const std::string& start, const std::string& metric) {
-    const auto begin = std::chrono::steady_clock::now();
-    const auto& model = l.model;
-    std::map<std::string, bayes::prior> priors;
-    for (const auto& [name, spec] : prior_specs) priors.emplace(name, prior_of(name, spec));
-    const bayes::model_posterior posterior(model, model.observed(), priors);
-    bayes::nuts_options options;
+  sampling(const likelihood::model& model, long chains, long warmup, long draws, long seed, long threads,
+           const std::map<std::string, prior_spec>& prior_specs, const std::string& start_, const std::string& metric)
+      : posterior(model, model.observed(), priors_of(prior_specs)), start(start_) {
     options.chains = positive(chains, "chains");
     if (warmup < 0) throw invalid_argument("rein.sample: warmup = " + std::to_string(warmup) + ", must be >= 0");
     options.warmup = static_cast<std::size_t>(warmup);
@@ -58,53 +59,174 @@ void bind_bayes(py::module_& m) {
     if (metric == "dense") options.metric = bayes::metric_kind::dense;
     else if (metric != "diagonal") throw invalid_argument("rein.sample: metric '" + metric + "' must be diagonal or dense");
     if (start != "best-fit" && start != "inits") throw invalid_argument("rein.sample: start '" + start + "' must be best-fit or inits");
-    const auto names = bayes::reported_parameters(model, posterior.names(), parameters);
+    // as `rein sample --start best-fit`: chains start near the mode, on the unconstrained scale
+    if (start == "best-fit") options.init_radius = 0.1;
     options.progress = interruptible_progress();
+  }
 
-    bayes::nuts_result result;
+  static std::map<std::string, bayes::prior> priors_of(const std::map<std::string, prior_spec>& specs) {
+    std::map<std::string, bayes::prior> priors;
+    for (const auto& [name, spec] : specs) priors.emplace(name, prior_of(name, spec));
+    return priors;
+  }
+
+  /// The chains' start point (sampled parameters): the best fit or the inits. Without the GIL.
+  [[nodiscard]] Eigen::VectorXd start_point(const likelihood::model& model) const {
+    Eigen::VectorXd init = model.parameters().inits();
+    if (start == "best-fit") {
+      fit::fit_options fit;
+      fit.errors = false;
+      init = fit::fit(model, fit).values;
+    }
+    return posterior.start_point(init);
+  }
+
+  /// The result of rein.sample from the draws of all chains: the summary `rein sample` prints
+  /// (with the evidence when asked) and the draws as arrays. With the GIL.
+  [[nodiscard]] py::dict result(const likelihood::model& model, const bayes::nuts_result& r,
+                                const std::optional<std::vector<std::string>>& parameters, bool evidence,
+                                std::chrono::steady_clock::time_point begin) const {
+    const auto names = bayes::reported_parameters(model, posterior.names(), parameters);
     nlohmann::json summary_json;
     {
       const py::gil_scoped_release release;
-      Eigen::VectorXd init = model.parameters().inits();
-      if (start == "best-fit") {  // as `rein sample --start best-fit`: chains start near the mode
-        fit::fit_options fit;
-        fit.errors = false;
-        init = fit::fit(model, fit).values;
-        options.init_radius = 0.1;
-      }
-      result = bayes::sample_nuts(posterior.as_target(), posterior.start_point(init), options);
-      const auto summary = bayes::summarize(result);
-      const bool converged = io::posterior_converged(result, options, names);
-      // the keys of `rein sample` (its --evidence has no Python counterpart yet: null)
-      summary_json = {{"evidence", nullptr},
-                      {"parameters", io::posterior_summary_json(result, summary, result.diagnostics, names)},
-                      {"sampler", io::to_json(result, options)},
+      const auto summary = bayes::summarize(r);
+      const bool converged = io::posterior_converged(r, options, names);
+      nlohmann::json z = nullptr;
+      if (evidence)  // as `rein sample --evidence bridge`
+        z = io::to_json(bayes::bridge_sampling_evidence(posterior.as_target(), r, {0, options.seed, options.threads}));
+      summary_json = {{"evidence", z},
+                      {"parameters", io::posterior_summary_json(r, summary, r.diagnostics, names)},
+                      {"sampler", io::to_json(r, options)},
                       {"n_sampled", posterior.names().size()},
-                      {"warnings", result.diagnostics.warnings},
+                      {"warnings", r.diagnostics.warnings},
                       {"out", nullptr},
                       {"status", converged ? "ok" : "not_converged"},
                       {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count()}};
     }
     // draws[c, k, i]: draw k of parameter i in chain c (ArviZ's (chain, draw) order)
-    const auto n_chains = static_cast<py::ssize_t>(result.n_chains()), n_draws = static_cast<py::ssize_t>(result.n_draws()),
-               n_pars = static_cast<py::ssize_t>(result.n_parameters());
+    const auto n_chains = static_cast<py::ssize_t>(r.n_chains()), n_draws = static_cast<py::ssize_t>(r.n_draws()),
+               n_pars = static_cast<py::ssize_t>(r.n_parameters());
     py::array_t<double> values({n_chains, n_draws, n_pars});
     py::array_t<double> log_prob({n_chains, n_draws});
     auto v = values.mutable_unchecked<3>();
     auto lp = log_prob.mutable_unchecked<2>();
     for (py::ssize_t c = 0; c < n_chains; ++c)
       for (py::ssize_t k = 0; k < n_draws; ++k) {
-        lp(c, k) = result.log_prob[static_cast<std::size_t>(c)][k];
-        for (py::ssize_t i = 0; i < n_pars; ++i) v(c, k, i) = result.chains[static_cast<std::size_t>(c)](k, i);
+        lp(c, k) = r.log_prob[static_cast<std::size_t>(c)][k];
+        for (py::ssize_t i = 0; i < n_pars; ++i) v(c, k, i) = r.chains[static_cast<std::size_t>(c)](k, i);
       }
     py::dict out;
     out["summary"] = to_python(summary_json);
-    out["names"] = result.names;
+    out["names"] = r.names;
     out["draws"] = values;
     out["log_prob"] = log_prob;
+    out["evidence"] = out["summary"]["evidence"];
     return out;
+  }
+};
+
+// One chain of a partial run as a dict of numbers and arrays (what a Dask worker sends back), and back.
+py::dict chain_to_python(const bayes::nuts_result& r, std::size_t c) {
+  const auto& s = r.stats[c];
+  py::dict d;
+  d["draws"] = r.chains[c];
+  d["log_prob"] = r.log_prob[c];
+  d["accept_stat"] = s.accept_stat, d["step_size"] = s.step_size, d["energy"] = s.energy;
+  d["tree_depth"] = s.tree_depth, d["n_leapfrog"] = s.n_leapfrog, d["divergent"] = s.divergent;
+  d["adapted_step_size"] = s.adapted_step_size, d["inverse_metric"] = s.inverse_metric;
+  d["n_divergent"] = s.n_divergent, d["n_divergent_warmup"] = s.n_divergent_warmup, d["n_max_depth"] = s.n_max_depth;
+  d["n_non_finite"] = s.n_non_finite, d["n_evaluations"] = s.n_evaluations;
+  d["warmup_seconds"] = s.warmup_seconds, d["sampling_seconds"] = s.sampling_seconds;
+  d["status"] = std::string(bayes::to_string(s.status));
+  d["seconds"] = r.seconds;
+  return d;
+}
+
+bayes::sample_status sample_status_of(const std::string& name) {
+  for (const auto s : {bayes::sample_status::ok, bayes::sample_status::non_finite, bayes::sample_status::adaptation_failed})
+    if (name == bayes::to_string(s)) return s;
+  throw invalid_argument("rein.distributed.sample: unknown chain status '" + name + "'");
+}
+
+// the chain of chain_to_python as a one-chain run with the names and bounds of `t`
+bayes::nuts_result chain_of(const py::dict& d, const bayes::target& t) {
+  bayes::nuts_result r;
+  for (std::size_t i = 0; i < t.size(); ++i) r.names.push_back(t.name(i));
+  r.lower = t.lower, r.upper = t.upper;
+  r.chains.push_back(d["draws"].cast<Eigen::MatrixXd>());
+  r.log_prob.push_back(d["log_prob"].cast<Eigen::VectorXd>());
+  bayes::nuts_chain_stats s;
+  s.accept_stat = d["accept_stat"].cast<Eigen::VectorXd>(), s.step_size = d["step_size"].cast<Eigen::VectorXd>();
+  s.energy = d["energy"].cast<Eigen::VectorXd>(), s.tree_depth = d["tree_depth"].cast<Eigen::VectorXi>();
+  s.n_leapfrog = d["n_leapfrog"].cast<Eigen::VectorXi>(), s.divergent = d["divergent"].cast<Eigen::VectorXi>();
+  s.adapted_step_size = d["adapted_step_size"].cast<double>(), s.inverse_metric = d["inverse_metric"].cast<Eigen::MatrixXd>();
+  s.n_divergent = d["n_divergent"].cast<std::size_t>(), s.n_divergent_warmup = d["n_divergent_warmup"].cast<std::size_t>();
+  s.n_max_depth = d["n_max_depth"].cast<std::size_t>(), s.n_non_finite = d["n_non_finite"].cast<std::size_t>();
+  s.n_evaluations = d["n_evaluations"].cast<std::size_t>();
+  s.warmup_seconds = d["warmup_seconds"].cast<double>(), s.sampling_seconds = d["sampling_seconds"].cast<double>();
+  s.status = sample_status_of(d["status"].cast<std::string>());
+  r.stats.push_back(std::move(s));
+  r.seconds = d["seconds"].cast<double>();
+  return r;
+}
+
+}  // namespace
+
+void bind_bayes(py::module_& m) {
+  using py::arg;
+  m.def("sample", [](const io::loaded_model& l, long chains, long warmup, long draws, long seed, long threads,
+                     const std::map<std::string, prior_spec>& prior_specs, const std::optional<std::vector<std::string>>& parameters,
+                     const std::string& start, const std::string& metric, bool evidence) {
+    const auto begin = std::chrono::steady_clock::now();
+    const sampling run(l.model, chains, warmup, draws, seed, threads, prior_specs, start, metric);
+    (void)bayes::reported_parameters(l.model, run.posterior.names(), parameters);  // unknown names throw before sampling
+    bayes::nuts_result result;
+    {
+      const py::gil_scoped_release release;
+      result = bayes::sample_nuts(run.posterior.as_target(), run.start_point(l.model), run.options);
+    }
+    return run.result(l.model, result, parameters, evidence, begin);
   }, arg("model"), arg("chains"), arg("warmup"), arg("draws"), arg("seed"), arg("threads"), arg("priors"), arg("parameters"),
+        arg("start"), arg("metric"), arg("evidence"));
+
+  // rein.distributed.sample: the start point once, chains [first, first + count) on a worker, the
+  // chains of all workers joined into the one-process run
+  m.def("sample_start", [](const io::loaded_model& l, const std::map<std::string, prior_spec>& prior_specs, const std::string& start) {
+    const sampling run(l.model, 1, 0, 1, 0, 1, prior_specs, start, "diagonal");
+    const py::gil_scoped_release release;
+    return run.start_point(l.model);
+  }, arg("model"), arg("priors"), arg("start"));
+  m.def("sample_chains", [](const io::loaded_model& l, const Eigen::VectorXd& x0, long first, long count, long warmup, long draws,
+                            long seed, long threads, const std::map<std::string, prior_spec>& prior_specs, const std::string& start,
+                            const std::string& metric) {
+    if (first < 0) throw invalid_argument("rein.distributed.sample: first chain " + std::to_string(first) + ", must be >= 0");
+    sampling run(l.model, count, warmup, draws, seed, threads, prior_specs, start, metric);
+    run.options.first_chain = static_cast<std::size_t>(first);
+    bayes::nuts_result r;
+    {
+      const py::gil_scoped_release release;
+      r = bayes::sample_nuts(run.posterior.as_target(), x0, run.options);
+    }
+    py::list out;
+    for (std::size_t c = 0; c < r.n_chains(); ++c) out.append(chain_to_python(r, c));
+    return out;
+  }, arg("model"), arg("x0"), arg("first"), arg("count"), arg("warmup"), arg("draws"), arg("seed"), arg("threads"), arg("priors"),
         arg("start"), arg("metric"));
+  m.def("sample_join", [](const io::loaded_model& l, const py::list& chain_dicts, long warmup, long draws, long seed, long threads,
+                          const std::map<std::string, prior_spec>& prior_specs, const std::optional<std::vector<std::string>>& parameters,
+                          const std::string& start, const std::string& metric, bool evidence, double seconds) {
+    const auto begin = std::chrono::steady_clock::now() -
+                       std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+    const sampling run(l.model, static_cast<long>(chain_dicts.size()), warmup, draws, seed, threads, prior_specs, start, metric);
+    const auto target = run.posterior.as_target();
+    std::vector<bayes::nuts_result> parts;
+    for (const auto& d : chain_dicts) parts.push_back(chain_of(d.cast<py::dict>(), target));
+    auto joined = bayes::join_nuts_chains(std::move(parts), run.options);
+    joined.seconds = seconds;
+    return run.result(l.model, joined, parameters, evidence, begin);
+  }, arg("model"), arg("chains"), arg("warmup"), arg("draws"), arg("seed"), arg("threads"), arg("priors"), arg("parameters"),
+        arg("start"), arg("metric"), arg("evidence"), arg("seconds"));
 }
 
 }  // namespace rein::python

@@ -12,8 +12,12 @@
 #include "rein/infer/significance.hpp"
 #include "rein/infer/toys.hpp"
 #include "rein/infer/upper_limit.hpp"
+#include "rein/infer/grid.hpp"
+#include "rein/io/json/grid_points.hpp"
 #include "rein/io/json/infer_results.hpp"
+#include "rein/io/json/merge_shards.hpp"
 #include "rein/io/json/model_results.hpp"
+#include "rein/likelihood/interpolation.hpp"
 
 #include <chrono>
 #include <optional>
@@ -76,6 +80,24 @@ std::vector<double> numbers_of(const py::handle& values, const char* what) {
   std::vector<double> out;
   for (const auto& v : values) out.push_back(v.is_none() ? std::numeric_limits<double>::quiet_NaN() : v.cast<double>());
   if (out.empty()) throw invalid_argument(std::string(what) + ": needs at least one value");
+  return out;
+}
+
+// the tasks [first, end) of a run of `tasks`, checked (end = None: to the last)
+std::pair<std::size_t, std::size_t> task_range(std::size_t tasks, long first, const std::optional<long>& end, const char* what) {
+  const auto last = end.value_or(static_cast<long>(tasks));
+  if (first < 0 || last < first || static_cast<std::size_t>(last) > tasks)
+    throw invalid_argument(std::string(what) + ": tasks [" + std::to_string(first) + ", " + std::to_string(last) + ") of " +
+                           std::to_string(tasks) + ", need 0 <= first <= end <= " + std::to_string(tasks));
+  return {static_cast<std::size_t>(first), static_cast<std::size_t>(last)};
+}
+
+// shard outputs (JSON text, as a --shard run prints them) in shard order, for io::merge_*_shards
+std::vector<io::shard_file> shard_files_of(const std::vector<std::string>& texts) {
+  std::vector<io::shard_file> out;
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    out.push_back({"<rein.distributed shard " + std::to_string(i) + ">", nlohmann::json::parse(texts[i])});
+  if (out.empty()) throw invalid_argument("rein.distributed: no shards to merge");
   return out;
 }
 
@@ -238,6 +260,69 @@ void bind_infer(py::module_& m) {
     const py::gil_scoped_acquire gil;
     return finished(io::to_json(r, options.seed), begin);
   }, arg("model"), arg("toys"), arg("seed"), arg("threads"));
+
+  // signal grids (`rein grid`) and 1-D scans (`rein scan`) in shards of their points: a shard's
+  // output is JSON text with its "first" point, merged as `rein merge` merges --shard outputs
+  m.def("grid_size", [](const std::string& workspace, const std::optional<std::string>& patchset, const std::vector<std::string>& patches) {
+    return io::read_grid_input(workspace, patchset, patches).points.size();
+  }, arg("workspace"), arg("patchset"), arg("patches"));
+  m.def("grid_shard", [](const std::string& workspace, const std::optional<std::string>& patchset, const std::vector<std::string>& patches,
+                         long first, const std::optional<long>& end, double cl, long threads, const std::optional<std::string>& measurement,
+                         const std::optional<std::string>& poi, const std::optional<std::string>& normsys,
+                         const std::optional<std::string>& histosys) {
+    const auto begin = clock::now();
+    likelihood::model_options model_options;
+    model_options.measurement = measurement;
+    model_options.poi = poi;
+    if (normsys) model_options.normsys = likelihood::interpolation_code_from_string(*normsys);
+    if (histosys) model_options.histosys = likelihood::interpolation_code_from_string(*histosys);
+    infer::grid_options options;
+    options.limit.cl = cl;
+    options.threads = threads_of(threads);
+    options.progress = interruptible_progress();
+    std::string text;
+    {
+      const py::gil_scoped_release release;
+      const auto in = io::read_grid_input(workspace, patchset, patches);
+      const auto [from, to] = task_range(in.points.size(), first, end, "rein.grid");
+      const auto results =
+          infer::grid(to - from, [&](std::size_t i) { return io::grid_point_model(in, from + i, model_options); }, options);
+      auto out = io::grid_json(in, from, results, options, seconds_since(begin));
+      out["first"] = from;
+      text = out.dump();
+    }
+    return text;
+  }, arg("workspace"), arg("patchset"), arg("patches"), arg("first"), arg("end"), arg("cl"), arg("threads"), arg("measurement"),
+        arg("poi"), arg("normsys"), arg("histosys"));
+  m.def("merge_grid", [](const std::vector<std::string>& shards) {
+    bool all_ok = true;
+    return to_python(io::merge_grid_shards(shard_files_of(shards), all_ok));
+  }, arg("shards"));
+  m.def("scan_shard", [](const io::loaded_model& l, const std::string& parameter, const py::object& values, long first,
+                         const std::optional<long>& end) {
+    const auto grid = numbers_of(values, "rein.scan: values");
+    const auto [from, to] = task_range(grid.size(), first, end, "rein.scan");
+    const std::vector<double> part(grid.begin() + static_cast<std::ptrdiff_t>(from), grid.begin() + static_cast<std::ptrdiff_t>(to));
+    nlohmann::json out;
+    {
+      const py::gil_scoped_release release;
+      out = {{"first", from}, {"points", io::scan_points_json(infer::profile_scan_points(l.model, l.model.observed(), parameter, part))}};
+    }
+    return out.dump();
+  }, arg("model"), arg("parameter"), arg("values"), arg("first"), arg("end"));
+  m.def("merge_scan", [](const io::loaded_model& l, const std::string& parameter, const py::object& values,
+                         const std::vector<std::string>& shards) {
+    const auto begin = clock::now();
+    const auto grid = numbers_of(values, "rein.scan: values");
+    auto points = io::merge_scan_shards(shard_files_of(shards));
+    if (points.size() != grid.size())
+      throw invalid_argument("rein.distributed.scan: the shards hold " + std::to_string(points.size()) + " points, the scan has " +
+                             std::to_string(grid.size()));
+    const py::gil_scoped_release release;
+    const auto r = infer::complete_scan(l.model, l.model.observed(), parameter, std::move(points));
+    const py::gil_scoped_acquire gil;
+    return finished(io::to_json(r), begin);
+  }, arg("model"), arg("parameter"), arg("values"), arg("shards"));
 
   m.def("linear_grid", [](double lo, double hi, int n) { return infer::linear_grid(lo, hi, n); }, arg("lo"), arg("hi"), arg("n"));
 

@@ -24,11 +24,42 @@ using python_callable = std::shared_ptr<py::object>;
 
 python_callable hold(const py::object& f) { return python_callable(new py::object(f), [](py::object*) {}); }
 
+// The quadrature nodes as one read-only NumPy array, made at the first call and passed to every
+// later one: no copy per call, and a rate may keep q²-only factors for the array it was given.
+// Used with the GIL held; freed with it (never after the interpreter's end).
+class node_array {
+ public:
+  node_array() = default;
+  node_array(const node_array&) = delete;
+  node_array& operator=(const node_array&) = delete;
+  ~node_array() {
+    if (!m_array || !Py_IsInitialized()) return;
+    const py::gil_scoped_acquire gil;
+    delete m_array;
+  }
+
+  const py::object& of(const std::vector<double>& q2) {
+    if (!m_array || m_data != q2.data() || m_size != q2.size()) {
+      py::array_t<double> x(static_cast<py::ssize_t>(q2.size()), q2.data());
+      x.attr("setflags")(py::arg("write") = false);
+      delete m_array;
+      m_array = new py::object(std::move(x));
+      m_data = q2.data(), m_size = q2.size();
+    }
+    return *m_array;
+  }
+
+ private:
+  py::object* m_array = nullptr;
+  const double* m_data = nullptr;
+  std::size_t m_size = 0;
+};
+
 // f(q2, **params) at every node, checked: an array of q2.size() finite numbers (or rows × q2.size())
 void call_rate(const py::object& f, const std::string& what, const std::vector<std::string>& names, const std::vector<double>& q2,
-               const double* theta, double* out, std::size_t rows) {
+               const double* theta, double* out, std::size_t rows, node_array& nodes) {
   const py::gil_scoped_acquire gil;
-  py::array_t<double> x(static_cast<py::ssize_t>(q2.size()), q2.data());
+  const py::object& x = nodes.of(q2);
   py::dict kwargs;
   for (std::size_t k = 0; k < names.size(); ++k) kwargs[py::str(names[k])] = theta[k];
   const py::object result = f(x, **kwargs);
@@ -74,13 +105,15 @@ void bind_rates(py::module_& m) {
                                                                             reweight::quadrature_rule rule)
         -> std::shared_ptr<const reweight::bin_rates> {
       const std::size_t n = names.size();
-      reweight::batch_rate batch = [f, names, name](const std::vector<double>& q2, const double* theta, double* out) {
-        call_rate(*f, "'" + name + "'", names, q2, theta, out, 1);
+      // one node array for the rate and its derivative, freed with the model's rates
+      const auto nodes = std::make_shared<node_array>();
+      reweight::batch_rate batch = [f, names, name, nodes](const std::vector<double>& q2, const double* theta, double* out) {
+        call_rate(*f, "'" + name + "'", names, q2, theta, out, 1, *nodes);
       };
       reweight::batch_derivative d;
       if (df)
-        d = [df, names, name, n](const std::vector<double>& q2, const double* theta, double* out) {
-          call_rate(*df, "derivative of '" + name + "'", names, q2, theta, out, n);
+        d = [df, names, name, n, nodes](const std::vector<double>& q2, const double* theta, double* out) {
+          call_rate(*df, "derivative of '" + name + "'", names, q2, theta, out, n, *nodes);
         };
       // the alternative's support: the caller's, else the null's
       return std::make_shared<reweight::batch_rates>(null.rate, n, std::move(batch), std::move(d), edges,
@@ -97,7 +130,8 @@ void bind_rates(py::module_& m) {
     // integrated once per model: one call per node is fine
     auto scalar = [f, name](double q2) {
       double value = 0;
-      call_rate(*f, "'" + name + "'", {}, {q2}, nullptr, &value, 1);
+      node_array node;  // one q², one call: a fresh array
+      call_rate(*f, "'" + name + "'", {}, {q2}, nullptr, &value, 1, node);
       return value;
     };
     models::add_null({name, description, std::move(scalar), q2_min, q2_max});

@@ -73,3 +73,40 @@ def test_bad_prior_raises():
     model = rein.load(SMALL)
     with pytest.raises(rein.InvalidArgument, match="must be uniform, normal or log-uniform"):
         rein.sample(model, priors={model.poi: ("cauchy", 0, 1)}, chains=1, warmup=10, draws=10)
+
+
+ONE_BIN = {
+    "channels": [{"name": "c", "samples": [
+        {"name": "s", "data": [1.0], "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]},
+        {"name": "b", "data": [50.0], "modifiers": []}]}],
+    "observations": [{"name": "c", "data": [55.0]}],
+    "measurements": [{"name": "m", "config": {"poi": "mu", "parameters": [{"name": "mu", "bounds": [[0, 40]]}]}}],
+    "version": "1.0.0",
+}
+
+
+def test_evidence_of_a_poisson_bin_matches_the_closed_form():
+    # n = 55 ~ Poisson(mu + 50), mu uniform on [0, 40] (density 1/40): Z = (1/40) int_50^90
+    # x^n e^-x / n! dx = [P(n + 1, 90) - P(n + 1, 50)] / 40 with P the regularised lower incomplete
+    # gamma function (scipy.special.gammainc, double precision). Bridge sampling is a Monte Carlo
+    # estimate: within 4 of its standard errors (plus 1e-3 for the error's own uncertainty).
+    from scipy import special, stats
+    model = rein.load(ONE_BIN)
+    # the likelihood is the full Poisson pmf (with ln n!), so Z above is rein's normalisation too
+    assert model.nll(model.pars(mu=3.0)) == pytest.approx(-stats.poisson.logpmf(55, 53.0), rel=1e-12)
+    log_z = np.log((special.gammainc(56, 90.0) - special.gammainc(56, 50.0)) / 40.0)
+    p = rein.sample(model, chains=4, warmup=500, draws=1000, seed=3, threads=2, priors={"mu": ("uniform", 0, 40)}, evidence=True)
+    z = p["evidence"]
+    assert z is p["summary"]["evidence"] or z == p["summary"]["evidence"]
+    assert set(z) == {"method", "log_z", "log_z_error", "iterations", "converged", "posterior_draws", "proposal_draws"}
+    assert z["method"] == "bridge" and z["converged"] and 0 < z["log_z_error"] < 0.05
+    assert abs(z["log_z"] - log_z) < 4 * z["log_z_error"] + 1e-3
+
+
+def test_evidence_matches_rein_sample_evidence_bridge():
+    cli = run_cli("sample", SMALL, "--chains", 2, "--warmup", 150, "--draws", 200, "--seed", 5, "--evidence", "bridge")
+    p = rein.sample(rein.load(SMALL), chains=2, warmup=150, draws=200, seed=5, evidence="bridge")
+    assert p["evidence"] == cli["evidence"] and p["evidence"]["log_z"] is not None  # the same library run: bit for bit
+    assert rein.sample(rein.load(SMALL), chains=1, warmup=10, draws=10)["evidence"] is None
+    with pytest.raises(rein.InvalidArgument, match="evidence = 'laplace'"):
+        rein.sample(rein.load(SMALL), evidence="laplace")

@@ -106,3 +106,29 @@ def test_older_rate_names_load_the_registry_rates(models):
     old = rein.load(WET, null="hpqcd_null", alt="b_to_k_nunu")
     theta = builtin.pars(cvl=11.3, ctl=8.21)
     np.testing.assert_array_equal(old.expected(theta), builtin.expected(theta))  # the same rates: bit for bit
+
+
+def test_the_rate_sees_one_read_only_node_array_and_is_not_called_again_at_the_same_point():
+    seen = []
+
+    def rate(q2, **params):
+        seen.append(q2)
+        return wet_rate.dbr_dq2(q2, **params)
+
+    parameters = rein.alternative_parameters("wet-b-to-k-nunu")
+    if "py-wet-seen" not in rein.named_alternatives():
+        rein.add_alternative("py-wet-seen", rate, parameters, derivative=wet_rate.dbr_dq2_derivative, q2_range=(0.0, wet_rate.Q2_MAX))
+    m = rein.load(WET, null="hpqcd-b-to-k-nunu", alt="py-wet-seen")
+    theta = m.pars(cvl=11.3, ctl=8.21)
+    m.nll(theta)
+    calls = len(seen)
+    m.nll(theta)  # the same rate parameters: the last point's integrals
+    theta[m.index("corr_pid_c1")] += 0.01  # a nuisance parameter moves, the rate's stay
+    m.nll(theta)
+    assert len(seen) == calls
+    assert all(q2 is seen[0] for q2 in seen) and not seen[0].flags.writeable
+    with pytest.raises(ValueError):
+        seen[0][0] = 1.0
+    fit = rein.fit(m)
+    # a fit calls the rate once per new point of its parameters: far fewer than its evaluations
+    assert len(seen) < fit["evaluations"] / 2

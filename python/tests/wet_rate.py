@@ -1,7 +1,9 @@
 """A Python port of rein's built-in WET rate of B+ -> K+ nu nubar (the alternative
 "wet-b-to-k-nunu": include/rein/physics/b_to_k_nunu.hpp, bsz2015.hpp, constants.hpp; EOS's
 convention, Felkl, Li, Schmidt arXiv:2111.04327 eq. 8, BSZ2015 form factors), written from the
-formulas of shared/physics/b_to_k_nunu.md, vectorised with numpy: dB/dq2 at an array of q2."""
+formulas of shared/physics/b_to_k_nunu.md, vectorised with numpy: dB/dq2 at an array of q2.
+The factors that depend on q2 alone are computed once per array of nodes (rein passes the same
+array on every call), so that a call costs a few array operations (docs/python.md, "Speed")."""
 
 import numpy as np
 
@@ -38,20 +40,30 @@ def _z(q2):
     return (a - b) / (a + b)
 
 
-def _parts(q2, params):
+_last = [None, None]  # (q2 bytes, its factors): rein passes the same node array on every call
+
+
+def _kinematics(q2):
+    """The q2-only factors of the rate at every q2, computed once per node array: dz, dz^2, the
+    two poles and the weights of the vector, scalar and tensor terms."""
     q2 = np.asarray(q2, dtype=float)
+    key = q2.tobytes()
+    if _last[0] != key:
+        lam = np.maximum(0.0, (_T_PLUS - q2) * (Q2_MAX - q2))
+        dz = _z(q2) - _z(0.0)
+        norm = B_LIFETIME / HBAR * _WIDTH_NORM * np.sqrt(lam)
+        # dB/dq2 = w_v cvl^2 f+^2 + w_s csl^2 f0^2 + w_t ctl^2 fT^2
+        _last[:] = key, (dz, dz * dz, 1.0 / (1.0 - q2 / POLE_PLUS**2), 1.0 / (1.0 - q2 / POLE_ZERO**2),
+                         norm * lam / 24.0, norm * q2 * _SCALAR_FACTOR, norm * _TENSOR_FACTOR * q2 * lam)
+    return _last[1]
+
+
+def _parts(q2, params):
+    dz, dz2, pole_plus, pole_zero, w_v, w_s, w_t = _kinematics(q2)
     a = [params[f"FFK[{k}]"] for k in range(8)]
-    lam = np.maximum(0.0, (_T_PLUS - q2) * (Q2_MAX - q2))
-    dz = _z(q2) - _z(0.0)
-    dz2 = dz * dz
-    pole_plus = 1.0 / (1.0 - q2 / POLE_PLUS**2)
-    pole_zero = 1.0 / (1.0 - q2 / POLE_ZERO**2)
     f_plus = pole_plus * (a[0] + dz * a[1] + dz2 * a[2])
     f_zero = pole_zero * (a[0] + dz * a[3] + dz2 * a[4])
     f_tensor = pole_plus * (a[5] + dz * a[6] + dz2 * a[7])
-    norm = B_LIFETIME / HBAR * _WIDTH_NORM * np.sqrt(lam)
-    # dB/dq2 = w_v cvl^2 f+^2 + w_s csl^2 f0^2 + w_t ctl^2 fT^2
-    w_v, w_s, w_t = norm * lam / 24.0, norm * q2 * _SCALAR_FACTOR, norm * _TENSOR_FACTOR * q2 * lam
     return dz, dz2, pole_plus, pole_zero, f_plus, f_zero, f_tensor, w_v, w_s, w_t
 
 
@@ -67,18 +79,5 @@ def dbr_dq2_derivative(q2, **params):
 
 def dbr_dq2(q2, **params):
     """dB/dq2 [GeV^-2] of B+ -> K+ nu nubar at every q2, for cvl, csl, ctl and FFK[0..7]."""
-    q2 = np.asarray(q2, dtype=float)
-    cvl, csl, ctl = params["cvl"], params["csl"], params["ctl"]
-    a = [params[f"FFK[{k}]"] for k in range(8)]
-    lam = np.maximum(0.0, (_T_PLUS - q2) * (Q2_MAX - q2))
-    dz = _z(q2) - _z(0.0)
-    dz2 = dz * dz
-    pole_plus = 1.0 / (1.0 - q2 / POLE_PLUS**2)
-    pole_zero = 1.0 / (1.0 - q2 / POLE_ZERO**2)
-    f_plus = pole_plus * (a[0] + dz * a[1] + dz2 * a[2])
-    f_zero = pole_zero * (a[0] + dz * a[3] + dz2 * a[4])
-    f_tensor = pole_plus * (a[5] + dz * a[6] + dz2 * a[7])
-    vector = lam / 24.0 * f_plus**2 * cvl**2
-    scalar = q2 * _SCALAR_FACTOR * f_zero**2 * csl**2
-    tensor = _TENSOR_FACTOR * q2 * lam * f_tensor**2 * ctl**2
-    return B_LIFETIME / HBAR * _WIDTH_NORM * np.sqrt(lam) * (vector + scalar + tensor)
+    _, _, _, _, f_plus, f_zero, f_tensor, w_v, w_s, w_t = _parts(q2, params)
+    return w_v * (params["cvl"] * f_plus) ** 2 + w_s * (params["csl"] * f_zero) ** 2 + w_t * (params["ctl"] * f_tensor) ** 2

@@ -27,6 +27,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rein::bayes {
@@ -55,7 +56,11 @@ struct nuts_options {
   std::size_t warmup = 1000;   ///< adaptation iterations per chain (discarded)
   std::size_t draws = 1000;    ///< kept draws per chain, ≥ 1
   std::size_t thin = 1;        ///< keep every thin-th transition after warm-up
-  std::uint64_t seed = 0;      ///< chain c uses std::mt19937_64(task_seed(seed, 1, c))
+  std::uint64_t seed = 0;      ///< chain c uses std::mt19937_64(task_seed(seed, 1, first_chain + c))
+  /// This run's chains are chains first_chain … first_chain + chains − 1 of a larger run (its
+  /// shard, rein.distributed): seeded as that run seeds them, so join_nuts_chains of the parts
+  /// gives the larger run's draws.
+  std::size_t first_chain = 0;
   unsigned threads = 0;        ///< worker threads (0: hardware concurrency); results do not depend on it
   /// Start points: y₀ + init_radius·U(−1, 1) per component on the unconstrained space around
   /// y₀ = T⁻¹(init), redrawn until the density is finite (0: every chain starts at init).
@@ -496,6 +501,15 @@ inline void add_nuts_warnings(nuts_result& r, const nuts_options& options) {
                                      " evaluations returned NaN/+inf or a non-finite gradient (treated as zero density)");
 }
 
+/// The status (the worst chain's), diagnostics and warnings of a run from its chains.
+inline void finish_nuts_result(nuts_result& r, const nuts_options& options) {
+  for (const auto& s : r.stats)
+    if (s.status != sample_status::ok && (r.status == sample_status::ok || s.status == sample_status::non_finite))
+      r.status = s.status;
+  r.diagnostics = diagnose(r, options.diagnostics);
+  add_nuts_warnings(r, options);
+}
+
 }  // namespace detail
 
 /// Draws from `t` with the No-U-Turn sampler (Hoffman & Gelman 2014; Betancourt 2017, arXiv:1701.02434)
@@ -539,15 +553,39 @@ inline void add_nuts_warnings(nuts_result& r, const nuts_options& options) {
   std::atomic<std::size_t> done{0};
   const std::size_t total = options.chains * (options.warmup + options.draws * options.thin);
   parallel_for(options.chains, options.threads, [&](std::size_t c) {
-    detail::nuts_chain chain(t, transform, options, detail::chain_seed(options.seed, 1, c), &done);
+    detail::nuts_chain chain(t, transform, options, detail::chain_seed(options.seed, 1, options.first_chain + c), &done);
     chain.run(y0, transform, r.chains[c], r.log_prob[c], r.stats[c]);
   }, options.progress, {&done, total});
-  for (const auto& s : r.stats)
-    if (s.status != sample_status::ok && (r.status == sample_status::ok || s.status == sample_status::non_finite))
-      r.status = s.status;
-  r.diagnostics = diagnose(r, options.diagnostics);
-  detail::add_nuts_warnings(r, options);
+  detail::finish_nuts_result(r, options);
   r.seconds = detail::seconds_since(start);
+  return r;
+}
+
+/// One run of chains 0 … n − 1 from `parts`, runs of consecutive chains in order (sample_nuts with
+/// first_chain 0, then the chains before it, ...): the draws, statistics, status, diagnostics and
+/// warnings of sample_nuts over all n chains with `options` (whose `chains` is n), bit for bit;
+/// `seconds` is the longest part's.
+/// @throws rein::invalid_argument when the parts hold other than options.chains chains, or their
+///         parameters or draws per chain differ
+[[nodiscard]] inline nuts_result join_nuts_chains(std::vector<nuts_result> parts, const nuts_options& options) {
+  const std::string function = "rein::bayes::join_nuts_chains";
+  rein::detail::check(!parts.empty(), function + ": no parts");
+  nuts_result r;
+  r.names = parts[0].names, r.lower = parts[0].lower, r.upper = parts[0].upper;
+  const std::size_t draws = parts[0].n_draws();
+  for (auto& part : parts) {
+    rein::detail::check(part.names == r.names && part.n_draws() == draws && part.stats.size() == part.n_chains(),
+                        function + ": the parts differ in their parameters or draws per chain");
+    for (std::size_t c = 0; c < part.n_chains(); ++c) {
+      r.chains.push_back(std::move(part.chains[c]));
+      r.log_prob.push_back(std::move(part.log_prob[c]));
+      r.stats.push_back(std::move(part.stats[c]));
+    }
+    r.seconds = std::max(r.seconds, part.seconds);
+  }
+  rein::detail::check(r.n_chains() == options.chains, function + ": the parts hold " + std::to_string(r.n_chains()) +
+                                                          " chains, options.chains = " + std::to_string(options.chains));
+  detail::finish_nuts_result(r, options);
   return r;
 }
 

@@ -12,8 +12,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <functional>
 #include <limits>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,7 +31,10 @@ using batch_derivative = std::function<void(const std::vector<double>& q2, const
 /// The bin integrals of a null (a plain callable) and of a batch-evaluated alternative with
 /// `parameters` parameters. One call of the rate per parameter point evaluates every node of every
 /// bin; without a derivative, the Jacobian takes 2·parameters more calls (central differences with
-/// step h_k = relative_step·max(1, |θ_k|)). Thread-safe when the callables are.
+/// step h_k = relative_step·max(1, |θ_k|)). The last point's integrals (and Jacobian) are kept:
+/// a likelihood evaluated again at the same rate parameters — a Hessian differencing the other
+/// parameters, a fit's line search moving nuisance parameters only — calls the rate not at all
+/// (the callables must be pure functions of q² and θ; the same θ means the same bits). Thread-safe when the callables are.
 class batch_rates final : public bin_rates {
  public:
   /// @param relative_step finite-difference step relative to max(1, |θ_k|), > 0 (default ∛ε: the
@@ -51,6 +56,26 @@ class batch_rates final : public bin_rates {
   [[nodiscard]] const std::vector<double>& null_integrals() const override { return m_null; }
 
   void alternative_integrals(const double* theta, double* integrals, double* jacobian) const override {
+    const std::size_t n = m_parameters, bins = m_null.size();
+    {
+      const std::lock_guard<std::mutex> lock(m_last.mutex);
+      if (m_last.valid && (!jacobian || m_last.with_jacobian) && std::memcmp(theta, m_last.theta.data(), n * sizeof(double)) == 0) {
+        std::copy(m_last.integrals.begin(), m_last.integrals.end(), integrals);
+        if (jacobian) std::copy(m_last.jacobian.begin(), m_last.jacobian.end(), jacobian);
+        return;
+      }
+    }
+    compute(theta, integrals, jacobian);
+    const std::lock_guard<std::mutex> lock(m_last.mutex);
+    m_last.valid = true;
+    m_last.with_jacobian = jacobian != nullptr;
+    m_last.theta.assign(theta, theta + n);
+    m_last.integrals.assign(integrals, integrals + bins);
+    if (jacobian) m_last.jacobian.assign(jacobian, jacobian + bins * n);
+  }
+
+ private:
+  void compute(const double* theta, double* integrals, double* jacobian) const {
     const auto& nodes = m_rule.nodes();
     std::vector<double> values(nodes.size());
     m_rate(nodes, theta, values.data());
@@ -81,7 +106,6 @@ class batch_rates final : public bin_rates {
     }
   }
 
- private:
   // Σ_k w_k v_k per bin, in bin_quadrature::integrate's order
   void integrate(const double* values, double* integrals) const {
     const auto& weights = m_rule.weights();
@@ -98,6 +122,13 @@ class batch_rates final : public bin_rates {
   bin_quadrature m_rule;
   std::vector<double> m_null;
   double m_step;
+  // the last point's results (alternative_integrals is const and may run on several threads)
+  struct last_point {
+    std::mutex mutex;
+    bool valid = false, with_jacobian = false;
+    std::vector<double> theta, integrals, jacobian;
+  };
+  mutable last_point m_last;
 };
 
 }  // namespace rein::reweight
