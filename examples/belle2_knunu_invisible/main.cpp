@@ -29,6 +29,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../common/command_line.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -78,17 +80,11 @@ settings parse(int argc, char** argv) {
     const std::string flag = argv[i];
     if (i + 1 >= argc) throw std::runtime_error("option " + flag + " needs a value");
     const std::string value = argv[++i];
-    const auto count = [&](bool zero_ok) {
-      char* end = nullptr;
-      const unsigned long long n = std::strtoull(value.c_str(), &end, 10);
-      if (value.empty() || *end != '\0' || (n == 0 && !zero_ok)) throw std::runtime_error(flag + " " + value + ": need a positive integer");
-      return n;
-    };
-    if (flag == "--toys") s.toys = count(true);
-    else if (flag == "--warmup") s.warmup = count(false);
-    else if (flag == "--draws") s.draws = count(false);
-    else if (flag == "--seed") s.seed = count(false);
-    else if (flag == "--threads") s.threads = static_cast<unsigned>(count(false));
+    if (flag == "--toys") s.toys = examples::count_of(flag, value, true);
+    else if (flag == "--warmup") s.warmup = examples::count_of(flag, value);
+    else if (flag == "--draws") s.draws = examples::count_of(flag, value);
+    else if (flag == "--seed") s.seed = examples::count_of(flag, value);
+    else if (flag == "--threads") s.threads = static_cast<unsigned>(examples::count_of(flag, value));
     else if (flag == "--scan") s.scan = parse_grid(flag, value);
     else if (flag == "--limits") s.limits = parse_grid(flag, value);
     else if (flag == "--file") s.file = value;
@@ -98,9 +94,6 @@ settings parse(int argc, char** argv) {
   return s;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point begin) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-}
 
 rein::likelihood::model load(const settings& s, const std::vector<std::pair<std::string, double>>& fixed = {}) {
   rein::io::load_options options;
@@ -138,7 +131,7 @@ int main(int argc, char** argv) try {
   const auto significance =
       rein::infer::global_significance(model, model.observed(), {{"br_x", 0.0}}, points, significance_options);
   ok = ok && significance.status == rein::fit::fit_status::ok && significance.failed == 0;
-  const double scan_seconds = seconds_since(begin);
+  const double scan_seconds = examples::seconds_since(begin);
 
   // 2: the best fit, m_x free, started at the scan's best point
   rein::fit::fit_options free_options;
@@ -167,7 +160,7 @@ int main(int argc, char** argv) try {
     limits_ok = limits_ok && limit.fit_status == rein::fit::fit_status::ok && limit.obs_status == rein::infer::limit_status::ok;
   }
   ok = ok && limits_ok;
-  const double limit_seconds = seconds_since(begin);
+  const double limit_seconds = examples::seconds_since(begin);
   const nlohmann::json limit_scan = {{"cl", 0.95},
                                      {"over", "m_x"},
                                      {"points", limits},
@@ -286,7 +279,7 @@ int main(int argc, char** argv) try {
       {"status", ok ? "ok" : "not_converged"},
       {"scan_seconds", scan_seconds},
       {"limit_seconds", limit_seconds - scan_seconds},
-      {"seconds", seconds_since(begin)}};
+      {"seconds", examples::seconds_since(begin)}};
   std::cout << result.dump(2) << '\n';
   return ok ? 0 : 3;
 } catch (const std::exception& e) {

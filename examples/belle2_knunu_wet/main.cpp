@@ -19,6 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../common/command_line.hpp"
+
 #include <chrono>
 #include <cstdlib>
 #include <exception>
@@ -44,17 +46,11 @@ settings parse(int argc, char** argv) {
     const std::string flag = argv[i];
     if (i + 1 >= argc) throw std::runtime_error("option " + flag + " needs a value");
     const std::string value = argv[++i];
-    const auto count = [&]() {
-      char* end = nullptr;
-      const unsigned long long n = std::strtoull(value.c_str(), &end, 10);
-      if (value.empty() || *end != '\0' || n == 0) throw std::runtime_error(flag + " " + value + ": need a positive integer");
-      return n;
-    };
-    if (flag == "--chains") s.chains = count();
-    else if (flag == "--warmup") s.warmup = count();
-    else if (flag == "--draws") s.draws = count();
-    else if (flag == "--seed") s.seed = count();
-    else if (flag == "--threads") s.threads = static_cast<unsigned>(count());
+    if (flag == "--chains") s.chains = examples::count_of(flag, value);
+    else if (flag == "--warmup") s.warmup = examples::count_of(flag, value);
+    else if (flag == "--draws") s.draws = examples::count_of(flag, value);
+    else if (flag == "--seed") s.seed = examples::count_of(flag, value);
+    else if (flag == "--threads") s.threads = static_cast<unsigned>(examples::count_of(flag, value));
     else if (flag == "--file") s.file = value;
     else if (flag == "--draws-out") s.draws_out = value;
     else throw std::runtime_error("unknown option " + flag);
@@ -62,9 +58,6 @@ settings parse(int argc, char** argv) {
   return s;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point begin) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-}
 
 }  // namespace
 
@@ -84,7 +77,7 @@ int main(int argc, char** argv) try {
 
   // best fit = MAP (flat priors within the bounds), and the likelihood ratio to cvl = csl = ctl = 0
   const auto test = rein::infer::likelihood_ratio_test(model, model.observed(), {{"cvl", 0.0}, {"csl", 0.0}, {"ctl", 0.0}});
-  const double fit_seconds = seconds_since(begin);
+  const double fit_seconds = examples::seconds_since(begin);
 
   // the posterior: every free parameter, uniform priors within the bounds ([0, 20] for the WET
   // coefficients, as Belle II); the constraint terms of the likelihood act on the nuisances
@@ -170,7 +163,7 @@ int main(int argc, char** argv) try {
         {"seconds", draws.seconds}}},
       {"status", converged ? "ok" : "not_converged"},
       {"fit_seconds", fit_seconds},
-      {"seconds", seconds_since(begin)}};
+      {"seconds", examples::seconds_since(begin)}};
   std::cout << result.dump(2) << '\n';
   return 0;
 } catch (const std::exception& e) {

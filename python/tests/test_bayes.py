@@ -33,20 +33,22 @@ def test_draws_and_summary_match_rein_sample(tmp_path):
     assert summary == cli
 
 
+ONE_BIN = {
+    "channels": [{"name": "c", "samples": [
+        {"name": "s", "data": [1.0], "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]},
+        {"name": "b", "data": [50.0], "modifiers": []}]}],
+    "observations": [{"name": "c", "data": [55.0]}],
+    "measurements": [{"name": "m", "config": {"poi": "mu", "parameters": [{"name": "mu", "bounds": [[0, 40]]}]}}],
+    "version": "1.0.0",
+}
+
+
 def test_posterior_mean_of_a_normal_likelihood():
     # one Poisson bin, no systematics, flat prior: the posterior of s in n ~ Poisson(s + b) has a
     # closed form (Gamma(n + 1) shifted by b, truncated at 0); its mean for n = 55, b = 50 is
     # computed by scipy below and checked to 4 Monte Carlo standard errors
     from scipy import integrate, stats
-    ws = {
-        "channels": [{"name": "c", "samples": [
-            {"name": "s", "data": [1.0], "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]},
-            {"name": "b", "data": [50.0], "modifiers": []}]}],
-        "observations": [{"name": "c", "data": [55.0]}],
-        "measurements": [{"name": "m", "config": {"poi": "mu", "parameters": [{"name": "mu", "bounds": [[0, 40]]}]}}],
-        "version": "1.0.0",
-    }
-    model = rein.load(ws)
+    model = rein.load(ONE_BIN)
     p = rein.sample(model, chains=4, warmup=500, draws=1000, seed=1, threads=2)
     density = lambda mu: stats.poisson.pmf(55, mu + 50.0)  # noqa: E731
     norm = integrate.quad(density, 0, 40)[0]
@@ -74,15 +76,6 @@ def test_bad_prior_raises():
     with pytest.raises(rein.InvalidArgument, match="must be uniform, normal or log-uniform"):
         rein.sample(model, priors={model.poi: ("cauchy", 0, 1)}, chains=1, warmup=10, draws=10)
 
-
-ONE_BIN = {
-    "channels": [{"name": "c", "samples": [
-        {"name": "s", "data": [1.0], "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]},
-        {"name": "b", "data": [50.0], "modifiers": []}]}],
-    "observations": [{"name": "c", "data": [55.0]}],
-    "measurements": [{"name": "m", "config": {"poi": "mu", "parameters": [{"name": "mu", "bounds": [[0, 40]]}]}}],
-    "version": "1.0.0",
-}
 
 
 def test_evidence_of_a_poisson_bin_matches_the_closed_form():
