@@ -76,10 +76,7 @@ grid parse_grid(const std::string& flag, const std::string& text) {
 
 settings parse(int argc, char** argv) {
   settings s;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (i + 1 >= argc) throw std::runtime_error("option " + flag + " needs a value");
-    const std::string value = argv[++i];
+  examples::for_each_option(argc, argv, [&s](const std::string& flag, const std::string& value) {
     if (flag == "--toys") s.toys = examples::count_of(flag, value, true);
     else if (flag == "--warmup") s.warmup = examples::count_of(flag, value);
     else if (flag == "--draws") s.draws = examples::count_of(flag, value);
@@ -90,7 +87,7 @@ settings parse(int argc, char** argv) {
     else if (flag == "--file") s.file = value;
     else if (flag == "--limits-out") s.limits_out = value;
     else throw std::runtime_error("unknown option " + flag);
-  }
+  });
   return s;
 }
 

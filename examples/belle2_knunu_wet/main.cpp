@@ -42,10 +42,7 @@ struct settings {
 
 settings parse(int argc, char** argv) {
   settings s;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (i + 1 >= argc) throw std::runtime_error("option " + flag + " needs a value");
-    const std::string value = argv[++i];
+  examples::for_each_option(argc, argv, [&s](const std::string& flag, const std::string& value) {
     if (flag == "--chains") s.chains = examples::count_of(flag, value);
     else if (flag == "--warmup") s.warmup = examples::count_of(flag, value);
     else if (flag == "--draws") s.draws = examples::count_of(flag, value);
@@ -54,7 +51,7 @@ settings parse(int argc, char** argv) {
     else if (flag == "--file") s.file = value;
     else if (flag == "--draws-out") s.draws_out = value;
     else throw std::runtime_error("unknown option " + flag);
-  }
+  });
   return s;
 }
 
