@@ -3,6 +3,8 @@
 // JSON and CSV I/O; the HDF5 part (rein/io/hdf5/...) needs the rein::hdf5 target and is not included here.
 #include "rein/io/belle2_knunu_preset.hpp"
 #include "rein/io/csv.hpp"
+#include "rein/io/density_spec.hpp"
+#include "rein/io/json/builtin_rate.hpp"
 #include "rein/io/json/hepdata_table.hpp"
 #include "rein/io/json/infer_results.hpp"
 #include "rein/io/json/model_results.hpp"
@@ -13,5 +15,7 @@
 #include "rein/io/json/read_json.hpp"
 #include "rein/io/json/redist.hpp"
 #include "rein/io/json/shape_workspace.hpp"
+#include "rein/io/json/signal_grid.hpp"
 #include "rein/io/json/workspace.hpp"
 #include "rein/io/load_model.hpp"
+#include "rein/io/load_options_text.hpp"

@@ -1,274 +1,192 @@
-// rein cls / upper-limit / significance / scan: frequentist inference on a workspace, JSON on stdout.
+// rein cls, upper-limit, significance, scan, lrt: frequentist inference on a model (CLs, limits,
+// discovery significance, profile scans, likelihood-ratio tests), JSON on stdout.
 #include "cli.hpp"
-#include "infer_output.hpp"
-#include "load_model.hpp"
-#include "shard.hpp"
 
-#include "rein/fit/maximum_likelihood.hpp"
 #include "rein/infer/asymptotic.hpp"
-#include "rein/infer/profile_likelihood.hpp"
+#include "rein/infer/likelihood_ratio.hpp"
 #include "rein/infer/scan.hpp"
 #include "rein/infer/significance.hpp"
 #include "rein/infer/toys.hpp"
 #include "rein/infer/upper_limit.hpp"
 #include "rein/io/json/infer_results.hpp"
 #include "rein/io/json/merge_shards.hpp"
-
-#include <unistd.h>
-
-#include <chrono>
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <string>
-
-namespace rein::cli {
-
-infer::toy_options toy_options_of(const arguments& args) {
-  infer::toy_options options;
-  options.statistic = infer::test_statistic_from_string(args.get("test-stat", "qtilde"));
-  const long toys = args.get_long("toys", 0), seed = args.get_long("seed", 0), threads = args.get_long("threads", 1);
-  if (toys < 1) throw invalid_argument("--toys " + std::to_string(toys) + ": need at least one toy");
-  if (seed < 0) throw invalid_argument("--seed " + std::to_string(seed) + ": must be >= 0");
-  if (threads < 1) throw invalid_argument("--threads " + std::to_string(threads) + ": must be >= 1");
-  options.n_toys = static_cast<std::size_t>(toys);
-  options.seed = static_cast<std::uint64_t>(seed);
-  options.threads = static_cast<unsigned>(threads);
-  options.progress = terminal_progress("rein: toys");
-  return options;
-}
-
-std::function<void(std::size_t, std::size_t)> terminal_progress(const std::string& what) {
-  if (isatty(STDERR_FILENO) == 0) return {};
-  const auto begin = std::chrono::steady_clock::now();
-  return [what, begin](std::size_t done, std::size_t total) {
-    const auto minutes_seconds = [](double seconds) {
-      const auto s = static_cast<long>(std::lround(seconds));
-      return std::to_string(s / 60) + "m" + (s % 60 < 10 ? "0" : "") + std::to_string(s % 60) + "s";
-    };
-    const double elapsed = seconds_since(begin);
-    // the rest at the rate so far; when done, the time it took
-    const std::string time = done == total ? ", " + minutes_seconds(elapsed)
-                             : done > 0    ? ", ETA " + minutes_seconds(elapsed * static_cast<double>(total - done) / static_cast<double>(done))
-                                           : "";
-    // \033[K clears what a longer earlier line left behind
-    std::fprintf(stderr, "\r%s %zu/%zu%s\033[K%s", what.c_str(), done, total, time.c_str(), done == total ? "\n" : "");
-    std::fflush(stderr);
-  };
-}
-
-std::vector<double> scan_grid(const std::string& range, const std::string& option) {
-  const auto first = range.find(':'), second = range.rfind(':');
-  if (range.empty() || first == second)
-    throw invalid_argument(option + " '" + range + "' must be LO:HI:N, e.g. 0:10:21");
-  const std::string count = range.substr(second + 1);
-  char* end = nullptr;
-  const long n = std::strtol(count.c_str(), &end, 10);
-  if (count.empty() || *end != '\0') throw invalid_argument(option + " N = '" + count + "' is not an integer");
-  return infer::linear_grid(parse_double(range.substr(0, first), option + " LO"),
-                            parse_double(range.substr(first + 1, second - first - 1), option + " HI"), static_cast<int>(n));
-}
-
-}  // namespace rein::cli
+#include "rein/io/load_options_text.hpp"
 
 namespace {
 
-using rein::cli::arguments;
-using rein::cli::seconds_since;
-using rein::cli::with_model_options;
+using namespace rein;
+using cli::arguments;
+using clock_type = std::chrono::steady_clock;
 
-rein::infer::asymptotic_options asymptotic_options_of(const arguments& args) {
-  rein::infer::asymptotic_options options;
-  options.statistic = rein::infer::test_statistic_from_string(args.get("test-stat", "qtilde"));
+infer::asymptotic_options asymptotic_options_of(const arguments& args) {
+  infer::asymptotic_options options;
+  options.statistic = infer::test_statistic_from_string(args.get("test-stat", "qtilde"));
   return options;
 }
 
-// A slice of the toys of `rein cls --toys`: the test statistic of each toy (null: its fit failed).
-int cls_toy_shard(const arguments& args, const rein::likelihood::model& model, double mu, const rein::cli::shard& s) {
-  const auto options = rein::cli::toy_options_of(args);
-  const auto g = rein::infer::toy_generators_at(model, model.observed(), mu, options);
-  const auto [first, end] = rein::cli::slice(options.n_toys, s);
-  auto out = rein::io::toy_shard_json(rein::cli::shard_record("cls", s, args), mu, g.q_obs, g.status, first,
-                                      rein::infer::toy_statistics(model, g.signal_background, mu, 0, first, end - first, options),
-                                      rein::infer::toy_statistics(model, g.background, mu, 1, first, end - first, options));
-  rein::cli::sign_shard(out, "cls", args);
-  rein::cli::print_json(out);
-  return g.status == rein::fit::fit_status::ok ? 0 : 3;
+void asymptotic_only(const arguments& args) {
+  for (const char* name : {"seed", "threads"})
+    if (args.has(name)) throw invalid_argument(std::string("--") + name + " applies to toys: give --toys N");
 }
 
 int cls(const arguments& args) {
-  args.allow_only(with_model_options({"mu", "test-stat", "toys", "seed", "threads", "shard"}));
-  if (!args.has("mu")) throw rein::invalid_argument("missing --mu X, the signal strength to test");
+  if (!args.has("mu")) throw invalid_argument("missing --mu X, the signal strength to test");
   const double mu = args.get_double("mu", 0);
-  const auto begin = std::chrono::steady_clock::now();
-  const auto model = rein::cli::load_model(args);
-  const auto shard = rein::cli::shard_of(args);
-  if (shard && !args.has("toys")) throw rein::invalid_argument("--shard splits toys: give --toys N");
-  if (shard) return cls_toy_shard(args, model, mu, *shard);
+  const auto begin = clock_type::now();
+  const auto model = cli::load_model(args);
+  if (args.has("shard") && !args.has("toys")) throw invalid_argument("--shard splits toys: give --toys N");
   if (args.has("toys")) {
-    const auto options = rein::cli::toy_options_of(args);
-    const auto r = rein::infer::toy_hypotest(model, model.observed(), mu, options);
-    auto out = rein::io::to_json(r, options);
-    out["seconds"] = seconds_since(begin);
-    rein::cli::print_json(out);
-    return out["status"] == "ok" ? 0 : 3;
+    const auto options = cli::toy_options_of(args);
+    if (const auto s = cli::shard_of(args, options.n_toys)) {  // the test statistic of each toy of the slice
+      const auto g = infer::toy_generators_at(model, model.observed(), mu, options);
+      const auto part = io::toy_shard_json({}, mu, g.q_obs, g.status, s->first,
+                                           infer::toy_statistics(model, g.signal_background, mu, 0, s->first, s->end - s->first, options),
+                                           infer::toy_statistics(model, g.background, mu, 1, s->first, s->end - s->first, options));
+      cli::print_json(cli::signed_shard(part, "cls", *s, args));
+      return g.status == fit::fit_status::ok ? 0 : 3;
+    }
+    const auto out = io::to_json(infer::toy_hypotest(model, model.observed(), mu, options), options);
+    return cli::finish(out, begin, out["status"] == "ok");
   }
-  for (const char* name : {"seed", "threads"})
-    if (args.has(name)) throw rein::invalid_argument(std::string("--") + name + " applies to toys: give --toys N");
-  const rein::infer::asymptotic_calculator calculator(model, model.observed(), asymptotic_options_of(args));
+  asymptotic_only(args);
+  const infer::asymptotic_calculator calculator(model, model.observed(), asymptotic_options_of(args));
   const auto r = calculator.hypotest(mu);
-  auto out = rein::io::to_json(r, calculator);
-  out["seconds"] = seconds_since(begin);
-  rein::cli::print_json(out);
-  return r.status == rein::fit::fit_status::ok ? 0 : 3;
+  return cli::finish(io::to_json(r, calculator), begin, r.status == fit::fit_status::ok);
 }
 
 // The limit of one model as `rein upper-limit` prints it; `ok` says whether every fit converged
 // (and, with toys, whether few enough toy fits failed).
-nlohmann::json limit_json(const arguments& args, const rein::likelihood::model& model, bool& ok) {
-  rein::infer::upper_limit_options options;
+nlohmann::json limit_json(const arguments& args, const likelihood::model& model, bool& ok) {
+  infer::upper_limit_options options;
   options.cl = args.get_double("cl", 0.95);
   options.rtol = args.get_double("rtol", 1e-6);
   const std::string poi = model.parameters()[model.parameters().poi_index()].name;
   if (args.has("toys")) {
-    if (args.has("scan")) throw rein::invalid_argument("--scan draws the asymptotic CLs curve; it does not combine with --toys");
-    const auto toys = rein::cli::toy_options_of(args);
-    auto out = rein::io::to_json(rein::infer::toy_upper_limit(model, model.observed(), toys, options), poi, toys, options);
+    if (args.has("scan")) throw invalid_argument("--scan draws the asymptotic CLs curve; it does not combine with --toys");
+    const auto toys = cli::toy_options_of(args);
+    auto out = io::to_json(infer::toy_upper_limit(model, model.observed(), toys, options), poi, toys, options);
     ok = out["status"] == "ok";
     return out;
   }
-  const rein::infer::asymptotic_calculator calculator(model, model.observed(), asymptotic_options_of(args));
-  const auto r = rein::infer::upper_limit(calculator, options);
+  const infer::asymptotic_calculator calculator(model, model.observed(), asymptotic_options_of(args));
+  const auto r = infer::upper_limit(calculator, options);
   // the CLs curve behind the limits, for the Brazil band (scripts/rein-plot brazil)
-  const auto curve = args.has("scan") ? rein::infer::cls_curve(calculator, rein::cli::scan_grid(args.get("scan", ""), "--scan"))
-                                      : std::vector<rein::infer::hypotest_result>{};
-  ok = r.fit_status == rein::fit::fit_status::ok;
-  return rein::io::to_json(r, poi, calculator, options, curve);
-}
-
-// --over NAME=LO:HI:N: the limit with NAME held at each grid value (a resonance's mass), one list
-int upper_limit_over(const arguments& args, std::chrono::steady_clock::time_point begin) {
-  const std::string over = args.get("over", "");
-  const auto eq = over.find('=');
-  if (eq == std::string::npos || eq == 0) throw rein::invalid_argument("--over '" + over + "' must be NAME=LO:HI:N, e.g. m_x=0.5:4.5:17");
-  const std::string name = over.substr(0, eq);
-  const auto values = rein::cli::scan_grid(over.substr(eq + 1), "--over " + name);
-  nlohmann::json points = nlohmann::json::array();
-  bool all_ok = true;
-  for (const double value : values) {
-    auto options = rein::cli::load_options_of(args);
-    options.model.fixed.emplace_back(name, value);
-    const auto model = rein::cli::load(args, options).model;
-    bool ok = true;
-    auto point = limit_json(args, model, ok);
-    point["value"] = value;
-    points.push_back(std::move(point));
-    all_ok = all_ok && ok;
-  }
-  nlohmann::json out = {{"over", name}, {"points", points}, {"status", all_ok ? "ok" : "not_converged"}};
-  out["seconds"] = seconds_since(begin);
-  rein::cli::print_json(out);
-  return all_ok ? 0 : 3;
+  const auto curve = args.has("scan") ? infer::cls_curve(calculator, infer::linear_grid_of(args.get("scan", ""), "--scan"))
+                                      : std::vector<infer::hypotest_result>{};
+  ok = r.fit_status == fit::fit_status::ok;
+  return io::to_json(r, poi, calculator, options, curve);
 }
 
 int upper_limit(const arguments& args) {
-  args.allow_only(with_model_options({"cl", "rtol", "test-stat", "toys", "seed", "threads", "scan", "over"}));
-  const auto begin = std::chrono::steady_clock::now();
-  if (args.has("over")) return upper_limit_over(args, begin);
-  const auto model = rein::cli::load_model(args);
+  const auto begin = clock_type::now();
   bool ok = true;
-  auto out = limit_json(args, model, ok);
-  out["seconds"] = seconds_since(begin);
-  rein::cli::print_json(out);
-  return ok ? 0 : 3;
+  if (!args.has("over")) {
+    auto out = limit_json(args, cli::load_model(args), ok);
+    return cli::finish(out, begin, ok);
+  }
+  // --over NAME=LO:HI:N: the limit with NAME held at each grid value (a resonance's mass), one list
+  const auto [name, range] = cli::assignment(args.get("over", ""), "--over", "NAME=LO:HI:N, e.g. m_x=0.5:4.5:17");
+  nlohmann::json points = nlohmann::json::array();
+  for (const double value : infer::linear_grid_of(range, "--over " + name)) {
+    auto options = cli::load_options_of(args);
+    options.model.fixed.emplace_back(name, value);
+    bool point_ok = true;
+    auto point = limit_json(args, cli::load(args, options).model, point_ok);
+    point["value"] = value;
+    points.push_back(std::move(point));
+    ok = ok && point_ok;
+  }
+  return cli::finish({{"over", name}, {"points", points}, {"status", ok ? "ok" : "not_converged"}}, begin, ok);
 }
 
 int significance(const arguments& args) {
-  args.allow_only(with_model_options({"asimov-mu", "toys", "seed", "threads"}));
-  const auto begin = std::chrono::steady_clock::now();
-  const auto model = rein::cli::load_model(args);
+  const auto begin = clock_type::now();
+  const auto model = cli::load_model(args);
   const double signal_mu = args.get_double("asimov-mu", 1.0);
   nlohmann::json out;
   if (args.has("toys")) {
-    const auto toys = rein::cli::toy_options_of(args);
-    out = rein::io::to_json(rein::infer::toy_significance(model, model.observed(), toys, signal_mu), toys);
+    const auto toys = cli::toy_options_of(args);
+    out = io::to_json(infer::toy_significance(model, model.observed(), toys, signal_mu), toys);
   } else {
-    for (const char* name : {"seed", "threads"})
-      if (args.has(name)) throw rein::invalid_argument(std::string("--") + name + " applies to toys: give --toys N");
-    out = rein::io::to_json(rein::infer::discovery_significance(model, model.observed(), {}, signal_mu));
+    asymptotic_only(args);
+    out = io::to_json(infer::discovery_significance(model, model.observed(), {}, signal_mu));
   }
-  out["seconds"] = seconds_since(begin);
-  rein::cli::print_json(out);
-  return out["status"] == "ok" ? 0 : 3;
-}
-
-// rein scan --poi2 B --range2 LO:HI:N: the profile in two parameters on the product grid.
-int scan_2d(const arguments& args, const rein::likelihood::model& model, const std::string& poi,
-            std::chrono::steady_clock::time_point begin) {
-  if (args.has("shard")) throw rein::invalid_argument("--shard splits one-parameter scans only; drop it or --poi2");
-  const std::string second = args.get("poi2", "");
-  const auto r = rein::infer::profile_scan_2d(model, model.observed(), poi, rein::cli::scan_grid(args.get("range", ""), "--range"),
-                                              second, rein::cli::scan_grid(args.get("range2", ""), "--range2"));
-  auto out = rein::io::to_json(r);
-  out["seconds"] = seconds_since(begin);
-  rein::cli::print_json(out);
-  return r.status == rein::fit::fit_status::ok ? 0 : 3;
+  return cli::finish(out, begin, out["status"] == "ok");
 }
 
 int scan(const arguments& args) {
-  args.allow_only(with_model_options({"range", "shard", "poi2", "range2", "expected"}));
-  const auto begin = std::chrono::steady_clock::now();
-  const auto model = rein::cli::load_model(args);
+  const auto begin = clock_type::now();
+  const auto model = cli::load_model(args);
   const std::string poi = args.get("poi", model.parameters()[model.parameters().poi_index()].name);
   if (args.has("expected") && (args.has("poi2") || args.has("range2") || args.has("shard")))
-    throw rein::invalid_argument("--expected draws the expected curve of a one-parameter scan; drop --poi2 / --shard");
-  if (args.has("poi2") || args.has("range2")) return scan_2d(args, model, poi, begin);
-  const auto grid = rein::cli::scan_grid(args.get("range", ""), "--range");
-  if (const auto shard = rein::cli::shard_of(args)) {
-    const auto [first, end] = rein::cli::slice(grid.size(), *shard);
-    const std::vector<double> part(grid.begin() + static_cast<std::ptrdiff_t>(first), grid.begin() + static_cast<std::ptrdiff_t>(end));
-    const auto points = rein::infer::profile_scan_points(model, model.observed(), poi, part);
-    bool ok = true;
-    for (const auto& p : points) ok = ok && p.status == rein::fit::fit_status::ok;
-    nlohmann::json out = {{"shard", rein::cli::shard_record("scan", *shard, args)}, {"first", first},
-                          {"points", rein::io::scan_points_json(points)}};
-    rein::cli::sign_shard(out, "scan", args);
-    rein::cli::print_json(out);
+    throw invalid_argument("--expected draws the expected curve of a one-parameter scan; drop --poi2 / --shard");
+  const bool two = args.has("poi2") || args.has("range2");  // the profile in two parameters on the product grid
+  if (two && args.has("shard")) throw invalid_argument("--shard splits one-parameter scans only; drop it or --poi2");
+  const auto grid = infer::linear_grid_of(args.get("range", ""), "--range");
+  if (two) {
+    const auto r = infer::profile_scan_2d(model, model.observed(), poi, grid, args.get("poi2", ""),
+                                          infer::linear_grid_of(args.get("range2", ""), "--range2"));
+    return cli::finish(io::to_json(r), begin, r.status == fit::fit_status::ok);
+  }
+  if (const auto s = cli::shard_of(args, grid.size())) {
+    const std::vector<double> part(grid.begin() + static_cast<std::ptrdiff_t>(s->first), grid.begin() + static_cast<std::ptrdiff_t>(s->end));
+    const auto points = infer::profile_scan_points(model, model.observed(), poi, part);
+    const bool ok = std::all_of(points.begin(), points.end(), [](const infer::scan_point& p) { return p.status == fit::fit_status::ok; });
+    cli::print_json(cli::signed_shard({{"points", io::scan_points_json(points)}}, "scan", *s, args));
     return ok ? 0 : 3;
   }
-  const auto r = rein::infer::profile_scan(model, model.observed(), poi, grid);
-  auto out = rein::io::to_json(r);
-  if (args.has("expected")) {
-    // the expected curve: the same scan on the Asimov data of the fit with the parameter held at MU
-    const double at = args.get_double("expected", 1.0);
-    rein::fit::fit_options held;
-    held.fixed = {{poi, at}};
-    held.errors = false;
-    const auto generator = rein::fit::fit(model, model.observed(), held);
-    const auto expected = rein::infer::profile_scan(model, rein::infer::asimov_data(model, generator.values), poi, grid);
-    out["expected"] = rein::io::to_json(expected);
-    out["expected"]["asimov_value"] = at;
-    out["expected"]["asimov_fit_status"] = rein::fit::to_string(generator.status);
-  }
-  out["seconds"] = seconds_since(begin);
-  rein::cli::print_json(out);
-  return r.status == rein::fit::fit_status::ok ? 0 : 3;
+  const auto r = infer::profile_scan(model, model.observed(), poi, grid);
+  auto out = io::to_json(r);
+  if (args.has("expected"))
+    out["expected"] = io::to_json(infer::expected_profile_scan(model, model.observed(), poi, grid, args.get_double("expected", 1.0)));
+  return cli::finish(out, begin, r.status == fit::fit_status::ok);
 }
 
-const bool registered_cls = rein::cli::register_verb(
-    {"cls", "cls WS --mu X [--test-stat qtilde|q] [--toys N [--seed S] [--threads T] [--shard I/N]] " + rein::cli::model_usage(),
-     {}, cls});
-const bool registered_limit = rein::cli::register_verb(
-    {"upper-limit",
-     "upper-limit WS [--cl 0.95] [--rtol 1e-6] [--test-stat qtilde|q] [--scan LO:HI:N] [--toys N [--seed S] [--threads T]] "
-     "[--over NAME=LO:HI:N] " +
-         rein::cli::model_usage(),
-     {}, upper_limit});
-const bool registered_significance = rein::cli::register_verb(
-    {"significance",
-     "significance WS [--asimov-mu 1] [--toys N [--seed S] [--threads T]] " + rein::cli::model_usage(), {}, significance});
-const bool registered_scan = rein::cli::register_verb(
-    {"scan", "scan WS --poi NAME --range LO:HI:N [--expected MU] [--shard I/N | --poi2 NAME --range2 LO:HI:N] " + rein::cli::model_usage(), {},
-     scan});
+const cli::option test_stat{"test-stat", "qtilde|q", "the test statistic (default qtilde)"};
+
+cli::option_table with_toys(cli::option_table own) {
+  own.insert(own.end(), cli::toy_options().begin(), cli::toy_options().end());
+  return own;
+}
+
+const bool cls_registered = cli::register_verb(
+    {"cls", "WS --mu X", with_toys({{"mu", "X", "the signal strength to test"}, test_stat,
+                                    {"shard", "I/N", "slice I of N of the toys (rein merge joins them)"}}), true, cls});
+const bool upper_limit_registered = cli::register_verb(
+    {"upper-limit", "WS",
+     with_toys({{"cl", "0.95", "the confidence level"}, {"rtol", "1e-6", "the limits' relative tolerance"}, test_stat,
+                {"scan", "LO:HI:N", "the asymptotic CLs curve on this grid (Brazil band)"},
+                {"over", "NAME=LO:HI:N", "one limit for each value of NAME held on this grid"}}),
+     true, upper_limit});
+const bool significance_registered = cli::register_verb(
+    {"significance", "WS", with_toys({{"asimov-mu", "1", "the signal strength of the expected significance"}}), true, significance});
+const bool scan_registered = cli::register_verb(
+    {"scan", "WS --poi NAME --range LO:HI:N",
+     {{"range", "LO:HI:N", "the grid of the scanned parameter (--poi)"},
+      {"expected", "MU", "also the expected curve, on the Asimov data with the parameter at MU"},
+      {"shard", "I/N", "slice I of N of the grid points (rein merge joins them)"},
+      {"poi2", "NAME", "a second parameter: a two-parameter scan"},
+      {"range2", "LO:HI:N", "the grid of --poi2"}},
+     true, scan});
+
+int lrt(const arguments& args) {
+  const auto begin = clock_type::now();
+  const auto model = cli::load_model(args);
+  const auto null = io::named_numbers_of_text(args.all("null-fix"), "--null-fix", true);  // cvl=0,csl=0 ctl=0
+  if (null.empty()) throw invalid_argument("rein lrt needs the null hypothesis: --null-fix NAME=VALUE[,NAME=VALUE...]");
+  auto r = infer::likelihood_ratio_test(model, model.observed(), null);
+  if (args.has("toys")) {
+    const auto toys = cli::toy_options_of(args);
+    r.toys = infer::likelihood_ratio_toy_calibration(model, r, null, {}, toys.n_toys, toys.seed, toys.threads, toys.progress);
+  }
+  const auto out = io::to_json(r, model);
+  return cli::finish(out, begin, out["status"] == "ok");
+}
+
+const bool lrt_registered = cli::register_verb(
+    {"lrt", "WS --null-fix NAME=VALUE[,NAME=VALUE...]",
+     {{"null-fix", "NAME=VALUE[,NAME=VALUE...]", "the null hypothesis: parameters it holds", true}, cli::toy_options()[0],
+      cli::toy_options()[1], cli::toy_options()[2]},
+     true, lrt});
 
 }  // namespace

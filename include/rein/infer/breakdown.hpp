@@ -7,9 +7,12 @@
 #include "rein/fit/fit_status.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/likelihood/model/model.hpp"
+#include "rein/likelihood/model/parameter_groups.hpp"
+#include "rein/likelihood/workspace/workspace.hpp"
 
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -24,6 +27,25 @@ struct indexed_group {
   std::string name;
   std::vector<std::size_t> members;
 };
+
+/// The groups of a breakdown (`rein breakdown`): each group of `defined`, then each modifier type
+/// (normfactor, normsys, ..., lumi) that `defined` does not name, with its members in `layout`;
+/// types without parameters in the model are left out.
+/// @throws invalid_argument (from likelihood::group_members) for a defined group that matches no parameter
+[[nodiscard]] inline std::vector<indexed_group> breakdown_groups(const std::vector<likelihood::parameter_group>& defined,
+                                                                const likelihood::workspace& ws,
+                                                                const parameter_layout& layout) {
+  std::vector<std::string> names;
+  for (const auto& g : defined) names.push_back(g.name);
+  for (const auto type : likelihood::all_modifier_types)
+    if (std::find(names.begin(), names.end(), likelihood::to_string(type)) == names.end()) names.emplace_back(likelihood::to_string(type));
+  std::vector<indexed_group> groups;
+  for (const auto& name : names) {
+    auto members = likelihood::group_members(name, defined, ws, layout);
+    if (!members.empty()) groups.push_back({name, std::move(members)});
+  }
+  return groups;
+}
 
 /// One group's share of the POI's uncertainty.
 struct breakdown_group {

@@ -49,6 +49,9 @@ struct likelihood_ratio_toys {
   std::size_t exceeding = 0;  ///< converged toys with q ≥ q_obs
   double p = std::numeric_limits<double>::quiet_NaN();  ///< exceeding / (n − failed)
   double z = std::numeric_limits<double>::quiet_NaN();  ///< one_sided_z(p); +∞ when no toy exceeds
+  std::uint64_t seed = 0;  ///< the seed the toys were drawn with
+  /// Whether more than max_failed_toy_fraction of the toys failed (p then rests on too few).
+  [[nodiscard]] bool too_many_failed() const { return static_cast<double>(failed) > max_failed_toy_fraction * static_cast<double>(n); }
 };
 
 /// A likelihood-ratio test of a null hypothesis that fixes several parameters at once.
@@ -257,6 +260,7 @@ inline void calibrate_chi_bar_squared(const likelihood::model& model, const std:
   }, progress);
   likelihood_ratio_toys t;
   t.n = n;
+  t.seed = seed;
   for (const double value : q) {
     if (std::isnan(value)) ++t.failed;
     else if (value >= observed.q) ++t.exceeding;

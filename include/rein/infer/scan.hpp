@@ -2,8 +2,10 @@
 
 #include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
+#include "rein/core/parse_number.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/fit/multistart.hpp"
+#include "rein/infer/profile_likelihood.hpp"
 #include "rein/likelihood/model/model.hpp"
 
 #include <boost/math/tools/toms748_solve.hpp>
@@ -55,6 +57,16 @@ inline std::vector<double> linear_grid(double lo, double hi, int n) {
   // a scan up to a parameter's bound outside it
   grid.back() = hi;
   return grid;
+}
+
+/// The grid of LO:HI:N (linear_grid(LO, HI, N)), as a command line writes it; `what` names the text.
+/// @throws invalid_argument naming `what` unless LO and HI are numbers and N an integer; what
+///         linear_grid throws
+inline std::vector<double> linear_grid_of(const std::string& text, const std::string& what) {
+  const auto first = text.find(':'), second = text.rfind(':');
+  if (text.empty() || first == second) throw invalid_argument(what + " '" + text + "' must be LO:HI:N, e.g. 0:10:21");
+  return linear_grid(parse_number(text.substr(0, first), what + " LO"), parse_number(text.substr(first + 1, second - first - 1), what + " HI"),
+                     static_cast<int>(parse_integer(text.substr(second + 1), what + " N")));
 }
 
 namespace detail {
@@ -201,6 +213,27 @@ inline bool below_minimum(double twice_nll, double free_twice_nll) {
                                               const std::string& parameter, const std::vector<double>& grid,
                                               const fit::fit_options& options = {}) {
   return complete_scan(model, data, parameter, profile_scan_points(model, data, parameter, grid, options), options);
+}
+
+/// The expected curve of a profile scan: the same scan on the Asimov data of the fit that holds
+/// the scanned parameter at `asimov_value` (what `rein scan --expected MU` draws under the observed).
+struct expected_scan_result {
+  scan_result scan;                                     ///< the profile on the Asimov data
+  double asimov_value = 0;                              ///< where the parameter was held to make them
+  fit::fit_status asimov_fit_status = fit::fit_status::ok;  ///< the status of that fit
+};
+
+/// The profile of 2 nll in `parameter` over `grid` on the Asimov data of the fit to `data` with
+/// `parameter` held at `at` (other parameters profiled; no errors computed).
+/// @throws invalid_argument as profile_scan, and (from fit) for `at` outside the parameter's bounds
+[[nodiscard]] inline expected_scan_result expected_profile_scan(const likelihood::model& model, const likelihood::dataset& data,
+                                                                const std::string& parameter, const std::vector<double>& grid,
+                                                                double at, const fit::fit_options& options = {}) {
+  fit::fit_options held = options;
+  held.fixed.emplace_back(parameter, at);
+  held.errors = false;
+  const auto generator = fit::fit(model, data, held);
+  return {profile_scan(model, asimov_data(model, generator.values), parameter, grid, options), at, generator.status};
 }
 
 /// One point of a two-parameter scan.

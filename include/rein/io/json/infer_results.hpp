@@ -212,7 +212,8 @@ inline nlohmann::json to_json(const infer::significance_result& r) {
 /// A likelihood-ratio test of a stated null (`rein lrt`): q, Wilks' χ², Chernoff's χ̄² and, when
 /// run, the toys, with both fits. A calibration that is unavailable prints null (with
 /// `chibar2_note` saying why); a Z that is infinite (p = 0) prints null with `z_above`, the Z of the
-/// smallest p-value the toys resolve.
+/// smallest p-value the toys resolve. With toys, also their `seed` and `max_failed_fraction`, and
+/// status "toy_fits_failed" when both fits converged but too many toy fits failed.
 inline nlohmann::json to_json(const infer::likelihood_ratio_result& r, const likelihood::model& model) {
   nlohmann::json toys = nullptr;
   if (r.toys.n > 0) {
@@ -221,22 +222,28 @@ inline nlohmann::json to_json(const infer::likelihood_ratio_result& r, const lik
     if (r.toys.exceeding == 0 && r.toys.failed < r.toys.n)
       toys["z_above"] = infer::one_sided_z(1.0 / static_cast<double>(r.toys.n - r.toys.failed));
   }
-  return {{"q", r.q},
-          {"dof", r.dof},
-          {"z_sqrt_q", r.z_sqrt_q},
-          {"p_chi2", r.p_chi2},
-          {"z_chi2", detail::bound_json(r.z_chi2)},
-          {"p_chibar2", detail::bound_json(r.p_chibar2)},
-          {"z_chibar2", detail::bound_json(r.z_chibar2)},
-          {"chibar2_weights", r.chibar2_weights.empty() ? nlohmann::json(nullptr) : detail::numbers_json(r.chibar2_weights)},
-          {"chibar2_note", r.chibar2_note},
-          {"on_bound", r.on_bound},
-          {"squared", r.squared},
-          {"unidentified", r.unidentified},
-          {"toys", toys},
-          {"null_fit", to_json(r.null, model)},
-          {"free_fit", to_json(r.free, model)},
-          {"status", fit::to_string(r.status)}};
+  nlohmann::json out = {{"q", r.q},
+                        {"dof", r.dof},
+                        {"z_sqrt_q", r.z_sqrt_q},
+                        {"p_chi2", r.p_chi2},
+                        {"z_chi2", detail::bound_json(r.z_chi2)},
+                        {"p_chibar2", detail::bound_json(r.p_chibar2)},
+                        {"z_chibar2", detail::bound_json(r.z_chibar2)},
+                        {"chibar2_weights", r.chibar2_weights.empty() ? nlohmann::json(nullptr) : detail::numbers_json(r.chibar2_weights)},
+                        {"chibar2_note", r.chibar2_note},
+                        {"on_bound", r.on_bound},
+                        {"squared", r.squared},
+                        {"unidentified", r.unidentified},
+                        {"toys", toys},
+                        {"null_fit", to_json(r.null, model)},
+                        {"free_fit", to_json(r.free, model)},
+                        {"status", fit::to_string(r.status)}};
+  if (r.toys.n > 0) {
+    out["seed"] = r.toys.seed;
+    out["max_failed_fraction"] = infer::max_failed_toy_fraction;
+    if (r.toys.too_many_failed() && r.status == fit::fit_status::ok) out["status"] = "toy_fits_failed";
+  }
+  return out;
 }
 
 /// The points of a profile scan as a `--shard` of `rein scan` prints them (no Δ(2 nll): the
@@ -266,6 +273,15 @@ inline nlohmann::json to_json(const infer::scan_result& r) {
           {"status", fit::to_string(r.status)},
           // grid points that lay below the first free fit (it was redone from there)
           {"below_minimum", r.below_minimum}};
+}
+
+/// The expected curve of a profile scan (`rein scan --expected MU`): the scan's JSON with
+/// `asimov_value` and `asimov_fit_status`.
+inline nlohmann::json to_json(const infer::expected_scan_result& r) {
+  auto out = to_json(r.scan);
+  out["asimov_value"] = r.asimov_value;
+  out["asimov_fit_status"] = fit::to_string(r.asimov_fit_status);
+  return out;
 }
 
 /// A profile scan in two parameters (`rein scan --poi2`), with the Δ(2 nll) levels of its

@@ -3,6 +3,7 @@
 #include "rein/core/detail/suggest.hpp"
 #include "rein/core/error.hpp"
 #include "rein/io/json/digest.hpp"
+#include "rein/io/json/read_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +11,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -239,6 +241,22 @@ inline const patchset_patch& find_patch_by_values(const patchset& ps, const nloh
   for (const auto& l : ps.labels) labels += (labels.empty() ? "" : ", ") + l;
   throw io_error("rein::io::find_patch_by_values: '" + ps.source + "' has no patch with values " + values.dump() + " (labels " +
                  labels + ")");
+}
+
+/// The patchset in the file `path` (read with every check of pyhf's schema), or nothing when the
+/// file is not a patchset: standard input ("-", which can be read once only), a file that cannot be
+/// read or is not JSON (its reader says why), or JSON that is no patchset (a workspace, a patch).
+/// @throws io_error for a patchset that breaks the schema
+inline std::optional<patchset> patchset_file(const std::string& path) {
+  if (path == "-") return std::nullopt;
+  nlohmann::json document;
+  try {
+    document = read_json(path);
+  } catch (const io_error&) {
+    return std::nullopt;
+  }
+  if (!is_patchset(document)) return std::nullopt;
+  return patchset_from_json(document, path, true);
 }
 
 /// The values of `--patch-values 1300,205,60`: comma-separated numbers or strings.

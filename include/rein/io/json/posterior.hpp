@@ -117,4 +117,21 @@ inline nlohmann::json to_json(const bayes::evidence_result& z) {
           {"proposal_draws", z.proposal_draws}};
 }
 
+/// What `rein sample` prints (and rein.sample's summary): the posterior summaries of `reported`,
+/// the sampler's account, the number of parameters sampled, the diagnostics' warnings, `evidence`
+/// (to_json of an evidence_result, or null), the draws file `out` ("" prints null), status "ok"
+/// when posterior_converged (else "not_converged") and the wall time `seconds`.
+inline nlohmann::json sample_json(const bayes::nuts_result& draws, const bayes::posterior_summary& summary,
+                                  const bayes::nuts_options& options, const std::vector<std::string>& reported, std::size_t n_sampled,
+                                  const nlohmann::json& evidence, const std::string& out, double seconds) {
+  return {{"evidence", evidence},
+          {"parameters", posterior_summary_json(draws, summary, draws.diagnostics, reported)},
+          {"sampler", to_json(draws, options)},
+          {"n_sampled", n_sampled},
+          {"warnings", draws.diagnostics.warnings},
+          {"out", out.empty() ? nlohmann::json(nullptr) : nlohmann::json(out)},
+          {"status", posterior_converged(draws, options, reported) ? "ok" : "not_converged"},
+          {"seconds", seconds}};
+}
+
 }  // namespace rein::io

@@ -5,6 +5,7 @@
 #include "rein/core/error.hpp"
 #include "rein/io/json/patch.hpp"
 #include "rein/io/json/patchset.hpp"
+#include "rein/io/json/read_input.hpp"
 #include "rein/io/json/read_json.hpp"
 #include "rein/likelihood/workspace/validate.hpp"
 #include "rein/likelihood/workspace/workspace.hpp"
@@ -234,6 +235,21 @@ class schema_reader {
 /// @throws io_error naming `source`, the JSON pointer and the problem.
 inline likelihood::workspace workspace_from_json(const nlohmann::json& document, const std::string& source = "<json>") {
   return detail::schema_reader(source).workspace(document);
+}
+
+/// A pyhf workspace file (`-`: standard input) to edit and write back in pyhf's format (the
+/// workspace verbs combine, prune, rename, sort): rein's extensions (top-level keys `rein.*`)
+/// are refused, since writing pyhf's format would drop them silently.
+/// @throws invalid_argument naming the file and the extension; what read_json_input and
+///         workspace_from_json throw
+inline likelihood::workspace read_pyhf_workspace(const std::string& path) {
+  const auto document = read_json_input(path);
+  if (document.is_object())
+    for (const auto& entry : document.items())
+      if (entry.key().rfind("rein.", 0) == 0)
+        throw invalid_argument("'" + path + "' /" + entry.key() + ": the workspace verbs edit pyhf workspaces and would drop " +
+                               "rein's extension '" + entry.key() + "'");
+  return workspace_from_json(document, path);
 }
 
 /// The pyhf JSON form of a workspace; `workspace_from_json` of it gives the workspace back.

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "rein/core/detail/suggest.hpp"
 #include "rein/core/enum_names.hpp"
+#include "rein/core/error.hpp"
 
 #include <optional>
 #include <string>
@@ -26,12 +28,23 @@ inline const char* to_string(modifier_type type) {
   return "unknown";
 }
 
+/// Every modifier type, in the schema's order.
+inline constexpr modifier_type all_modifier_types[] = {modifier_type::normfactor, modifier_type::normsys,   modifier_type::histosys,
+                                                       modifier_type::shapesys,   modifier_type::shapefactor, modifier_type::staterror,
+                                                       modifier_type::lumi};
+
 /// The modifier type called `name`, if there is one.
-inline std::optional<modifier_type> modifier_type_from_string(const std::string& name) {
-  static constexpr modifier_type all[] = {modifier_type::normfactor, modifier_type::normsys, modifier_type::histosys,
-                                          modifier_type::shapesys,   modifier_type::shapefactor, modifier_type::staterror,
-                                          modifier_type::lumi};
-  return enum_from_name(name, all);
+inline std::optional<modifier_type> modifier_type_from_string(const std::string& name) { return enum_from_name(name, all_modifier_types); }
+
+/// The modifier type called `name`; `what` names where the name was given (an option, a key).
+/// @throws invalid_argument "WHAT 'name' is not one of histosys, ..." (with the likely intended
+///         name) for a name that is no modifier type
+inline modifier_type modifier_type_named(const std::string& name, const std::string& what) {
+  if (const auto type = modifier_type_from_string(name)) return *type;
+  std::vector<std::string> names;
+  for (const auto type : all_modifier_types) names.emplace_back(to_string(type));
+  throw invalid_argument(what + " '" + name + "'" + rein::detail::did_you_mean(name, names) +
+                         " is not one of histosys, lumi, normfactor, normsys, shapefactor, shapesys, staterror");
 }
 
 /// One modifier of a sample, with the data its type needs (the other fields stay empty):
