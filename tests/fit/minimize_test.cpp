@@ -183,6 +183,26 @@ TEST_SUITE("fit") {
     REIN_CHECK_ABS(result.value, -c / 4, 1e-10);
   }
 
+  TEST_CASE("minimize: a saddle on a bound whose gradient rounds outwards is left") {
+    // The same f plus e·x·y with e = 1e-8: at y = 0 the gradient in y is e·x > 0, pointing out of the
+    // bound but zero to the gradient tolerance (1e-6), as a rounded gradient of a coefficient
+    // entering the rate squared is. The Newton steps hold y, B on x alone is positive definite:
+    // only the curvature of y (-c) shows that y = 0 is no minimum. Closed form to O(e): minimum at
+    // x = 1, y = 1, f = -c/4 (the e term moves f by at most 1e-8).
+    constexpr double c = 0.05, e = 1e-8;
+    const objective f = [](const VectorXd& v, VectorXd* g) {
+      const double x = v[0], y = v[1];
+      if (g != nullptr) *g = (VectorXd(2) << 2 * (x - 1) + e * y, -c * y + c * y * y * y + e * x).finished();
+      return (x - 1) * (x - 1) - c * y * y / 2 + c * y * y * y * y / 4 + e * x * y;
+    };
+    const VectorXd lower = (VectorXd(2) << -10.0, 0.0).finished(), upper = (VectorXd(2) << 10.0, 5.0).finished();
+    const auto result = minimize(f, (VectorXd(2) << 3.0, 0.0).finished(), lower, upper, none_fixed(2));
+    CHECK(result.status == fit_status::ok);
+    REIN_CHECK_ABS(result.x[0], 1.0, 1e-5);
+    REIN_CHECK_ABS(result.x[1], 1.0, 1e-4);
+    REIN_CHECK_ABS(result.value, -c / 4, 2e-8);
+  }
+
   TEST_CASE("minimize: ill-conditioned rotated quadratic (condition 1e8, scales 1e-3 to 10)") {
     // f = (x - x*)^T Q (x - x*) / 2 with Q = R diag(lambda) R^T, lambda log-spaced over [1, 1e8], R a random
     // rotation, and x* spread over 1e-3 .. 10 in magnitude (closed-form minimum x*, f* = 0).

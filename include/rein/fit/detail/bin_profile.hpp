@@ -62,12 +62,8 @@ inline std::vector<std::size_t> local_bins(const likelihood::model& model, const
 }
 
 /// The Hessian blocks of nll for finite_difference.hpp's hessian_on: each local parameter's main
-/// bin, dense_block for the others. Models with custom modifiers (reweighting, shapes) keep
-/// Hessians column by column (empty): on the Belle II WET model the grouped differences' rounding
-/// left the gradient of csl, on its bound at a saddle, slightly positive, and the saddle test holds
-/// such a parameter instead of leaving along the negative curvature (to be fixed in that test).
+/// bin, dense_block for the others.
 inline std::vector<std::ptrdiff_t> hessian_blocks(const likelihood::model& model, const std::vector<bool>& fixed) {
-  if (!model.custom_modifiers().empty()) return {};
   const std::vector<std::size_t> home = local_bins(model, fixed);
   std::vector<std::ptrdiff_t> blocks(home.size(), dense_block);
   for (std::size_t i = 0; i < home.size(); ++i)

@@ -415,6 +415,14 @@ class bounded_quasi_newton {
       m_edm = edm_before;
       converged = !factor->modified() && edm_before <= m_options.edm_tolerance && gradient_ok;
     }
+    // A zero projected gradient is not enough on a bound: a parameter there whose gradient is zero
+    // (to tolerance, either sign) and whose curvature is negative lowers f when it moves inwards.
+    // The Newton steps above hold it (their direction points outwards), and B on the others is
+    // positive definite.
+    if (converged && flat_bound_curving_inwards(b) && escape_saddle(b)) {
+      converged = false;
+      moved = true;
+    }
     m_newton_edm_ok = !moved && !factor->modified() && edm_before <= m_options.edm_tolerance;
     if (converged) m_precision_limited = !gradient_within_tolerance();
     if (converged) return polish_verdict::converged;
@@ -422,17 +430,29 @@ class bounded_quasi_newton {
     return moved ? polish_verdict::moved : polish_verdict::stuck;
   }
 
+  /// On a bound with a gradient the convergence test calls zero (of either sign: a parameter that
+  /// enters f squared sits at 0 with a gradient that is zero up to rounding) and negative curvature.
+  [[nodiscard]] bool flat_on_bound(Eigen::Index a, const Eigen::MatrixXd& b) const {
+    const double scale = std::max(std::abs(m_x[index(a)]), 1.0);
+    return (at_lower(a) || at_upper(a)) && std::abs(m_g[index(a)]) * scale <= m_options.gradient_tolerance && b(a, a) < 0;
+  }
+  [[nodiscard]] bool flat_bound_curving_inwards(const Eigen::MatrixXd& b) const {
+    for (Eigen::Index a = 0; a < m_m; ++a)
+      if (flat_on_bound(a, b)) return true;
+    return false;
+  }
+
   /// Where the gradient vanishes along a direction of negative curvature, neither quasi-Newton nor
   /// Newton steps move: a saddle, typically a parameter at 0 on which f depends quadratically (a
   /// Wilson coefficient whose rate goes like its square). Step along the eigenvector of B with the
-  /// most negative eigenvalue λ, on the parameters not pushed against a bound, first as far as the
+  /// most negative eigenvalue λ, on the parameters not pushed against a bound (or flat on one), first as far as the
   /// quadratic model predicts a decrease of 1 (α = √(2/|λ|)), halving until f decreases; both
   /// signs are tried and the lower point kept. Finite-difference noise can make a flat direction
   /// look negative: only a decrease of f beyond rounding (1e-11 relative) counts.
   bool escape_saddle(const Eigen::MatrixXd& b) {
     std::vector<Eigen::Index> open;
     for (Eigen::Index a = 0; a < m_m; ++a)
-      if (!pushed_out(a)) open.push_back(a);
+      if (!pushed_out(a) || flat_on_bound(a, b)) open.push_back(a);
     const auto k = static_cast<Eigen::Index>(open.size());
     if (k == 0) return false;
     Eigen::MatrixXd bo(k, k);
