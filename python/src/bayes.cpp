@@ -11,6 +11,7 @@
 #include "rein/bayes/nuts.hpp"
 #include "rein/bayes/reported_parameters.hpp"
 #include "rein/bayes/summary.hpp"
+#include "rein/core/enum_names.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/io/json/posterior.hpp"
 
@@ -138,8 +139,7 @@ py::dict chain_to_python(const bayes::nuts_result& r, std::size_t c) {
 }
 
 bayes::sample_status sample_status_of(const std::string& name) {
-  for (const auto s : {bayes::sample_status::ok, bayes::sample_status::non_finite, bayes::sample_status::adaptation_failed})
-    if (name == bayes::to_string(s)) return s;
+  if (const auto status = enum_from_name(name, bayes::all_sample_statuses)) return *status;
   throw invalid_argument("rein.distributed.sample: unknown chain status '" + name + "'");
 }
 
