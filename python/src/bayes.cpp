@@ -1,5 +1,5 @@
 // rein._rein: posterior sampling with NUTS (what `rein sample` runs), draws as numpy arrays and
-// the summaries as the CLI prints them (rein::io::posterior_summary_json), the evidence by bridge
+// the summary as the CLI prints it (rein::io::sample_json), the evidence by bridge
 // sampling (`rein sample --evidence bridge`), and runs of some of the chains that
 // rein.distributed.sample joins (bayes::join_nuts_chains) into the one-process run.
 #include "common.hpp"
@@ -11,6 +11,7 @@
 #include "rein/bayes/nuts.hpp"
 #include "rein/bayes/reported_parameters.hpp"
 #include "rein/bayes/summary.hpp"
+#include "rein/core/enum_names.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/io/json/posterior.hpp"
 
@@ -91,18 +92,12 @@ struct sampling {
     {
       const py::gil_scoped_release release;
       const auto summary = bayes::summarize(r);
-      const bool converged = io::posterior_converged(r, options, names);
       nlohmann::json z = nullptr;
       if (evidence)  // as `rein sample --evidence bridge`
         z = io::to_json(bayes::bridge_sampling_evidence(posterior.as_target(), r, {0, options.seed, options.threads}));
-      summary_json = {{"evidence", z},
-                      {"parameters", io::posterior_summary_json(r, summary, r.diagnostics, names)},
-                      {"sampler", io::to_json(r, options)},
-                      {"n_sampled", posterior.names().size()},
-                      {"warnings", r.diagnostics.warnings},
-                      {"out", nullptr},
-                      {"status", converged ? "ok" : "not_converged"},
-                      {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count()}};
+      // what `rein sample` prints, without a draws file ("out": null)
+      summary_json = io::sample_json(r, summary, options, names, posterior.names().size(), z, "",
+                                     std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
     }
     // draws[c, k, i]: draw k of parameter i in chain c (ArviZ's (chain, draw) order)
     const auto n_chains = static_cast<py::ssize_t>(r.n_chains()), n_draws = static_cast<py::ssize_t>(r.n_draws()),
@@ -144,8 +139,7 @@ py::dict chain_to_python(const bayes::nuts_result& r, std::size_t c) {
 }
 
 bayes::sample_status sample_status_of(const std::string& name) {
-  for (const auto s : {bayes::sample_status::ok, bayes::sample_status::non_finite, bayes::sample_status::adaptation_failed})
-    if (name == bayes::to_string(s)) return s;
+  if (const auto status = enum_from_name(name, bayes::all_sample_statuses)) return *status;
   throw invalid_argument("rein.distributed.sample: unknown chain status '" + name + "'");
 }
 

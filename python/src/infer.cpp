@@ -13,10 +13,11 @@
 #include "rein/infer/toys.hpp"
 #include "rein/infer/upper_limit.hpp"
 #include "rein/infer/grid.hpp"
-#include "rein/io/json/grid_points.hpp"
 #include "rein/io/json/infer_results.hpp"
 #include "rein/io/json/merge_shards.hpp"
 #include "rein/io/json/model_results.hpp"
+#include "rein/io/json/read_json.hpp"
+#include "rein/io/json/signal_grid.hpp"
 #include "rein/likelihood/interpolation.hpp"
 
 #include <chrono>
@@ -264,7 +265,7 @@ void bind_infer(py::module_& m) {
   // signal grids (`rein grid`) and 1-D scans (`rein scan`) in shards of their points: a shard's
   // output is JSON text with its "first" point, merged as `rein merge` merges --shard outputs
   m.def("grid_size", [](const std::string& workspace, const std::optional<std::string>& patchset, const std::vector<std::string>& patches) {
-    return io::read_grid_input(workspace, patchset, patches).points.size();
+    return io::signal_grid_of(io::read_json(workspace), workspace, patchset, patches).points.size();
   }, arg("workspace"), arg("patchset"), arg("patches"));
   m.def("grid_shard", [](const std::string& workspace, const std::optional<std::string>& patchset, const std::vector<std::string>& patches,
                          long first, const std::optional<long>& end, double cl, long threads, const std::optional<std::string>& measurement,
@@ -283,11 +284,14 @@ void bind_infer(py::module_& m) {
     std::string text;
     {
       const py::gil_scoped_release release;
-      const auto in = io::read_grid_input(workspace, patchset, patches);
-      const auto [from, to] = task_range(in.points.size(), first, end, "rein.grid");
-      const auto results =
-          infer::grid(to - from, [&](std::size_t i) { return io::grid_point_model(in, from + i, model_options); }, options);
-      auto out = io::grid_json(in, from, results, options, seconds_since(begin));
+      const auto background = io::read_json(workspace);
+      const auto grid = io::signal_grid_of(background, workspace, patchset, patches);
+      const auto [from, to] = task_range(grid.points.size(), first, end, "rein.grid");
+      const auto results = infer::grid(to - from, [&](std::size_t i) {
+        return io::signal_point_model(background, workspace, grid.points[from + i], model_options);
+      }, options);
+      bool all_ok = true;  // the status of each point is in its JSON; rein.grid does not fail on it
+      auto out = io::signal_grid_json(grid, from, results, options, seconds_since(begin), all_ok);
       out["first"] = from;
       text = out.dump();
     }

@@ -32,6 +32,10 @@ inline const char* to_string(sample_status status) noexcept {
   return "unknown";
 }
 
+/// Every sample status, in the order of the enumeration (for enum_from_name, enum_names).
+inline constexpr sample_status all_sample_statuses[] = {sample_status::ok, sample_status::non_finite,
+                                                        sample_status::adaptation_failed};
+
 /// Draws from several chains on the constrained parameter space.
 struct posterior_draws {
   std::vector<std::string> names;      ///< one per parameter

@@ -31,6 +31,19 @@ enum class upper_edge { excluded, included };
 /// in histograms), with `error` it throws.
 enum class flow_policy { drop, clamp, error };
 
+/// The policy as a lower-case word: "drop", "clamp", "error".
+inline const char* to_string(flow_policy policy) noexcept {
+  switch (policy) {
+    case flow_policy::drop: return "drop";
+    case flow_policy::clamp: return "clamp";
+    case flow_policy::error: return "error";
+  }
+  return "unknown";
+}
+
+/// Every flow policy, in the order of the enumeration (for enum_from_name, enum_names).
+inline constexpr flow_policy all_flow_policies[] = {flow_policy::drop, flow_policy::clamp, flow_policy::error};
+
 /// One binned axis: strictly increasing, finite edges e_0 < e_1 < ... < e_n (n ≥ 1 bins).
 class axis {
  public:

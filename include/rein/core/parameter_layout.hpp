@@ -19,6 +19,16 @@ enum class constraint_kind {
   poisson,  ///< continuous Poisson: −ln Pois(aux | θ·τ), τ = `factor`
 };
 
+/// The constraint as a lower-case word: "none", "normal", "poisson".
+inline const char* to_string(constraint_kind kind) noexcept {
+  switch (kind) {
+    case constraint_kind::none: return "none";
+    case constraint_kind::normal: return "normal";
+    case constraint_kind::poisson: return "poisson";
+  }
+  return "unknown";
+}
+
 /// One scalar parameter of a model: pyhf's conventions for names (`name` or `name[i]`),
 /// inits, bounds, fixed flags and auxiliary data.
 struct parameter {

@@ -27,4 +27,8 @@ inline const char* to_string(fit_status status) noexcept {
   return "unknown";
 }
 
+/// Every fit status, in the order of the enumeration (for enum_from_name, enum_names).
+inline constexpr fit_status all_fit_statuses[] = {fit_status::ok, fit_status::max_iterations, fit_status::non_finite,
+                                                  fit_status::line_search_failed, fit_status::not_converged};
+
 }  // namespace rein::fit

@@ -2,6 +2,7 @@
 
 #include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
+#include "rein/core/parameter_key.hpp"
 #include "rein/fit/detail/bin_profile.hpp"
 #include "rein/fit/detail/finite_difference.hpp"
 #include "rein/fit/hessian.hpp"
@@ -41,8 +42,9 @@ inline constexpr std::size_t automatic_covariance_limit = 4096;
 
 /// Settings of a maximum-likelihood fit.
 struct fit_options {
-  /// Parameters held at a value (conditional fits), by name, on top of those the model fixes.
-  std::vector<std::pair<std::string, double>> fixed;
+  /// Parameters held at a value (conditional fits), on top of those the model fixes: by index in
+  /// the model's parameter layout, or by name (a convenience: {{"mu", 1.0}}).
+  std::vector<std::pair<parameter_key, double>> fixed;
   /// Start point; default: the model's inits (with `fixed` applied).
   std::optional<Eigen::VectorXd> start;
   /// Compute the Hessian, the covariance and the errors at the minimum.
@@ -276,8 +278,9 @@ inline fit_result profiled_fit(const likelihood::model& model, const likelihood:
     throw invalid_argument("rein::fit::fit: start point has " + std::to_string(start.size()) + " entries, the model has " +
                            std::to_string(layout.size()) + " parameters");
   std::vector<bool> fixed = layout.fixed();
-  for (const auto& [name, value] : options.fixed) {
-    const std::size_t i = layout.index(name);
+  for (const auto& [key, value] : options.fixed) {
+    const std::size_t i = key.index_in(layout);
+    const std::string& name = layout[i].name;
     if (!(layout[i].lower <= value && value <= layout[i].upper))
       throw invalid_argument("rein::fit::fit: fixed value " + name + " = " + rein::detail::format_value(value) +
                              " lies outside its bounds [" + rein::detail::format_value(layout[i].lower) + ", " +

@@ -69,7 +69,7 @@ inline double halton(std::size_t index, std::size_t dimension) {
   for (std::size_t i = 0; i < layout.size(); ++i) {
     const auto& p = layout[i];
     const bool held = p.fixed || std::any_of(options.fixed.begin(), options.fixed.end(),
-                                             [&](const auto& f) { return f.first == p.name; });
+                                             [&](const auto& f) { return f.first.refers_to(layout, i); });
     if (!held && p.constraint == constraint_kind::none && p.lower < p.upper) varied.push_back(i);
   }
   const Eigen::VectorXd inits = options.start ? *options.start : layout.inits();

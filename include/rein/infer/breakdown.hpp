@@ -113,7 +113,7 @@ inline double quadrature_difference(double a, double b) {
         throw invalid_argument("rein::infer::breakdown: member index " + std::to_string(i) + ", the model has " +
                                std::to_string(layout.size()) + " parameters");
       if (i == poi || r.free_fit.fixed[i]) continue;
-      o.fixed.emplace_back(layout[i].name, r.free_fit.values[static_cast<Eigen::Index>(i)]);
+      o.fixed.emplace_back(i, r.free_fit.values[static_cast<Eigen::Index>(i)]);
       names.push_back(layout[i].name);
     }
     if (names.empty()) {  // nothing to freeze: the free fit itself

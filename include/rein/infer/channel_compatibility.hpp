@@ -161,11 +161,11 @@ struct channel_compatibility_result {
   const auto& layout = model.parameters();
   const std::size_t poi = layout.poi_index();
   for (const auto& fixed : options.fit.fixed) {
-    if (!layout.contains(fixed.first))
-      throw invalid_argument(std::string(function) + ": options.fit.fixed names '" + fixed.first +
+    if (!fixed.first.in(layout))
+      throw invalid_argument(std::string(function) + ": options.fit.fixed names '" + fixed.first.name_in(layout) +
                              "', not a parameter of the model");
-    if (layout.index(fixed.first) == poi)
-      throw invalid_argument(std::string(function) + ": options.fit.fixed holds the parameter of interest '" + fixed.first +
+    if (fixed.first.refers_to(layout, poi))
+      throw invalid_argument(std::string(function) + ": options.fit.fixed holds the parameter of interest '" + layout[poi].name +
                              "'; the test compares its fitted values");
   }
   channel_compatibility_result r;

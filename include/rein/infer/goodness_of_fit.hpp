@@ -245,8 +245,8 @@ struct goodness_of_fit_result {
     throw invalid_argument(std::string(function) + ": options.low_count_threshold = nan, must be a number");
   const auto& layout = model.parameters();
   for (const auto& fixed : options.fit.fixed)
-    if (!layout.contains(fixed.first))
-      throw invalid_argument(std::string(function) + ": options.fit.fixed names '" + fixed.first +
+    if (!fixed.first.in(layout))
+      throw invalid_argument(std::string(function) + ": options.fit.fixed names '" + fixed.first.name_in(layout) +
                              "', not a parameter of the model");
   goodness_of_fit_result r;
   fit::fit_options fit_options = options.fit;

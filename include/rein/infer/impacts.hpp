@@ -174,11 +174,11 @@ inline bool worse(fit::fit_status a, fit::fit_status b) { return a != fit::fit_s
   if (options.threads == 0) throw invalid_argument(std::string(function) + ": options.threads = 0, must be >= 1");
 
   std::vector<bool> held = layout.fixed();
-  for (const auto& [name, value] : options.fit.fixed) {
-    (void)value;
-    if (!layout.contains(name))
-      throw invalid_argument(std::string(function) + ": options.fit.fixed names '" + name + "', not a parameter of the model");
-    held[layout.index(name)] = true;
+  for (const auto& fixed : options.fit.fixed) {
+    if (!fixed.first.in(layout))
+      throw invalid_argument(std::string(function) + ": options.fit.fixed names '" + fixed.first.name_in(layout) +
+                             "', not a parameter of the model");
+    held[fixed.first.index_in(layout)] = true;
   }
   if (held[poi])
     throw invalid_argument(std::string(function) + ": the parameter of interest '" + poi_name +
@@ -264,7 +264,7 @@ inline bool worse(fit::fit_status a, fit::fit_status b) { return a != fit::fit_s
   parallel_for(tasks.size(), std::max(1u, options.threads), [&](std::size_t t) {
     const std::size_t i = chosen[tasks[t].item];
     fit::fit_options conditional = options.fit;
-    conditional.fixed.emplace_back(layout[i].name, tasks[t].value);
+    conditional.fixed.emplace_back(i, tasks[t].value);
     Eigen::VectorXd start = free.values;
     start[static_cast<Eigen::Index>(i)] = tasks[t].value;
     conditional.start = start;

@@ -86,7 +86,7 @@ inline void calibrate_chi_bar_squared(const likelihood::model& model, const std:
   std::vector<std::size_t> free;
   for (std::size_t i = 0; i < layout.size(); ++i) {
     bool held = layout[i].fixed;
-    for (const auto& item : options.fixed) held = held || item.first == layout[i].name;
+    for (const auto& item : options.fixed) held = held || item.first.refers_to(layout, i);
     if (!held) free.push_back(i);
   }
   // bound: +1 at the lower bound, −1 at the upper, 0 inside
@@ -217,8 +217,9 @@ inline void calibrate_chi_bar_squared(const likelihood::model& model, const std:
     if (!layout.contains(name)) throw invalid_argument(where + ", not a parameter of the model");
     for (std::size_t j = 0; j < k; ++j)
       if (null[j].first == name) throw invalid_argument(where + ", as null[" + std::to_string(j) + "] does");
-    bool held = layout[layout.index(name)].fixed;
-    for (const auto& item : options.fixed) held = held || item.first == name;
+    const std::size_t i = layout.index(name);
+    bool held = layout[i].fixed;
+    for (const auto& item : options.fixed) held = held || item.first.refers_to(layout, i);
     if (held) throw invalid_argument(where + ", which is fixed already (by the model or options.fixed): it is no degree of freedom");
   }
   likelihood_ratio_result r;

@@ -51,8 +51,8 @@ class profile_likelihood {
     const auto& name = model.parameters()[m_poi].name;
     if (model.parameters()[m_poi].fixed)
       throw invalid_argument("rein::infer::profile_likelihood: the parameter of interest '" + name + "' is fixed");
-    for (const auto& [fixed_name, value] : m_options.fixed)
-      if (fixed_name == name)
+    for (const auto& held : m_options.fixed)
+      if (held.first.refers_to(model.parameters(), m_poi))
         throw invalid_argument("rein::infer::profile_likelihood: the parameter of interest '" + name +
                                "' is among the fixed parameters");
   }
@@ -81,7 +81,7 @@ class profile_likelihood {
     const auto found = m_conditional.find(mu);
     if (found != m_conditional.end()) return found->second;
     fit::fit_options options = m_options;
-    options.fixed.emplace_back(poi_name(), mu);
+    options.fixed.emplace_back(m_poi, mu);
     options.errors = false;
     if (const fit::fit_result* near = m_warm_start ? nearest_ok_fit(mu) : nullptr) {
       Eigen::VectorXd start = near->values;

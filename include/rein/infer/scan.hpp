@@ -83,7 +83,7 @@ inline std::size_t scanned_parameter(const likelihood::model& model, const std::
   if (p.fixed) throw invalid_argument(function + "parameter '" + parameter + "' is fixed");
   // held in the free fit too, the "minimum" would be a conditional fit and Δ(2 nll) meaningless
   for (const auto& held : options.fixed)
-    if (held.first == parameter)
+    if (held.first.refers_to(model.parameters(), index))
       throw invalid_argument(function + "parameter '" + parameter + "' is among options.fixed; a scan needs it free");
   for (double x : grid)
     if (!(p.lower <= x && x <= p.upper))
@@ -97,14 +97,14 @@ inline std::size_t scanned_parameter(const likelihood::model& model, const std::
   return index;
 }
 
-/// The fit with `held` = {(name, value), ...} added to options.fixed, from the model's inits and,
+/// The fit with `held` = {(parameter, value), ...} added to options.fixed, from the model's inits and,
 /// when `best` is given, also from best's point (the held values written in); the better of the two
 /// (fit::better_fit). Two starts because a profile of a non-convex likelihood (a coupling entering
 /// the rate squared) has points whose fit from the inits stops in a local minimum that the one from
 /// the global best fit avoids, and vice versa; both starts are fixed points, so every slice of a grid
 /// (--shard) gives the points the whole grid gives.
 inline fit::fit_result conditional_fit(const likelihood::model& model, const likelihood::dataset& data,
-                                       const std::vector<std::pair<std::string, double>>& held,
+                                       const std::vector<std::pair<parameter_key, double>>& held,
                                        const fit::fit_options& options, const fit::fit_result* best) {
   fit::fit_options conditional = options;
   conditional.fixed.insert(conditional.fixed.end(), held.begin(), held.end());
@@ -117,7 +117,7 @@ inline fit::fit_result conditional_fit(const likelihood::model& model, const lik
 }
 
 inline fit::fit_result conditional_fit(const likelihood::model& model, const likelihood::dataset& data,
-                                       const std::string& parameter, double x, const fit::fit_options& options,
+                                       std::size_t parameter, double x, const fit::fit_options& options,
                                        const fit::fit_result* best = nullptr) {
   return conditional_fit(model, data, {{parameter, x}}, options, best);
 }
@@ -140,13 +140,13 @@ inline bool below_minimum(double twice_nll, double free_twice_nll) {
                                                                  const std::string& parameter,
                                                                  const std::vector<double>& grid,
                                                                  const fit::fit_options& options = {}) {
-  (void)detail::scanned_parameter(model, parameter, grid, options);
+  const std::size_t index = detail::scanned_parameter(model, parameter, grid, options);
   fit::fit_options free_options = options;
   free_options.errors = false;
   const auto free = fit::fit(model, data, free_options);
   std::vector<scan_point> points;
   for (double x : grid) {
-    const auto r = detail::conditional_fit(model, data, parameter, x, options, &free);
+    const auto r = detail::conditional_fit(model, data, index, x, options, &free);
     points.push_back({x, r.twice_nll, 0.0, r.status});
   }
   return points;
@@ -172,7 +172,7 @@ inline bool below_minimum(double twice_nll, double free_twice_nll) {
     if (!detail::below_minimum(point.twice_nll, free.twice_nll)) continue;
     result.below_minimum.push_back(point.value);
     fit::fit_options from = options;
-    from.start = detail::conditional_fit(model, data, parameter, point.value, options, &free).values;
+    from.start = detail::conditional_fit(model, data, index, point.value, options, &free).values;
     auto refit = fit::fit(model, data, from);
     if (fit::better_fit(refit, free)) free = std::move(refit);
   }
@@ -187,7 +187,7 @@ inline bool below_minimum(double twice_nll, double free_twice_nll) {
   for (double level : {1.0, 3.84145882069412447}) {  // χ²₁ quantiles at 68.27% and 95%
     scan_interval interval{level, {}, {}};
     const auto f = [&](double x) {
-      return detail::conditional_fit(model, data, parameter, x, options, &free).twice_nll - free.twice_nll - level;
+      return detail::conditional_fit(model, data, index, x, options, &free).twice_nll - free.twice_nll - level;
     };
     const auto tolerance = [](double a, double b) { return std::abs(b - a) <= 1e-6; };
     for (std::size_t i = 0; i + 1 < result.points.size(); ++i) {
@@ -278,7 +278,7 @@ struct scan_2d_result {
   const auto first = free;
   for (double a : x_grid)
     for (double b : y_grid) {
-      const auto f = detail::conditional_fit(model, data, {{x, a}, {y, b}}, options, &first);
+      const auto f = detail::conditional_fit(model, data, {{ix, a}, {iy, b}}, options, &first);
       r.points.push_back({a, b, f.twice_nll, 0.0, f.status});
       if (!detail::below_minimum(f.twice_nll, free.twice_nll)) continue;
       r.below_minimum.emplace_back(a, b);

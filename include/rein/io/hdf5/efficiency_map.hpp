@@ -10,6 +10,7 @@
 #include "rein/config.hpp"
 #include "rein/core/binning.hpp"
 #include "rein/core/detail/check.hpp"
+#include "rein/core/enum_names.hpp"
 #include "rein/core/error.hpp"
 #include "rein/io/hdf5/detail/layout.hpp"
 #include "rein/io/hdf5/file.hpp"
@@ -43,18 +44,6 @@ namespace detail {
 
 inline const std::string efficiency_map_root = "/efficiency_maps";
 
-inline const char* to_string(flow_policy policy) {
-  switch (policy) {
-    case flow_policy::clamp:
-      return "clamp";
-    case flow_policy::error:
-      return "error";
-    case flow_policy::drop:
-      break;
-  }
-  return "drop";
-}
-
 /// Reads a dataset that must have the shape of `bins` (rank d, extents n_0, ..., n_{d-1}).
 inline std::vector<double> read_binned_values(const file& f, const std::string& path, const rein::binning& bins) {
   double_array a = f.read_doubles(path);
@@ -74,14 +63,10 @@ inline std::vector<double> read_binned_values(const file& f, const std::string& 
 inline named_efficiency_map read_efficiency_map_group(const file& f, const std::string& name) {
   const std::string group = efficiency_map_root + "/" + name;
   const std::string source = f.read_string(group, "source");
-  flow_policy outside = flow_policy::drop;
   const std::string policy = f.read_string(group, "outside");
-  if (policy == "clamp")
-    outside = flow_policy::clamp;
-  else if (policy == "error")
-    outside = flow_policy::error;
-  else if (policy != "drop")
-    f.fail(file::attribute(group, "outside"), "is '" + policy + "', expected 'drop', 'clamp' or 'error'");
+  const auto found = enum_from_name(policy, all_flow_policies);
+  if (!found) f.fail(file::attribute(group, "outside"), "is '" + policy + "', expected 'drop', 'clamp' or 'error'");
+  const flow_policy outside = *found;  // fail throws
   binning_record binning = read_binning(f, group);
   const std::string eff_path = group + "/efficiency";
   std::vector<double> efficiency = read_binned_values(f, eff_path, binning.bins);
@@ -132,7 +117,7 @@ inline void write_efficiency_maps(const std::string& path, const std::vector<nam
       const std::string group = detail::efficiency_map_root + "/" + m.name;
       f.create_group(group);
       f.write_string(group, "source", m.source);
-      f.write_string(group, "outside", detail::to_string(m.map.policy()));
+      f.write_string(group, "outside", to_string(m.map.policy()));
       std::vector<std::size_t> shape;
       for (const auto& ax : m.map.bins().axes()) shape.push_back(ax.size());
       f.write_doubles(group + "/efficiency", shape, m.map.efficiencies());

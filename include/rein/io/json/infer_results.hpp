@@ -103,9 +103,7 @@ inline nlohmann::json to_json(const infer::toy_hypotest_result& r, const infer::
 
 /// The fit status whose JSON word (fit::to_string) is `name`, or nothing: what reads a status back.
 inline std::optional<fit::fit_status> fit_status_from_name(const std::string& name) {
-  static constexpr fit::fit_status all[] = {fit::fit_status::ok, fit::fit_status::max_iterations, fit::fit_status::non_finite,
-                                            fit::fit_status::line_search_failed, fit::fit_status::not_converged};
-  return enum_from_name(name, all);
+  return enum_from_name(name, fit::all_fit_statuses);
 }
 
 /// The test statistics of a slice of toys (a `--shard` of `rein cls --toys`): null where a fit failed.

@@ -83,19 +83,6 @@ inline nlohmann::json expected_yields_json(const likelihood::model& model, const
   return {{"channels", channels}, {"parameters", parameters}};
 }
 
-namespace detail {
-
-inline const char* constraint_name(constraint_kind kind) {
-  switch (kind) {
-    case constraint_kind::none: return "none";
-    case constraint_kind::normal: return "normal";
-    case constraint_kind::poisson: return "poisson";
-  }
-  return "unknown";
-}
-
-}  // namespace detail
-
 /// What a loaded model holds: channels, bins, parameters (bounds, constraints), measurements,
 /// interpolation codes, and every modifier with the samples (channel/sample) it acts on — pyhf's
 /// types, `rein.shape` for parametric shapes, `rein.reweight` for reweightings.
@@ -118,7 +105,7 @@ inline nlohmann::json describe_json(const loaded_model& loaded) {
   nlohmann::json parameters = nlohmann::json::array();
   for (const auto& p : model.parameters().all()) {
     nlohmann::json item = {{"name", p.name}, {"init", p.init}, {"bounds", {detail::bound_json(p.lower), detail::bound_json(p.upper)}}, {"fixed", p.fixed},
-                           {"constraint", detail::constraint_name(p.constraint)}};
+                           {"constraint", to_string(p.constraint)}};
     if (p.constraint == constraint_kind::normal) item["aux"] = p.aux, item["sigma"] = p.sigma;
     if (p.constraint == constraint_kind::poisson) item["aux"] = p.aux, item["factor"] = p.factor;
     parameters.push_back(item);

@@ -1,8 +1,11 @@
 #pragma once
 
-// The signal points of a grid over a published likelihood (`rein grid`): a background-only pyhf
-// workspace with one patch per signal point, given as a patchset or as patch files; the model of
-// each point, and the JSON of the grid's results.
+// The signal points of a grid over a published likelihood (`rein grid`, rein.grid,
+// rein.distributed.grid): a background-only pyhf workspace with one patch per signal point, given
+// as a patchset or as patch files; the model of each point, and the JSON of a run over points
+// [first, end), so that a grid run whole, in `--shard I/N` shards or on Dask workers gives the
+// same points, bit for bit.
+#include "rein/core/error.hpp"
 #include "rein/infer/grid.hpp"
 #include "rein/io/json/infer_results.hpp"
 #include "rein/io/json/patch.hpp"
@@ -14,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +55,17 @@ inline signal_grid signal_grid_of_files(const std::vector<std::string>& files) {
   signal_grid grid;
   for (const auto& f : files) grid.points.push_back({patch_name_of_file(f), patch_values_of_name(patch_name_of_file(f)), f, nullptr});
   return grid;
+}
+
+/// The signal points given as the patchset `patchset` (signal_grid_of_patchset) or else as the
+/// patch files `files` (signal_grid_of_files), over `background` (read from `background_source`).
+/// @throws invalid_argument for both or neither of a patchset and patch files; what
+///         signal_grid_of_patchset throws
+inline signal_grid signal_grid_of(const nlohmann::json& background, const std::string& background_source,
+                                  const std::optional<std::string>& patchset, const std::vector<std::string>& files) {
+  if (patchset.has_value() == !files.empty())
+    throw invalid_argument("rein grid: give the signal points as a patchset or as patch files (one of them)");
+  return patchset ? signal_grid_of_patchset(*patchset, background, background_source) : signal_grid_of_files(files);
 }
 
 /// The model of signal point `p`: `background` (read from `background_source`) patched by its
