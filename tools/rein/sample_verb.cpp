@@ -10,7 +10,6 @@
 #include "rein/bayes/nuts.hpp"
 #include "rein/bayes/reported_parameters.hpp"
 #include "rein/bayes/summary.hpp"
-#include "rein/core/parse_number.hpp"
 #include "rein/fit/maximum_likelihood.hpp"
 #include "rein/infer/profile_peaks.hpp"
 #include "rein/io/json/multistart.hpp"
@@ -25,28 +24,10 @@ namespace {
 using namespace rein;
 using cli::arguments;
 
-// --prior NAME=uniform:LO:HI|normal:MEAN:SIGMA|log-uniform:LO:HI
-std::map<std::string, bayes::prior> priors_of(const arguments& args) {
-  std::map<std::string, bayes::prior> priors;
-  for (const auto& item : args.all("prior")) {
-    const auto eq = item.find('=');
-    const auto spec = io::split_text(eq == std::string::npos ? "" : item.substr(eq + 1), ':');
-    const std::string usage = "--prior '" + item + "' must be NAME=uniform:LO:HI, NAME=normal:MEAN:SIGMA or NAME=log-uniform:LO:HI";
-    if (eq == std::string::npos || spec.size() != 3) throw invalid_argument(usage);
-    const std::string name = item.substr(0, eq);
-    const double a = parse_number(spec[1], "--prior " + name), b = parse_number(spec[2], "--prior " + name);
-    if (spec[0] == "uniform") priors.emplace(name, bayes::prior::uniform(a, b));
-    else if (spec[0] == "normal") priors.emplace(name, bayes::prior::normal(a, b));
-    else if (spec[0] == "log-uniform") priors.emplace(name, bayes::prior::log_uniform(a, b));
-    else throw invalid_argument(usage);
-  }
-  return priors;
-}
-
 int sample(const arguments& args) {
   const auto begin = std::chrono::steady_clock::now();
   const auto model = cli::load_model(args);
-  const bayes::model_posterior posterior(model, model.observed(), priors_of(args));
+  const bayes::model_posterior posterior(model, model.observed(), io::priors_of_text(args.all("prior"), "--prior"));
   bayes::nuts_options options;
   options.chains = args.count("chains", 4, 1);
   options.warmup = static_cast<std::size_t>(std::max(0L, args.get_long("warmup", 1000)));
