@@ -1,11 +1,11 @@
 #pragma once
 
-// The rein command line: the verbs register with the option tables of rein/cli/ and parse, call
+// The rein command line: the verbs register with the option tables of verbs.hpp and parse, call
 // the library and print; what they share besides those is here (printing, model loading with
 // HDF5 when built with it, progress on a terminal).
-#include "rein/cli/arguments.hpp"
-#include "rein/cli/shard.hpp"
-#include "rein/cli/verbs.hpp"
+#include "arguments.hpp"
+#include "shard.hpp"
+#include "verbs.hpp"
 #include "rein/core/error.hpp"
 #include "rein/infer/toys.hpp"
 #include "rein/io/load_model.hpp"

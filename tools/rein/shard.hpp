@@ -2,7 +2,7 @@
 
 // --shard I/N on the command line: a verb's slice of its pure tasks, and the record and signature
 // that let `rein merge` check and join the slices (io/json/shard.hpp).
-#include "rein/cli/arguments.hpp"
+#include "arguments.hpp"
 #include "rein/core/shard.hpp"
 #include "rein/io/json/shard.hpp"
 

@@ -4,7 +4,7 @@
 // runs; the usage text, the refusal of unknown or doubled options and the parsing come from that
 // table. The model options (how a model file is loaded, io::load_options) and the toy options
 // are shared by every verb that takes them.
-#include "rein/cli/arguments.hpp"
+#include "arguments.hpp"
 #include "rein/core/error.hpp"
 #include "rein/core/parallel_for.hpp"
 #include "rein/infer/test_statistic.hpp"
