@@ -67,6 +67,11 @@ TEST_SUITE("bayes") {
     // the mixture's evidence: ln 1 = 0 (each mode's ln Z within its error; 4σ of the larger error)
     const double error = std::max(r.modes[0].evidence.log_z_error, r.modes[1].evidence.log_z_error);
     REIN_CHECK_ABS(r.log_z, 0.0, 4 * error);
+    // its reported error, (Σ w_k² σ_k²)^½, is no larger than the larger mode's and holds ln 1 = 0 too
+    CHECK(r.log_z_error <= error);
+    REIN_CHECK_ABS(r.log_z, 0.0, 4 * r.log_z_error);
+    // the runs' account: every start's chains took gradients
+    CHECK(r.gradient_evaluations >= 3 * 2 * (400 + 800));
     // the combined draws: the mixture's mean of x, 0.3·(−5) + 0.7·5 = 2, moved by the weights'
     // error times the 10 between the modes, plus Monte Carlo error
     REQUIRE(r.combined.n_chains() == 1);

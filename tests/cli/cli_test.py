@@ -195,6 +195,37 @@ from_redist, _ = rein("expected", wet, "--null", "hpqcd-b-to-k-nunu", "--alt", "
 from_rein, _ = rein("expected", rein_ws, *point_args)
 check(from_rein == from_redist, "rein expected: the converted reweighted workspace gives the redist file's yields exactly")
 
+# --patch on a redist file and on rein's reweighted workspace (issue 14): a patch of one count of
+# the first channel's observation fits exactly as the same edit made by hand in a copy's flat
+# `data` (the reference: the hand-edited file, read without any patch)
+count_patch = os.path.join(WORK, "redist_count.patch.json")
+json.dump([{"op": "replace", "path": "/observations/0/data/3", "value": 1100}], open(count_patch, "w"))
+edited = json.load(open(wet))
+check(edited["data"][3] == 1064, "the published count that the patch edits")
+edited["data"][3] = 1100
+edited_path = os.path.join(WORK, "wet_count_edited.json")
+json.dump(edited, open(edited_path, "w"))
+wet_rates = ["--null", "hpqcd-b-to-k-nunu", "--alt", "wet-b-to-k-nunu"]
+by_hand, _ = rein("fit", edited_path, *wet_rates)
+patched, _ = rein("fit", wet, *wet_rates, "--patch", count_patch)
+reweighted_patched, _ = rein("fit", rein_ws, "--patch", count_patch)
+unpatched, _ = rein("fit", wet, *wet_rates)
+if by_hand and patched and reweighted_patched and unpatched:
+    check(without_seconds(patched) == without_seconds(by_hand), "rein fit --patch on a redist file: the fit of the hand-edited copy")
+    close(reweighted_patched["twice_nll"], by_hand["twice_nll"], 1e-9, "rein fit --patch on a reweighted workspace: the same 2 nll")
+    check(patched["twice_nll"] != unpatched["twice_nll"], "rein fit --patch on a redist file: the patch changed the fit")
+bad_patch = os.path.join(WORK, "redist_bad.patch.json")
+json.dump([{"op": "replace", "path": "/observations/0/data/99", "value": 1}], open(bad_patch, "w"))
+for target, extra in ((wet, wet_rates), (rein_ws, [])):
+    _, err = rein("fit", target, *extra, "--patch", bad_patch, code=1)
+    check(f"patch '{bad_patch}' does not apply (operation /0, path '/observations/0/data/99')" in err,
+          f"rein fit --patch that does not apply names the patch and the pointer: {err}")
+text_patch = os.path.join(WORK, "redist_text.patch.json")
+json.dump([{"op": "replace", "path": "/observations/0/data/3", "value": "many"}], open(text_patch, "w"))
+_, err = rein("fit", wet, *wet_rates, "--patch", text_patch, code=1)
+check(f"patched by '{text_patch}'" in err and "/observations/0/data/3" in err,
+      f"rein fit --patch that breaks the redist file's workspace names the patch and the pointer: {err}")
+
 # a workspace with parametric shapes (rein.shapes): rein fit on Asimov data computed outside rein
 # (tests/data/shapes/README.md) from inits away from the truth returns the truth; the data are
 # 10-digit roundings, so the minimum sits ~1e-8 errors from it: 1e-3 errors leaves the fit's tolerance room
@@ -460,6 +491,84 @@ if over is not None and single is not None:
     png = os.path.join(WORK, "brazil_over.png")
     run = subprocess.run([sys.executable, PLOT, "brazil", over_json, png], capture_output=True, text=True)
     check(run.returncode == 0 and os.path.exists(png) and os.path.getsize(png) > 10000, f"rein-plot brazil of an --over scan: {run.stderr}")
+
+# rein lrt --over: local and global significance of the resonance against the SM (issue 17), on a
+# 3-mass grid with 20 toys. References: the local test at the best mass is `rein lrt --fix m_x=BEST`
+# (the same q by another path, to 1e-6 relative: the fits' tolerance); the p-values are closed forms
+# of the printed q (Wilks with 1 dof: erfc(sqrt(q/2)); chi-bar-squared with br_x on its bound:
+# half that) and the toys' counts, to 1e-12 relative (rounding only).
+over_args = ["lrt", wet, *res, "--null-fix", "br_x=0", "--over", "m_x=1:3:3", "--toys", "20", "--seed", "2"]
+glob, _ = rein(*over_args, "--threads", "2")
+keys = {"over", "points", "best", "local", "global", "trials_factor", "trials_factor_gross_vitells", "toys",
+        "null_fit", "free_fit", "status"}
+check(glob is not None and keys <= set(glob), f"rein lrt --over prints the keys of docs/models.md: {glob and sorted(glob)}")
+if glob is not None:
+    check(glob["over"] == "m_x" and [p["value"] for p in glob["points"]] == [1.0, 2.0, 3.0], "rein lrt --over: one q per mass")
+    best = glob["best"]
+    check(best["m_x"] == best["value"] == glob["points"][best["index"]]["value"]
+          and best["q"] == max(p["q"] for p in glob["points"]), f"rein lrt --over: best is the largest q: {best}")
+    fixed, _ = rein("lrt", wet, *res, "--null-fix", "br_x=0", "--fix", f"m_x={best['m_x']}")
+    local = glob["local"]
+    if fixed is not None:
+        close(local["q"], fixed["q"], 1e-6, "rein lrt --over: the local q is rein lrt's at the best mass")
+        close(best["q"], fixed["q"], 1e-6, "rein lrt --over: the scan's largest q is rein lrt's at that mass")
+    q = local["q"]
+    close(local["p_chi2"], math.erfc(math.sqrt(q / 2)), 1e-12, "rein lrt --over: local p_chi2 = P(chi2_1 >= q)")
+    close(local["p_chibar2"], 0.5 * math.erfc(math.sqrt(q / 2)), 1e-12, "rein lrt --over: local p_chibar2 = P(chi2_1 >= q)/2")
+    close(local["z_chibar2"], -statistics.NormalDist().inv_cdf(local["p_chibar2"]), 1e-9, "rein lrt --over: z = Phi^-1(1 - p)")
+    toys, g = glob["toys"], glob["global"]
+    check(toys["n"] == 20 and toys["failed"] <= 1 and glob["status"] == "ok", f"rein lrt --over: 20 toys, ok: {toys} {glob['status']}")
+    n = toys["n"] - toys["failed"]
+    # max over the masses is at least the best mass's q on every toy
+    check(g["exceeding"] >= local["exceeding"], "rein lrt --over: the global count is at least the local one")
+    close(g["p_toys"], g["exceeding"] / n, 1e-12, "rein lrt --over: global p = exceeding / converged toys", 1e-15)
+    close(local["p_toys"], local["exceeding"] / n, 1e-12, "rein lrt --over: local p = exceeding / converged toys", 1e-15)
+    if local["exceeding"] == 0:
+        check(local["z_toys"] is None, "rein lrt --over: no toy exceeding locally: z_toys null")
+        close(local["z_above"], -statistics.NormalDist().inv_cdf(1 / n), 1e-9, "rein lrt --over: z_above is one toy's Z")
+    # Gross & Vitells: p_local (chi-bar-squared) + <N(u)> exp(-(q - u)/2), capped at 1
+    u = g["upcrossing_level"]
+    close(g["p_gross_vitells"], min(1.0, local["p_chibar2"] + g["mean_upcrossings"] * math.exp(-(q - u) / 2)), 1e-12,
+          "rein lrt --over: the Gross-Vitells bound from its terms")
+    close(glob["trials_factor_gross_vitells"], g["p_gross_vitells"] / local["p_chibar2"], 1e-12, "rein lrt --over: its trials factor")
+    again, _ = rein(*over_args, "--threads", "1")
+    check(again is not None and without_seconds(again) == without_seconds(glob), "rein lrt --over: the same numbers with 1 or 2 threads")
+asymptotic, _ = rein("lrt", wet, *res, "--null-fix", "br_x=0", "--over", "m_x=1:3:3")
+check(asymptotic is not None and asymptotic["toys"] is None and asymptotic["global"]["p_toys"] is None
+      and asymptotic["local"]["p_chibar2"] is not None, "rein lrt --over without --toys: the asymptotic local p-value only")
+_, err = rein("lrt", wet, *res, "--null-fix", "br_x=0", "--over", "m_x", code=1)
+check("--over 'm_x' must be NAME=LO:HI:N" in err, f"rein lrt --over without a grid is refused: {err}")
+_, err = rein("lrt", wet, *res, "--null-fix", "br_x=0", "--upcrossing-level", "2", code=1)
+check("--upcrossing-level applies to a scan" in err, f"rein lrt --upcrossing-level without --over is refused: {err}")
+
+# rein sample --multistart: the resonance's (m_x, br_x) posterior from the deepest peaks of the
+# profile in m_x, the nuisance parameters frozen (230 dimensions need far more draws for the modes'
+# evidences than a test affords). Reference: the starts are the deepest local minima of
+# `rein scan --poi m_x` on the same grid
+frozen = ["--freeze", "staterror", "--freeze", "normsys", "--freeze", "histosys"]
+multi, _ = rein("sample", wet, *res, *frozen, "--multistart", "m_x=0.5:4.5:9", "--modes", "2", "--chains", "2", "--warmup", "200",
+                "--draws", "300", "--seed", "1", "--parameters", "m_x,br_x", "--evidence", "bridge", code=None)
+profile, _ = rein("scan", wet, *res, *frozen, "--poi", "m_x", "--range", "0.5:4.5:9")
+if multi is not None and profile is not None:
+    check({"parameters", "sampler", "n_sampled", "warnings", "out", "status", "evidence", "modes"} <= set(multi),
+          f"rein sample --multistart keeps the sample keys and adds modes: {sorted(multi)}")
+    t = [p["twice_nll"] for p in profile["points"]]
+    minima = [k for k in range(len(t)) if (k == 0 or t[k] <= t[k - 1]) and (k + 1 == len(t) or t[k] < t[k + 1])]
+    deepest = sorted(profile["points"][k]["value"] for k in sorted(minima, key=lambda k: t[k])[:2])
+    check(sorted(multi["sampler"]["starts"]) == deepest, f"rein sample --multistart starts at the scan's deepest minima: "
+          f"{multi['sampler']['starts']} vs {deepest}")
+    started = sorted(v for m in multi["modes"] for v in m["starts"])
+    check(started == sorted(multi["sampler"]["starts"]), f"rein sample --multistart: every start is in one mode: {started}")
+    close(sum(m["weight"] for m in multi["modes"]), 1.0, 1e-12, "rein sample --multistart: the mode weights sum to 1")
+    check(all({"m_x", "br_x"} <= set(m["parameters"]) for m in multi["modes"]), "rein sample --multistart: summaries per mode")
+    check(multi["sampler"]["chains"] == 2 * len(multi["sampler"]["starts"]), "rein sample --multistart: chains per start")
+    # the mixture's ln Z = ln sum_k Z_k from the modes' printed ln Z (rounding only)
+    log_z = math.log(sum(math.exp(m["log_z"]) for m in multi["modes"]))
+    close(multi["evidence"]["log_z"], log_z, 1e-12, "rein sample --multistart: ln Z of the mixture from the modes'", 1e-12)
+    for m in multi["modes"]:
+        close(m["weight"], math.exp(m["log_z"] - log_z), 1e-12, "rein sample --multistart: w_k = Z_k / sum Z", 1e-15)
+_, err = rein("sample", wet, *res, "--modes", "2", code=1)
+check("--modes applies to --multistart" in err, f"rein sample --modes without --multistart is refused: {err}")
 
 # the dark-pair models (B+ -> K+ chi chibar) on the published Belle II data: their own parameters,
 # a fit at fixed m_chi, and a 95% CL limit on br_chi

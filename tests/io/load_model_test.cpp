@@ -75,9 +75,42 @@ TEST_SUITE("io") {
     REQUIRE(loaded.reweightings.size() == 3);
     CHECK(loaded.reweightings[0].null == "hpqcd-b-to-k-nunu");
     CHECK(loaded.model.parameters().contains("cvl"));
+  }
 
-    options.patches.push_back({pyhf_ws, std::nullopt});
-    CHECK(message_of([&] { (void)rein::io::load_model(wet, options); }).find("--patch applies to pyhf workspaces") != std::string::npos);
+  TEST_CASE("load_model: a patch of a redist file edits its pyhf part as the same edit by hand does (issue #14)") {
+    // the patch replaces one count of the first channel's observation; the copy has the same count
+    // edited in its flat `data` (the first channel's bins come first there)
+    const std::string dir = std::string(REIN_TEST_BINARY_DIR) + "/";
+    std::ofstream(dir + "redist_count.patch.json") << R"([{"op": "replace", "path": "/observations/0/data/3", "value": 1100}])";
+    std::ifstream in(wet);  // ordered: redist's parameter order is the order of the keys of new_pars
+    auto edited = nlohmann::ordered_json::parse(in);
+    REQUIRE(edited["data"][3] == 1064.0);  // the published count, so that the edit is one
+    edited["data"][3] = 1100;
+    std::ofstream(dir + "redist_count_edited.json") << edited.dump();
+    rein::io::load_options options;
+    options.null = "hpqcd-b-to-k-nunu";
+    options.alternative = "wet-b-to-k-nunu";
+    const auto by_hand = rein::io::load_model(dir + "redist_count_edited.json", options);
+    options.patches.push_back({dir + "redist_count.patch.json"});
+    const auto patched = rein::io::load_model(wet, options);
+    CHECK(patched.workspace.observations[0].data[3] == 1100.0);
+    CHECK(patched.reweightings.size() == by_hand.reweightings.size());
+    const auto theta = by_hand.model.parameters().inits();
+    // the same model from the same numbers: the same nll to the last bit
+    CHECK(patched.model.nll(theta) == by_hand.model.nll(theta));
+    CHECK(patched.model.nll(theta) != rein::io::load_model(wet, [&] { auto o = options; o.patches.clear(); return o; }()).model.nll(theta));
+
+    // a patch that does not apply names the patch file and the pointer that failed
+    std::ofstream(dir + "redist_bad.patch.json") << R"([{"op": "replace", "path": "/observations/0/data/99", "value": 1}])";
+    options.patches = {{dir + "redist_bad.patch.json"}};
+    CHECK_THROWS_WITH_AS((void)rein::io::load_model(wet, options),
+                         doctest::Contains(("patch '" + dir + "redist_bad.patch.json' does not apply (operation /0, path '/observations/0/data/99')").c_str()),
+                         rein::io_error);
+    // one that applies but breaks the workspace names the file, the patch and the JSON pointer
+    std::ofstream(dir + "redist_text.patch.json") << R"([{"op": "replace", "path": "/observations/0/data/3", "value": "many"}])";
+    options.patches = {{dir + "redist_text.patch.json"}};
+    CHECK_THROWS_WITH_AS((void)rein::io::load_model(wet, options),
+                         doctest::Contains(("patched by '" + dir + "redist_text.patch.json'").c_str()), rein::io_error);
   }
 
   TEST_CASE("load_model: rate options on a pyhf workspace, and a reweighted workspace without an HDF5 reader, are errors") {

@@ -3,7 +3,6 @@
 // redist saved model as rein's reweighted workspace; rein's version.
 #include "cli.hpp"
 
-#include "rein/core/parse_number.hpp"
 #include "rein/io/json/builtin_rate.hpp"
 #include "rein/io/load_options_text.hpp"
 #include "rein/models/registry.hpp"
@@ -19,22 +18,11 @@ namespace {
 
 using namespace rein;
 
-// "a,b,c" as finite numbers; `what` names the option
-std::vector<double> finite_list(const std::string& text, const std::string& what) {
-  std::vector<double> values;
-  for (const auto& token : io::split_text(text, ',')) {
-    const std::string name = what + "[" + std::to_string(values.size()) + "]";
-    values.push_back(parse_number(token, name));
-    if (!std::isfinite(values.back())) throw invalid_argument(name + " = '" + token + "' must be finite");
-  }
-  return values;
-}
-
 int rate(const cli::arguments& args) {
   const std::string model = models::canonical_rate_name(args.positional(0, "MODEL (wet-b-to-k-nunu or hpqcd-b-to-k-nunu)"));
   args.at_most(1, "rate takes one MODEL");
   if (!args.has("q2")) throw invalid_argument("missing --q2 LIST (comma-separated q^2 values in GeV^2)");
-  const auto q2 = finite_list(args.get("q2", ""), "--q2");
+  const auto q2 = io::finite_numbers_of_text(args.get("q2", ""), "--q2");
   if (model == "hpqcd-b-to-k-nunu") args.allow_only({{"q2", "LIST"}});  // only the WET rate has parameters
   physics::wet_coefficients<double> c;
   for (auto [name, value] : {std::pair{"cvl", &c.cvl}, std::pair{"csl", &c.csl}, std::pair{"ctl", &c.ctl}}) {
@@ -43,7 +31,7 @@ int rate(const cli::arguments& args) {
   }
   physics::bsz2015_parameters<double> ff = physics::bsz2015_reference_central;
   if (args.has("ff")) {
-    const auto values = finite_list(args.get("ff", ""), "--ff");
+    const auto values = io::finite_numbers_of_text(args.get("ff", ""), "--ff");
     if (values.size() != ff.size())
       throw invalid_argument("--ff has " + std::to_string(values.size()) + " values, needs 8 (alpha^f+_0,1,2, alpha^f0_1,2, alpha^fT_0,1,2)");
     std::copy(values.begin(), values.end(), ff.begin());

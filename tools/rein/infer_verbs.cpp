@@ -3,11 +3,13 @@
 #include "cli.hpp"
 
 #include "rein/infer/asymptotic.hpp"
+#include "rein/infer/global_significance.hpp"
 #include "rein/infer/likelihood_ratio.hpp"
 #include "rein/infer/scan.hpp"
 #include "rein/infer/significance.hpp"
 #include "rein/infer/toys.hpp"
 #include "rein/infer/upper_limit.hpp"
+#include "rein/io/json/global_significance.hpp"
 #include "rein/io/json/infer_results.hpp"
 #include "rein/io/json/merge_shards.hpp"
 #include "rein/io/load_options_text.hpp"
@@ -174,6 +176,23 @@ int lrt(const arguments& args) {
   const auto model = cli::load_model(args);
   const auto null = io::named_numbers_of_text(args.all("null-fix"), "--null-fix", true);  // cvl=0,csl=0 ctl=0
   if (null.empty()) throw invalid_argument("rein lrt needs the null hypothesis: --null-fix NAME=VALUE[,NAME=VALUE...]");
+  if (args.has("over")) {
+    // --over NAME=LO:HI:N: a parameter that exists only under the alternative (a resonance's mass),
+    // scanned: local and global significance with the look-elsewhere effect
+    const auto [name, range] = cli::assignment(args.get("over", ""), "--over", "NAME=LO:HI:N, e.g. m_x=0.5:4.5:17");
+    const auto values = infer::linear_grid_of(range, "--over " + name);
+    std::vector<infer::held_parameters> points;
+    for (const double value : values) points.push_back({{name, value}});
+    infer::global_significance_options options;
+    options.upcrossing_level = args.get_double("upcrossing-level", options.upcrossing_level);
+    if (args.has("toys")) {
+      const auto toys = cli::toy_options_of(args);
+      options.toys = toys.n_toys, options.seed = toys.seed, options.threads = toys.threads, options.progress = toys.progress;
+    }
+    const auto out = io::to_json(infer::global_significance(model, model.observed(), null, points, options), name, values, model, options);
+    return cli::finish(out, begin, out["status"] == "ok");
+  }
+  if (args.has("upcrossing-level")) throw invalid_argument("--upcrossing-level applies to a scan: give --over NAME=LO:HI:N");
   auto r = infer::likelihood_ratio_test(model, model.observed(), null);
   if (args.has("toys")) {
     const auto toys = cli::toy_options_of(args);
@@ -185,8 +204,9 @@ int lrt(const arguments& args) {
 
 const bool lrt_registered = cli::register_verb(
     {"lrt", "WS --null-fix NAME=VALUE[,NAME=VALUE...]",
-     {{"null-fix", "NAME=VALUE[,NAME=VALUE...]", "the null hypothesis: parameters it holds", true}, cli::toy_options()[0],
-      cli::toy_options()[1], cli::toy_options()[2]},
+     with_toys({{"null-fix", "NAME=VALUE[,NAME=VALUE...]", "the null hypothesis: parameters it holds", true},
+                {"over", "NAME=LO:HI:N", "scan NAME (defined only under the alternative): local and global significance"},
+                {"upcrossing-level", "1", "u of the Gross-Vitells bound on the global p-value (with --over)"}}),
      true, lrt});
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "rein/bayes/evidence.hpp"
 #include "rein/bayes/nuts.hpp"
 #include "rein/bayes/target.hpp"
+#include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
 #include "rein/core/random.hpp"
 
@@ -59,8 +60,13 @@ struct multistart_result {
   /// (evenly spaced through its pooled chains), N the total draws. Not for diagnostics: see modes.
   posterior_draws combined;
   double log_z = std::numeric_limits<double>::quiet_NaN();  ///< ln Σ_k Z_k
+  /// its standard error, (Σ_k w_k² σ_k²)^½ from the modes' ln Z errors σ_k (independent runs)
+  double log_z_error = std::numeric_limits<double>::quiet_NaN();
   sample_status status = sample_status::ok;                  ///< the worst run's status
   std::vector<std::string> warnings;                         ///< per mode, prefixed "mode k: "
+  std::size_t divergent = 0;             ///< divergent transitions after warm-up, over every run
+  std::size_t gradient_evaluations = 0;  ///< over every run, warm-up included
+  double seconds = 0;                    ///< the runs' sampling time (not the evidences')
 };
 
 namespace detail {
@@ -104,6 +110,11 @@ inline void append_chains(posterior_draws& to, const posterior_draws& from) {
     runs.push_back(sample_nuts(t, starts[k], nuts));
   }
   multistart_result r;
+  for (const auto& run : runs) {
+    r.divergent += run.n_divergent();
+    for (const auto& s : run.stats) r.gradient_evaluations += s.n_evaluations;
+    r.seconds += run.seconds;
+  }
   for (const auto& run : runs)
     if (run.status != sample_status::ok && (r.status == sample_status::ok || run.status == sample_status::non_finite))
       r.status = run.status;
@@ -141,7 +152,12 @@ inline void append_chains(posterior_draws& to, const posterior_draws& from) {
   double sum = 0;
   for (const auto& m : r.modes) sum += std::exp(m.evidence.log_z - largest);
   r.log_z = largest + std::log(sum);
-  for (auto& m : r.modes) m.weight = std::exp(m.evidence.log_z - r.log_z);
+  double log_z_variance = 0;
+  for (auto& m : r.modes) {
+    m.weight = std::exp(m.evidence.log_z - r.log_z);
+    log_z_variance += m.weight * m.weight * m.evidence.log_z_error * m.evidence.log_z_error;
+  }
+  r.log_z_error = std::sqrt(log_z_variance);
   for (std::size_t k = 0; k < r.modes.size(); ++k) {
     double variance = 0;
     for (std::size_t j = 0; j < r.modes.size(); ++j) {
@@ -150,6 +166,13 @@ inline void append_chains(posterior_draws& to, const posterior_draws& from) {
     }
     r.modes[k].weight_error = std::sqrt(variance);
   }
+  // an evidence that is not a number leaves every weight unknown: say so, never mix blindly
+  for (std::size_t k = 0; k < r.modes.size(); ++k)
+    if (!std::isfinite(r.modes[k].weight)) {
+      r.warnings.push_back("mode " + std::to_string(k) + ": ln Z is " + rein::detail::format_value(r.modes[k].evidence.log_z) +
+                           ", so its weight is unknown; the combined draws leave it out");
+      r.status = sample_status::non_finite;
+    }
 
   // the mixture as one chain: round(w_k N) draws of mode k, evenly spaced through its pooled draws
   std::size_t total = 0;
@@ -164,7 +187,8 @@ inline void append_chains(posterior_draws& to, const posterior_draws& from) {
     Eigen::VectorXd lp(pooled.rows());
     Eigen::Index at = 0;
     for (const auto& chain_lp : m.draws.log_prob) lp.segment(at, chain_lp.size()) = chain_lp, at += chain_lp.size();
-    const auto n = static_cast<std::size_t>(std::llround(m.weight * static_cast<double>(total)));
+    // a mode whose evidence came out NaN or infinite has no usable weight (flagged above)
+    const auto n = std::isfinite(m.weight) ? static_cast<std::size_t>(std::llround(m.weight * static_cast<double>(total))) : std::size_t{0};
     for (std::size_t i = 0; i < n; ++i) {
       const auto row = static_cast<Eigen::Index>((i * static_cast<std::size_t>(pooled.rows())) / n);
       rows.push_back(pooled.row(row).transpose());

@@ -95,9 +95,9 @@ struct load_options {
   std::vector<std::string> frozen;
 };
 
-/// Reads rein's reweighted workspace (JSON + HDF5 densities) at a path; io::hdf5::load_model
-/// passes io::hdf5::read_reweighted_workspace.
-using reweighted_workspace_reader = std::function<redist_model(const std::string&)>;
+/// Reads rein's reweighted workspace (JSON + HDF5 densities) at a path with JSON patches applied
+/// to its document; io::hdf5::load_model passes io::hdf5::read_reweighted_workspace.
+using reweighted_workspace_reader = std::function<redist_model(const std::string&, const std::vector<patch_source>&)>;
 
 /// A model with what it was built from.
 struct loaded_model {
@@ -149,17 +149,16 @@ inline void use_alternative_parameters(redist_reweighting& r) {
 
 /// The saved reweighted model at `path` (kind redist or reweighted_workspace) with its rates'
 /// names: from the options for a redist file, from the file itself for rein's reweighted workspace.
+/// `options.patches` apply to the pyhf part before the custom modifiers are read (a redist file:
+/// redist_from_text; rein's reweighted workspace: its whole document, `rein.reweight` too).
 /// `text`, when given, is the file's contents already read (standard input, `-`, reads once).
-/// @throws invalid_argument for patches, for a redist file without rate names, for rate names
+/// @throws io_error naming the patch file for a patch that does not apply; invalid_argument for a
+///         redist file without rate names, for rate names
 ///         given to a file that names its own, for a reweighted workspace without `read_reweighted`
 ///         or from standard input (its HDF5 densities are named relative to its own path)
 inline redist_model read_reweighted_model(const std::string& path, model_file_kind kind, const load_options& options,
                                           const reweighted_workspace_reader& read_reweighted = {},
                                           const std::string* text = nullptr) {
-  if (!options.patches.empty())
-    throw invalid_argument("--patch applies to pyhf workspaces; '" + path + "' holds a reweighted model, whose weights and " +
-                           "densities are tied to its channels and bins as saved: patch the pyhf workspace before it is " +
-                           "reweighted");
   if (kind == model_file_kind::redist) {
     if (options.alternative_table) {
       if (options.alternative) throw invalid_argument("choose the alternative by --alt or by --alt-table, not both");
@@ -177,7 +176,7 @@ inline redist_model read_reweighted_model(const std::string& path, model_file_ki
     if (!options.null || !options.alternative)
       throw invalid_argument("'" + path + "' is a redist saved model: say which rates it reweights with --null NAME --alt NAME "
                              "(load_options null, alternative; e.g. --null hpqcd-b-to-k-nunu --alt wet-b-to-k-nunu)");
-    auto saved = text != nullptr ? redist_from_text(*text, input_name(path)) : read_redist(path);
+    auto saved = text != nullptr ? redist_from_text(*text, input_name(path), options.patches) : read_redist(path, options.patches);
     for (auto& r : saved.reweightings) {
       r.null = *options.null, r.alternative = *options.alternative;
       use_alternative_parameters(r);
@@ -192,7 +191,7 @@ inline redist_model read_reweighted_model(const std::string& path, model_file_ki
   if (path == "-")
     throw invalid_argument("<stdin> holds a reweighted workspace, which names its HDF5 densities relative to its own file: "
                            "give the file's path instead of -");
-  return read_reweighted(path);
+  return read_reweighted(path, options.patches);
 }
 
 namespace detail {
@@ -271,8 +270,8 @@ inline loaded_model load_model_document(nlohmann::json document, const std::stri
 
 /// The model in the file at `path`, whatever its kind (model_file_kind_of), built with `options`.
 /// Reweighted workspaces need `read_reweighted` (io::hdf5::load_model supplies it).
-/// @throws invalid_argument for options that do not apply to the file's kind (patches or rate
-///         choices for a reweighted workspace, rates or quadrature for a pyhf workspace, a redist
+/// @throws invalid_argument for options that do not apply to the file's kind (rate choices for
+///         a reweighted workspace, rates or quadrature for a pyhf workspace, a redist
 ///         file without rate names), and what the readers and make_model throw
 inline loaded_model load_model(const std::string& path, const load_options& options = {},
                                const reweighted_workspace_reader& read_reweighted = {}) {

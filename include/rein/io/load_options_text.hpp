@@ -3,6 +3,7 @@
 // load_options in their text form: the model options of the `rein` command line (--patch,
 // --interp normsys=code1,histosys=code0, --fix NAME=VALUE, --group NAME=PAT1,PAT2, ...), for every
 // front end that takes them as text (the CLI, the command lines that shard records keep, job files).
+#include "rein/bayes/prior.hpp"
 #include "rein/core/error.hpp"
 #include "rein/core/parse_number.hpp"
 #include "rein/io/json/patchset.hpp"
@@ -12,7 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstddef>
+#include <map>
 #include <functional>
 #include <optional>
 #include <string>
@@ -113,6 +116,39 @@ inline load_options load_options_of_text(const option_values& values) {
   }
   options.frozen = values("freeze");
   return options;
+}
+
+/// The finite numbers of the comma-separated `text` ("0.5,1,2"); `what` names the option, each
+/// value as what[i].
+/// @throws invalid_argument naming what[i] for a value that is not a finite number
+inline std::vector<double> finite_numbers_of_text(const std::string& text, const std::string& what) {
+  std::vector<double> values;
+  for (const auto& token : split_text(text, ',')) {
+    const std::string name = what + "[" + std::to_string(values.size()) + "]";
+    values.push_back(parse_number(token, name));
+    if (!std::isfinite(values.back())) throw invalid_argument(name + " = '" + token + "' must be finite");
+  }
+  return values;
+}
+
+/// The priors of `items`, each NAME=uniform:LO:HI, NAME=normal:MEAN:SIGMA or NAME=log-uniform:LO:HI
+/// (`rein sample --prior`), by name; `option` names them in messages.
+/// @throws invalid_argument naming the item for one of another form; what the prior constructors throw
+inline std::map<std::string, bayes::prior> priors_of_text(const std::vector<std::string>& items, const std::string& option) {
+  std::map<std::string, bayes::prior> priors;
+  for (const auto& item : items) {
+    const auto eq = item.find('=');
+    const auto spec = split_text(eq == std::string::npos ? "" : item.substr(eq + 1), ':');
+    const std::string usage = option + " '" + item + "' must be NAME=uniform:LO:HI, NAME=normal:MEAN:SIGMA or NAME=log-uniform:LO:HI";
+    if (eq == std::string::npos || spec.size() != 3) throw invalid_argument(usage);
+    const std::string name = item.substr(0, eq);
+    const double a = parse_number(spec[1], option + " " + name), b = parse_number(spec[2], option + " " + name);
+    if (spec[0] == "uniform") priors.emplace(name, bayes::prior::uniform(a, b));
+    else if (spec[0] == "normal") priors.emplace(name, bayes::prior::normal(a, b));
+    else if (spec[0] == "log-uniform") priors.emplace(name, bayes::prior::log_uniform(a, b));
+    else throw invalid_argument(usage);
+  }
+  return priors;
 }
 
 }  // namespace rein::io

@@ -6,13 +6,16 @@
 #include "rein/io/load_model.hpp"
 
 #include <string>
+#include <vector>
 
 namespace rein::io::hdf5 {
 
 /// The model in the file at `path`, any kind io::model_file_kind names, built with `options`.
 /// @throws what io::load_model and read_reweighted_workspace throw
 inline loaded_model load_model(const std::string& path, const load_options& options = {}) {
-  return io::load_model(path, options, [](const std::string& p) { return read_reweighted_workspace(p); });
+  return io::load_model(path, options, [](const std::string& p, const std::vector<patch_source>& patches) {
+    return read_reweighted_workspace(p, patches);
+  });
 }
 
 }  // namespace rein::io::hdf5

@@ -107,13 +107,15 @@ inline void write_reweighted_workspace(const std::string& json_path, const std::
 
 /// Reads rein's reweighted workspace (see write_reweighted_workspace): the workspace without the
 /// `rein.reweight` modifiers, and each reweighting with its targets' densities from the HDF5 file.
-/// @throws io_error naming the file and the JSON pointer (or the HDF5 dataset) for a malformed
+/// `patches` apply, in order, to the whole document (`rein.reweight` too) before it is read.
+/// @throws io_error naming the patch file for a patch that does not apply (patch_document); naming the file and the JSON pointer (or the HDF5 dataset) for a malformed
 ///         document, a `rein.reweight` modifier naming an undefined reweighting or a missing
 ///         density, a density whose channel or sample is not the modifier's, or targets of one
 ///         reweighting with different kinematic edges
-inline io::redist_model read_reweighted_workspace(const std::string& path) {
-  nlohmann::json document = io::read_json(path);
-  const io::detail::schema_reader reader(path);
+inline io::redist_model read_reweighted_workspace(const std::string& path, const std::vector<io::patch_source>& patches = {}) {
+  std::string source = path;
+  nlohmann::json document = io::patch_document(io::read_json(path), patches, source);
+  const io::detail::schema_reader reader(source);
   if (!document.is_object() || !document.contains("rein.reweight"))
     reader.fail("", "missing key 'rein.reweight' (not a reweighted workspace; a plain pyhf workspace reads with read_workspace)");
   const nlohmann::json extension = document["rein.reweight"];
@@ -214,7 +216,7 @@ inline io::redist_model read_reweighted_workspace(const std::string& path) {
   if (!problems.empty()) reader.fail("/channels", problems.front());
   for (const auto& r : model.reweightings)
     if (r.targets.empty()) reader.fail("/rein.reweight/reweightings", "reweighting '" + r.name + "' acts on no sample");
-  model.workspace = io::workspace_from_json(document, path);
+  model.workspace = io::workspace_from_json(document, source);
   return model;
 }
 

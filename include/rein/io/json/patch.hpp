@@ -63,8 +63,12 @@ inline nlohmann::json apply_patch(const nlohmann::json& document, const nlohmann
     }
     return result;
   } catch (const nlohmann::json::exception& e) {
+    // the operation's own pointer says where in the document it failed (nlohmann's message may not)
+    const bool located = patch.is_array() && i < patch.size() && patch[i].is_object() && patch[i].contains("path") && patch[i]["path"].is_string();
     throw io_error("rein::io::apply_patch: patch '" + source + "' does not apply" +
-                   (patch.is_array() ? " (operation /" + std::to_string(i) + ")" : std::string()) + ": " + e.what());
+                   (patch.is_array() ? " (operation /" + std::to_string(i) + (located ? ", path '" + patch[i]["path"].get<std::string>() + "'" : "") + ")"
+                                     : std::string()) +
+                   ": " + e.what());
   }
 }
 
