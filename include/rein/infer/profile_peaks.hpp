@@ -35,13 +35,13 @@ struct profile_peak {
                                                              const std::string& parameter, const std::vector<double>& grid,
                                                              std::size_t most, const fit::fit_options& options = {}) {
   if (most == 0) throw invalid_argument("rein::infer::profile_peaks: asked for 0 peaks; need at least 1");
-  (void)detail::scanned_parameter(model, parameter, grid, options);
+  const std::size_t index = detail::scanned_parameter(model, parameter, grid, options);
   fit::fit_options free_options = options;
   free_options.errors = false;
   const auto free = fit::fit(model, data, free_options);
   std::vector<profile_peak> converged;
   for (const double x : grid) {
-    auto r = detail::conditional_fit(model, data, parameter, x, options, &free);
+    auto r = detail::conditional_fit(model, data, index, x, options, &free);
     if (r.ok()) converged.push_back({x, r.twice_nll, std::move(r.values)});
   }
   if (converged.empty())
