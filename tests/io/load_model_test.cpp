@@ -3,6 +3,7 @@
 #include "rein/io/json/read_json.hpp"
 #include "rein/io/load_model.hpp"
 #include "support/data.hpp"
+#include "support/message.hpp"
 
 #include <doctest/doctest.h>
 
@@ -13,18 +14,11 @@ namespace load_model_test {
 
 namespace {
 
+using rein::test::message_of;
+
 const std::string pyhf_ws = rein::test::test_data("pyhf/workspaces/1bin_shapesys.json");
 const std::string shapes_ws = rein::test::test_data("shapes/cb_bernstein_workspace.json");
 const std::string wet = rein::test::shipped_data("belle2-knunu/reinterpretation_likelihood_wet.json");
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const rein::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
-}
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include "rein/infer/scan.hpp"
 #include "rein/io/density_spec.hpp"
 #include "rein/io/load_options_text.hpp"
+#include "support/message.hpp"
 
 #include <doctest/doctest.h>
 
@@ -16,20 +17,13 @@ namespace option_text_test {
 
 namespace {
 
+using rein::test::message_of;
+
 rein::io::load_options options_of(const std::map<std::string, std::vector<std::string>>& given) {
   return rein::io::load_options_of_text([&](const std::string& name) {
     const auto found = given.find(name);
     return found == given.end() ? std::vector<std::string>{} : found->second;
   });
-}
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const rein::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "rein/likelihood/builder.hpp"
 #include "rein/likelihood/make_model.hpp"
 #include "support/close.hpp"
+#include "support/message.hpp"
 
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <doctest/doctest.h>
@@ -21,6 +22,8 @@
 namespace parametric_shape_test {
 
 namespace {
+
+using rein::test::message_of;
 
 using rein::likelihood::parametric_shape;
 using rein::likelihood::parametric_shape_function;
@@ -215,15 +218,6 @@ void check_jacobian(const parametric_shape& spec, const std::vector<double>& x) 
       REIN_CHECK_ABS(jac[i * n + k], (fu[i] - fd[i]) / (2 * h), 1e-7);
     }
   }
-}
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const rein::invalid_argument& e) {
-    return e.what();
-  }
-  return "(no rein::invalid_argument thrown)";
 }
 
 }  // namespace
