@@ -39,8 +39,7 @@ int grid(const cli::arguments& args) {
     return io::signal_point_model(background, ws_path, points.points[first + i], model_options);
   }, options);
   bool all_ok = true;
-  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  const auto out = io::signal_grid_json(points, first, results, options, seconds, all_ok);
+  const auto out = io::signal_grid_json(points, first, results, options, cli::seconds_since(begin), all_ok);
   cli::print_json(shard ? cli::signed_shard(out, "grid", *shard, args) : out);
   return all_ok ? 0 : 3;
 }

@@ -21,8 +21,12 @@ void print_or_write(const nlohmann::json& value, const arguments& args) {
   else std::cout << value.dump(4) << '\n';
 }
 
+double seconds_since(std::chrono::steady_clock::time_point begin) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+}
+
 int finish(nlohmann::json out, std::chrono::steady_clock::time_point begin, bool ok) {
-  out["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  out["seconds"] = seconds_since(begin);
   print_json(out);
   return ok ? 0 : 3;
 }
@@ -53,7 +57,7 @@ std::function<void(std::size_t, std::size_t)> terminal_progress(const std::strin
   if (isatty(STDERR_FILENO) == 0) return {};
   const auto begin = std::chrono::steady_clock::now();
   return [what, begin](std::size_t done, std::size_t total) {
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    const double elapsed = seconds_since(begin);
     // \033[K clears what a longer earlier line left behind
     std::fprintf(stderr, "\r%s\033[K%s", progress_text(what, done, total, elapsed).c_str(), done == total ? "\n" : "");
     std::fflush(stderr);

@@ -25,6 +25,8 @@ void print_json(const nlohmann::json& value);
 /// pyhf's workspace verbs' JSON (keys sorted, four-space indent): stdout, or --output-file.
 void print_or_write(const nlohmann::json& value, const arguments& args);
 
+/// Wall seconds since `begin`.
+double seconds_since(std::chrono::steady_clock::time_point begin);
 /// Prints `out` with "seconds" since `begin`; returns 0 when `ok`, else 3 (a status not ok).
 int finish(nlohmann::json out, std::chrono::steady_clock::time_point begin, bool ok);
 

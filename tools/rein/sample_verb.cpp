@@ -56,7 +56,6 @@ int sample(const arguments& args) {
       io::write_posterior_draws_json(out, draws);
     }
   };
-  const auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count(); };
   if (args.has("multistart")) {
     // chains started at the deepest peaks of the profile likelihood in NAME, one mode each
     if (args.has("start")) throw invalid_argument("--start does not apply to --multistart, whose chains start at the profile's peaks");
@@ -71,8 +70,10 @@ int sample(const arguments& args) {
     multistart.nuts.init_radius = 0.05;  // each start's chains stay in its peak
     multistart.evidence = {0, options.seed, options.threads};
     const auto r = bayes::sample_multistart(target, starts, multistart);
-    write_draws(r.combined, bayes::summarize(r.combined));
-    const auto result = io::multistart_sample_json(r, multistart, over, values, names, posterior.names().size(), evidence, out, seconds());
+    const auto summary = bayes::summarize(r.combined);
+    write_draws(r.combined, summary);
+    const auto result = io::multistart_sample_json(r, summary, multistart, over, values, names, posterior.names().size(), evidence, out,
+                                                   cli::seconds_since(begin));
     cli::print_json(result);
     return result["status"] == "ok" ? 0 : 3;
   }
@@ -91,7 +92,7 @@ int sample(const arguments& args) {
   write_draws(draws, summary);
   nlohmann::json z = nullptr;
   if (evidence) z = io::to_json(bayes::bridge_sampling_evidence(target, draws, {0, options.seed, options.threads}));
-  const auto result = io::sample_json(draws, summary, options, names, posterior.names().size(), z, out, seconds());
+  const auto result = io::sample_json(draws, summary, options, names, posterior.names().size(), z, out, cli::seconds_since(begin));
   cli::print_json(result);
   return result["status"] == "ok" ? 0 : 3;
 }

@@ -54,8 +54,10 @@ inline bayes::diagnostics_report worst_mode_diagnostics(const bayes::multistart_
 /// adds `starts` and `chains_per_start` (its `chains` counts every chain), `evidence` (when
 /// `evidence` is true) is the mixture's ln Z with its error, and `status` is "ok" when every run
 /// is ok and every mode converged on `reported`.
+/// @param combined bayes::summarize(r.combined), computed once by the caller, who also writes the draws
 /// @param start_values the value of `over` at each start, in the order of the starts
-inline nlohmann::json multistart_sample_json(const bayes::multistart_result& r, const bayes::multistart_options& options,
+inline nlohmann::json multistart_sample_json(const bayes::multistart_result& r, const bayes::posterior_summary& combined,
+                                             const bayes::multistart_options& options,
                                              const std::string& over, const std::vector<double>& start_values,
                                              const std::vector<std::string>& reported, std::size_t n_sampled, bool evidence,
                                              const std::string& out, double seconds) {
@@ -87,7 +89,7 @@ inline nlohmann::json multistart_sample_json(const bayes::multistart_result& r, 
                                                      {"log_z_error", detail::bound_json(r.log_z_error)}, {"modes", r.modes.size()}}
                                     : nlohmann::json(nullptr);
   return {{"evidence", z},
-          {"parameters", posterior_summary_json(r.combined, bayes::summarize(r.combined), detail::worst_mode_diagnostics(r), reported)},
+          {"parameters", posterior_summary_json(r.combined, combined, detail::worst_mode_diagnostics(r), reported)},
           {"sampler", sampler},
           {"n_sampled", n_sampled},
           {"warnings", r.warnings},
