@@ -2,8 +2,11 @@
 """Times the targets of issue #16 and prints them as JSON (docs/python.md quotes the numbers):
 import + loading the Belle II likelihood (fresh process), a fit from Python against `rein fit`
 on the same model, and a reweighted fit with the built-in WET rate against the same fit with the
-rate written in Python (finite-difference and analytic gradients), with the rate's calls and the
-time spent inside it. Medians of --repeat runs.
+rate written in Python (finite-difference gradients, an analytic derivative as a second callable, and
+rate and derivative from one callable), with the rate's calls and the time spent inside it; and the
+cost of calling alone: the same fit with a rate that replays the recorded results of the Python
+rate (the same points in the same order, no arithmetic). Medians of --repeat runs; the reweighted
+fits' times are CPU seconds of this process (time.process_time), less disturbed by other load.
 
     PYTHONPATH=build/python python3 python/benchmarks/time_python.py --cli build/tools/rein
 """
@@ -31,10 +34,20 @@ def median_wall(f, repeat):
     return statistics.median(times)
 
 
+def median_cpu(f, repeat):
+    times = []
+    for _ in range(repeat):
+        begin = time.process_time()
+        f()
+        times.append(time.process_time() - begin)
+    return statistics.median(times)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cli", default=os.path.join(ROOT, "build", "tools", "rein"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat-reweighted", type=int, default=30, help="repeats of the (short) reweighted fits")
     args = parser.parse_args()
     out = {}
 
@@ -69,18 +82,37 @@ def main():
         return wrapper
 
     parameters = rein.alternative_parameters("wet-b-to-k-nunu")
+    recorded = {}
+
+    def record(q2, **params):
+        recorded[tuple(params.values())] = result = wet_rate.dbr_dq2_and_derivative(q2, **params)
+        return result
+
     rein.add_alternative("bench-wet-fd", counted(wet_rate.dbr_dq2), parameters, q2_range=(0.0, wet_rate.Q2_MAX))
     rein.add_alternative("bench-wet-exact", counted(wet_rate.dbr_dq2), parameters, derivative=counted(wet_rate.dbr_dq2_derivative),
                          q2_range=(0.0, wet_rate.Q2_MAX))
-    for alt in ("wet-b-to-k-nunu", "bench-wet-fd", "bench-wet-exact"):
-        m = rein.load(WET, null="hpqcd-b-to-k-nunu", alt=alt)
-        out[f"fit_wet_{alt}_s"] = median_wall(lambda: rein.fit(m), args.repeat)
+    rein.add_alternative("bench-wet-both", counted(wet_rate.dbr_dq2_and_derivative), parameters, derivative=True,
+                         q2_range=(0.0, wet_rate.Q2_MAX))
+    rein.add_alternative("bench-wet-record", record, parameters, derivative=True, q2_range=(0.0, wet_rate.Q2_MAX))
+    rein.add_alternative("bench-wet-replay", lambda q2, **params: recorded[tuple(params.values())], parameters, derivative=True,
+                         q2_range=(0.0, wet_rate.Q2_MAX))
+    rein.fit(rein.load(WET, null="hpqcd-b-to-k-nunu", alt="bench-wet-record"))
+    alternatives = ("wet-b-to-k-nunu", "bench-wet-fd", "bench-wet-exact", "bench-wet-both", "bench-wet-replay")
+    models = {alt: rein.load(WET, null="hpqcd-b-to-k-nunu", alt=alt) for alt in alternatives}
+    for alt, m in models.items():
         inside["calls"], inside["seconds"] = 0, 0.0
         out[f"fit_wet_{alt}_evaluations"] = rein.fit(m)["evaluations"]
         out[f"fit_wet_{alt}_python_calls"] = inside["calls"]
         out[f"fit_wet_{alt}_inside_python_s"] = inside["seconds"]
-    for alt in ("bench-wet-fd", "bench-wet-exact"):
-        out[f"fit_wet_{alt}_extra"] = out[f"fit_wet_{alt}_s"] / out["fit_wet_wet-b-to-k-nunu_s"] - 1
+    # the fits take turns, so that a change of the machine's load falls on all alike
+    cpu = {alt: [] for alt in alternatives}
+    for _ in range(args.repeat_reweighted):
+        for alt, m in models.items():
+            cpu[alt].append(median_cpu(lambda: rein.fit(m), 1))
+    for alt in alternatives:
+        out[f"fit_wet_{alt}_cpu_s"] = statistics.median(cpu[alt])
+    for alt in alternatives[1:]:
+        out[f"fit_wet_{alt}_extra"] = out[f"fit_wet_{alt}_cpu_s"] / out["fit_wet_wet-b-to-k-nunu_cpu_s"] - 1
     out["uptime"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     print(json.dumps(out, indent=2))
 

@@ -299,8 +299,11 @@ def add_alternative(name, dgamma_dq2, parameters, *, derivative=None, q2_range=N
     dgamma_dq2(q2, **params) -> array: the rate at every q² of a numpy array (vectorised; called
         once per parameter point with every quadrature node of every bin), params by name.
     parameters: names, or (name, init, lower, upper) tuples, in the rate's order.
-    derivative(q2, **params) -> array (len(parameters), len(q2)) of ∂rate/∂param; without it the
-        gradient comes from central finite differences with step relative_step·max(1, |θ|).
+    derivative(q2, **params) -> array (len(parameters), len(q2)) of ∂rate/∂param; or True: then
+        dgamma_dq2 returns the tuple (rate, derivative) from one call (the fastest form: one call
+        per point, the shared work done once); without it the gradient comes from central finite
+        differences with step relative_step·max(1, |θ|).
+    The function must be pure: rein keeps the integrals of the last 16 points it computed.
     q2_range: (min, max), the rate's support (default: the null's).
     """
     specs = []

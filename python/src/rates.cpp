@@ -8,6 +8,7 @@
 #include "rein/models/registry.hpp"
 #include "rein/reweight/batch_rates.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -55,31 +56,62 @@ class node_array {
   std::size_t m_size = 0;
 };
 
-// f(q2, **params) at every node, checked: an array of q2.size() finite numbers (or rows × q2.size())
-void call_rate(const py::object& f, const std::string& what, const std::vector<std::string>& names, const std::vector<double>& q2,
-               const double* theta, double* out, std::size_t rows, node_array& nodes) {
-  const py::gil_scoped_acquire gil;
-  const py::object& x = nodes.of(q2);
+// f(q2, **params) with the node array; the GIL is held by the caller
+py::object call_with_nodes(const py::object& f, const std::vector<std::string>& names, const std::vector<double>& q2, const double* theta,
+                           node_array& nodes) {
   py::dict kwargs;
   for (std::size_t k = 0; k < names.size(); ++k) kwargs[py::str(names[k])] = theta[k];
-  const py::object result = f(x, **kwargs);
+  return f(nodes.of(q2), **kwargs);
+}
+
+// " (cvl = 1, csl = 0, ...)", or "" without parameters: where a rate failed
+std::string at_parameters(const std::vector<std::string>& names, const double* theta) {
+  std::string at;
+  for (std::size_t k = 0; k < names.size(); ++k) at += (k ? ", " : "") + names[k] + " = " + rein::detail::format_value(theta[k]);
+  return at.empty() ? "" : " (" + at + ")";
+}
+
+// `result` of the rate `what` handed to `take` (integrated from the array's own memory), checked:
+// an array of q2.size() finite numbers (or rows × q2.size())
+void hand_over(const py::object& result, const std::string& what, const std::vector<std::string>& names, const std::vector<double>& q2,
+               const double* theta, std::size_t rows, const reweight::node_values& take) {
   const auto y = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(result);
   const auto expected = static_cast<py::ssize_t>(rows * q2.size());
   if (!y || y.size() != expected || (rows == 1 && y.ndim() != 1) || (rows > 1 && (y.ndim() != 2 || y.shape(0) != static_cast<py::ssize_t>(rows))))
     throw invalid_argument("rein: the Python rate " + what + " returned " + std::string(py::str(py::repr(result)).cast<std::string>().substr(0, 200)) +
                            " for " + std::to_string(q2.size()) + " q2 values; expected " +
                            (rows == 1 ? "one value per q2 (a 1-d array)" : std::to_string(rows) + " rows (one per parameter) of one value per q2"));
+  if (take(y.data())) return;
+  // an integral is not finite: a value is not (the search runs only now), or the sum overflows
   const double* data = y.data();
-  for (py::ssize_t n = 0; n < expected; ++n) {
-    if (!std::isfinite(data[n])) {
-      std::string at;
-      for (std::size_t k = 0; k < names.size(); ++k) at += (k ? ", " : "") + names[k] + " = " + rein::detail::format_value(theta[k]);
-      throw domain_error("rein: the Python rate " + what + " is " + rein::detail::format_value(data[n]) + " at q2 = " +
-                         rein::detail::format_value(q2[static_cast<std::size_t>(n) % q2.size()]) + (at.empty() ? "" : " (" + at + ")") +
-                         "; it must be finite");
-    }
-    out[n] = data[n];
-  }
+  const auto n = static_cast<std::size_t>(std::find_if(data, data + expected, [](double v) { return !std::isfinite(v); }) - data);
+  if (n == static_cast<std::size_t>(expected))
+    throw domain_error("rein: the bin integrals of the Python rate " + what + " overflow" + at_parameters(names, theta) +
+                       "; its values must be smaller");
+  throw domain_error("rein: the Python rate " + what + " is " + rein::detail::format_value(data[n]) + " at q2 = " +
+                     rein::detail::format_value(q2[n % q2.size()]) + at_parameters(names, theta) + "; it must be finite");
+}
+
+// f(q2, **params) at every node, handed over as hand_over says
+void call_rate(const py::object& f, const std::string& what, const std::vector<std::string>& names, const std::vector<double>& q2,
+               const double* theta, std::size_t rows, node_array& nodes, const reweight::node_values& take) {
+  const py::gil_scoped_acquire gil;
+  hand_over(call_with_nodes(f, names, q2, theta, nodes), what, names, q2, theta, rows, take);
+}
+
+// f(q2, **params) -> (rate, derivative) at every node (add_alternative's derivative=True), both handed over
+void call_rate_and_derivative(const py::object& f, const std::string& name, const std::vector<std::string>& names,
+                              const std::vector<double>& q2, const double* theta, node_array& nodes, const reweight::node_values& take_rate,
+                              const reweight::node_values& take_derivative) {
+  const py::gil_scoped_acquire gil;
+  const py::object result = call_with_nodes(f, names, q2, theta, nodes);
+  if (!py::isinstance<py::tuple>(result) || py::len(result) != 2)
+    throw invalid_argument("rein: the Python rate '" + name + "' returned " +
+                           std::string(py::str(py::repr(result)).cast<std::string>().substr(0, 200)) +
+                           "; with derivative=True it must return a tuple (rate, derivative)");
+  const auto pair = result.cast<py::tuple>();
+  hand_over(pair[0], "'" + name + "'", names, q2, theta, 1, take_rate);
+  hand_over(pair[1], "derivative of '" + name + "'", names, q2, theta, names.size(), take_derivative);
 }
 
 using parameter_spec = std::tuple<std::string, double, double, double>;  // name, init, lower, upper
@@ -100,26 +132,38 @@ void bind_rates(py::module_& m) {
       names.push_back(n);
     }
     const auto f = hold(rate);
-    const auto df = derivative.is_none() ? python_callable{} : hold(derivative);
-    entry.make_rates = [f, df, names, name, q2_min, q2_max, relative_step](const models::null_rate& null, const std::vector<double>& edges,
-                                                                            reweight::quadrature_rule rule)
+    // derivative=True: the rate returns (rate, derivative) from one call
+    const bool combined = py::isinstance<py::bool_>(derivative) && derivative.cast<bool>();
+    if (py::isinstance<py::bool_>(derivative) && !combined)
+      throw invalid_argument("rein.add_alternative('" + name + "'): derivative=False; give a callable, True (the rate returns (rate, derivative)) or None");
+    const auto df = derivative.is_none() || combined ? python_callable{} : hold(derivative);
+    entry.make_rates = [f, df, combined, names, name, q2_min, q2_max, relative_step](const models::null_rate& null, const std::vector<double>& edges,
+                                                                                      reweight::quadrature_rule rule)
         -> std::shared_ptr<const reweight::bin_rates> {
       const std::size_t n = names.size();
       // one node array for the rate and its derivative, freed with the model's rates
       const auto nodes = std::make_shared<node_array>();
-      reweight::batch_rate batch = [f, names, name, nodes](const std::vector<double>& q2, const double* theta, double* out) {
-        call_rate(*f, "'" + name + "'", names, q2, theta, out, 1, *nodes);
+      // the alternative's support: the caller's, else the null's
+      const auto null_support = models::support_options(null.q2_min, null.q2_max, rule);
+      const auto support = models::support_options(q2_min.value_or(null.q2_min), q2_max.value_or(null.q2_max), rule);
+      if (combined) {
+        reweight::batch_rate_and_derivative both = [f, names, name, nodes](const std::vector<double>& q2, const double* theta,
+                                                                           const reweight::node_values& take_rate,
+                                                                           const reweight::node_values& take_derivative) {
+          call_rate_and_derivative(*f, name, names, q2, theta, *nodes, take_rate, take_derivative);
+        };
+        return std::make_shared<reweight::batch_rates>(null.rate, n, std::move(both), edges, null_support, support);
+      }
+      reweight::batch_rate batch = [f, names, name, nodes](const std::vector<double>& q2, const double* theta,
+                                                           const reweight::node_values& take) {
+        call_rate(*f, "'" + name + "'", names, q2, theta, 1, *nodes, take);
       };
       reweight::batch_derivative d;
       if (df)
-        d = [df, names, name, n, nodes](const std::vector<double>& q2, const double* theta, double* out) {
-          call_rate(*df, "derivative of '" + name + "'", names, q2, theta, out, n, *nodes);
+        d = [df, names, name, n, nodes](const std::vector<double>& q2, const double* theta, const reweight::node_values& take) {
+          call_rate(*df, "derivative of '" + name + "'", names, q2, theta, n, *nodes, take);
         };
-      // the alternative's support: the caller's, else the null's
-      return std::make_shared<reweight::batch_rates>(null.rate, n, std::move(batch), std::move(d), edges,
-                                                     models::support_options(null.q2_min, null.q2_max, rule),
-                                                     models::support_options(q2_min.value_or(null.q2_min), q2_max.value_or(null.q2_max), rule),
-                                                     relative_step);
+      return std::make_shared<reweight::batch_rates>(null.rate, n, std::move(batch), std::move(d), edges, null_support, support, relative_step);
     };
     models::add_alternative(std::move(entry));
   }, arg("name"), arg("rate"), arg("parameters"), arg("derivative"), arg("q2_min"), arg("q2_max"), arg("relative_step"),
@@ -131,7 +175,10 @@ void bind_rates(py::module_& m) {
     auto scalar = [f, name](double q2) {
       double value = 0;
       node_array node;  // one q², one call: a fresh array
-      call_rate(*f, "'" + name + "'", {}, {q2}, nullptr, &value, 1, node);
+      call_rate(*f, "'" + name + "'", {}, {q2}, nullptr, 1, node, [&](const double* v) {
+        value = *v;
+        return std::isfinite(value);
+      });
       return value;
     };
     models::add_null({name, description, std::move(scalar), q2_min, q2_max});

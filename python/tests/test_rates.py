@@ -18,8 +18,10 @@ def models():
         rein.add_alternative("py-wet-fd", wet_rate.dbr_dq2, parameters, q2_range=(0.0, wet_rate.Q2_MAX))
         rein.add_alternative("py-wet-exact", wet_rate.dbr_dq2, parameters, derivative=wet_rate.dbr_dq2_derivative,
                              q2_range=(0.0, wet_rate.Q2_MAX))
+        rein.add_alternative("py-wet-both", wet_rate.dbr_dq2_and_derivative, parameters, derivative=True,
+                             q2_range=(0.0, wet_rate.Q2_MAX))
     load = lambda alt: rein.load(WET, null="hpqcd-b-to-k-nunu", alt=alt)  # noqa: E731
-    return load("wet-b-to-k-nunu"), load("py-wet-fd"), load("py-wet-exact")
+    return load("wet-b-to-k-nunu"), load("py-wet-fd"), load("py-wet-exact"), load("py-wet-both")
 
 
 def points(model):
@@ -30,30 +32,33 @@ def points(model):
 
 
 def test_python_rate_gives_the_builtin_yields_to_1e_10(models):
-    builtin, fd, exact = models
+    builtin, fd, exact, both = models
     for theta in points(builtin):
         # the same quadrature nodes and weights; the built-in integrates a kernel, the port the
         # rate: the sums differ by rounding only
         np.testing.assert_allclose(fd.expected(theta), builtin.expected(theta), rtol=1e-10, atol=0)
         np.testing.assert_allclose(exact.expected(theta), builtin.expected(theta), rtol=1e-10, atol=0)
+        np.testing.assert_allclose(both.expected(theta), builtin.expected(theta), rtol=1e-10, atol=0)
 
 
 def test_python_rate_gradients(models):
-    builtin, fd, exact = models
+    builtin, fd, exact, both = models
     for theta in points(builtin):
         nll, gradient = builtin.nll_and_gradient(theta)
         nll_fd, gradient_fd = fd.nll_and_gradient(theta)
         nll_exact, gradient_exact = exact.nll_and_gradient(theta)
+        nll_both, gradient_both = both.nll_and_gradient(theta)
         assert nll_fd == pytest.approx(nll, rel=1e-12) and nll_exact == pytest.approx(nll, rel=1e-12)
+        assert nll_both == pytest.approx(nll, rel=1e-12)
         # analytic: rounding only (1e-9 of the gradient's scale); central differences with step
         # cbrt(eps): ~1e-10 relative truncation, rounding ~eps/cbrt(eps) = 4e-11 of the nll's terms
         scale = 1 + np.abs(gradient)
         assert np.max(np.abs(gradient_exact - gradient) / scale) < 1e-9
+        assert np.max(np.abs(gradient_both - gradient) / scale) < 1e-9
         assert np.max(np.abs(gradient_fd - gradient) / scale) < 1e-6
 
 
 def test_python_rate_fit_matches_the_builtin_and_pyhf_redist(models):
-    builtin, fd, exact = models
     fits = [rein.fit(m) for m in models]
     for f in fits:
         assert f["status"] == "ok"
@@ -72,6 +77,14 @@ def test_python_rate_errors_name_the_rate():
     def broken(q2, **params):
         return np.full(len(q2) - 1, 1.0)
 
+    def bare(q2, **params):  # derivative=True wants (rate, derivative)
+        return np.ones(len(q2))
+
+    def nan_derivative(q2, **params):
+        d = np.ones((len(params), len(q2)))
+        d[2, -1] = np.inf
+        return np.ones(len(q2)), d
+
     def nan(q2, **params):
         return np.where(q2 > 10, np.nan, 1.0)
 
@@ -87,6 +100,18 @@ def test_python_rate_errors_name_the_rate():
         m.nll(m.inits)
     with pytest.raises(rein.InvalidArgument, match="exists already"):
         rein.add_alternative("py-nan", nan, parameters)
+    for name, f in (("py-bare", bare), ("py-nan-derivative", nan_derivative)):
+        if name not in rein.named_alternatives():
+            rein.add_alternative(name, f, parameters, derivative=True)
+    with pytest.raises(rein.InvalidArgument, match=r"Python rate 'py-bare' returned array\(\[1\., .*; with derivative=True it must return "
+                                                   r"a tuple \(rate, derivative\)"):
+        m = rein.load(WET, null="hpqcd-b-to-k-nunu", alt="py-bare")
+        m.nll(m.inits)
+    with pytest.raises(rein.DomainError, match=r"Python rate derivative of 'py-nan-derivative' is inf at q2 = .* \(cvl = "):
+        m = rein.load(WET, null="hpqcd-b-to-k-nunu", alt="py-nan-derivative")
+        m.nll(m.inits)
+    with pytest.raises(rein.InvalidArgument, match=r"derivative=False; give a callable, True .* or None"):
+        rein.add_alternative("py-false", bare, parameters, derivative=False)
 
 
 def test_python_exceptions_in_a_rate_reach_the_caller():
@@ -132,3 +157,28 @@ def test_the_rate_sees_one_read_only_node_array_and_is_not_called_again_at_the_s
     fit = rein.fit(m)
     # a fit calls the rate once per new point of its parameters: far fewer than its evaluations
     assert len(seen) < fit["evaluations"] / 2
+
+
+def test_a_rate_with_its_derivative_is_called_once_per_point_and_points_are_kept():
+    seen = []
+
+    def rate(q2, **params):
+        seen.append(tuple(params.values()))
+        return wet_rate.dbr_dq2_and_derivative(q2, **params)
+
+    parameters = rein.alternative_parameters("wet-b-to-k-nunu")
+    if "py-wet-both-seen" not in rein.named_alternatives():
+        rein.add_alternative("py-wet-both-seen", rate, parameters, derivative=True, q2_range=(0.0, wet_rate.Q2_MAX))
+    m = rein.load(WET, null="hpqcd-b-to-k-nunu", alt="py-wet-both-seen")
+    first = m.pars(cvl=11.3, ctl=8.21)
+    m.nll(first)
+    m.nll_and_gradient(first)  # the Jacobian came with the value: no second call
+    assert len(seen) == 1
+    for k in range(1, 16):  # 15 other points, then the first again: among the 16 kept (reweight::batch_rates)
+        m.nll_and_gradient(m.pars(cvl=11.3 + k, ctl=8.21))
+    m.nll_and_gradient(first)
+    assert len(seen) == 16
+    fit = rein.fit(m)
+    # one call per point of the rate's parameters that is not among the last 16 computed
+    assert all(seen[i] not in seen[max(0, i - 16):i] for i in range(16, len(seen)))
+    assert len(seen) - 16 < fit["evaluations"] / 2
