@@ -164,32 +164,18 @@ class batch_rates final : public bin_rates {
     return finite;
   }
 
-  // Σ_k w_k v_k over each bin's nodes, in node order as bin_quadrature::integrate adds them, written
-  // to integrals[j·stride] (a Jacobian's column: stride = parameters); whether all are finite. The
-  // bins' sums advance together, node i of every bin, then node i + 1: each sum is a chain of
-  // dependent additions, the bins' chains are not, and run side by side.
+  // Σ_k w_k v_k over each bin's nodes, in bin_quadrature::integrate's order, written to
+  // integrals[j·stride] (a Jacobian's column: stride = parameters); whether all are finite
   bool integrate(const double* values, double* integrals, std::size_t stride) const {
     const auto& weights = m_rule.weights();
-    const std::size_t bins = m_rule.bin_count();
-    std::vector<double> sums(bins, 0.0);
-    for (std::size_t i = 0; i < m_most_nodes; ++i)
-      for (std::size_t j = 0; j < bins; ++j) {
-        const std::size_t k = m_rule.offset(j) + i;
-        if (k < m_rule.offset(j + 1)) sums[j] += weights[k] * values[k];
-      }
     bool finite = true;
-    for (std::size_t j = 0; j < bins; ++j) {
-      integrals[j * stride] = sums[j];
-      finite = finite && std::isfinite(sums[j]);
+    for (std::size_t j = 0; j < m_rule.bin_count(); ++j) {
+      double sum = 0;
+      for (std::size_t k = m_rule.offset(j); k < m_rule.offset(j + 1); ++k) sum += weights[k] * values[k];
+      integrals[j * stride] = sum;
+      finite = finite && std::isfinite(sum);
     }
     return finite;
-  }
-
-  // the most nodes of a bin
-  static std::size_t most_nodes(const bin_quadrature& rule) {
-    std::size_t most = 0;
-    for (std::size_t j = 0; j < rule.bin_count(); ++j) most = std::max(most, rule.offset(j + 1) - rule.offset(j));
-    return most;
   }
 
   // whether θ is p's θ, bit for bit (as the cache's contract says: 0 and -0 differ)
@@ -223,7 +209,6 @@ class batch_rates final : public bin_rates {
   batch_derivative m_derivative;
   batch_rate_and_derivative m_rate_and_derivative;
   bin_quadrature m_rule;
-  std::size_t m_most_nodes = most_nodes(m_rule);
   std::vector<double> m_null;
   double m_step;
   // the kept points' results (alternative_integrals is const and may run on several threads)
