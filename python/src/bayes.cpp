@@ -1,7 +1,8 @@
 // rein._rein: posterior sampling with NUTS (what `rein sample` runs: io::sample_model), draws as
 // numpy arrays and the summary as the CLI prints it (rein::io::sample_json), the evidence by
 // bridge sampling (`rein sample --evidence bridge`), and runs of some of the chains that
-// rein.distributed.sample joins (bayes::join_nuts_chains) into the one-process run.
+// rein.distributed.sample joins (bayes::join_nuts_chains) into the one-process run; chains from
+// the profile's peaks (`rein sample --multistart`: io::sample_from_profile_peaks).
 #include "common.hpp"
 
 #include <pybind11/eigen.h>
@@ -13,6 +14,7 @@
 #include "rein/bayes/reported_parameters.hpp"
 #include "rein/bayes/summary.hpp"
 #include "rein/core/enum_names.hpp"
+#include "rein/io/json/multistart.hpp"
 #include "rein/io/json/posterior.hpp"
 #include "rein/io/sample_model.hpp"
 
@@ -39,6 +41,29 @@ std::map<std::string, bayes::prior> priors_of(const std::map<std::string, prior_
   for (const auto& [name, spec] : specs)
     priors.emplace(name, bayes::prior_of_family(std::get<0>(spec), std::get<1>(spec), std::get<2>(spec), "rein.sample: prior of '" + name + "'"));
   return priors;
+}
+
+// What rein.sample returns: the summary `rein sample` prints, its evidence, and the draws as
+// arrays, draws[c, k, i]: draw k of parameter i in chain c (ArviZ's (chain, draw) order).
+py::dict posterior_to_python(const bayes::posterior_draws& r, const nlohmann::json& summary) {
+  const auto n_chains = static_cast<py::ssize_t>(r.n_chains()), n_draws = static_cast<py::ssize_t>(r.n_draws()),
+             n_pars = static_cast<py::ssize_t>(r.n_parameters());
+  py::array_t<double> values({n_chains, n_draws, n_pars});
+  py::array_t<double> log_prob({n_chains, n_draws});
+  auto v = values.mutable_unchecked<3>();
+  auto lp = log_prob.mutable_unchecked<2>();
+  for (py::ssize_t c = 0; c < n_chains; ++c)
+    for (py::ssize_t k = 0; k < n_draws; ++k) {
+      lp(c, k) = r.log_prob[static_cast<std::size_t>(c)][k];
+      for (py::ssize_t i = 0; i < n_pars; ++i) v(c, k, i) = r.chains[static_cast<std::size_t>(c)](k, i);
+    }
+  py::dict out;
+  out["summary"] = to_python(summary);
+  out["names"] = r.names;
+  out["draws"] = values;
+  out["log_prob"] = log_prob;
+  out["evidence"] = out["summary"]["evidence"];
+  return out;
 }
 
 // The posterior and sampler settings of a `rein sample` run, as rein.sample passes them.
@@ -73,25 +98,7 @@ struct sampling {
       // what `rein sample` prints, without a draws file ("out": null)
       summary_json = io::sample_json(posterior, r, bayes::summarize(r), options, names, evidence, "", begin);
     }
-    // draws[c, k, i]: draw k of parameter i in chain c (ArviZ's (chain, draw) order)
-    const auto n_chains = static_cast<py::ssize_t>(r.n_chains()), n_draws = static_cast<py::ssize_t>(r.n_draws()),
-               n_pars = static_cast<py::ssize_t>(r.n_parameters());
-    py::array_t<double> values({n_chains, n_draws, n_pars});
-    py::array_t<double> log_prob({n_chains, n_draws});
-    auto v = values.mutable_unchecked<3>();
-    auto lp = log_prob.mutable_unchecked<2>();
-    for (py::ssize_t c = 0; c < n_chains; ++c)
-      for (py::ssize_t k = 0; k < n_draws; ++k) {
-        lp(c, k) = r.log_prob[static_cast<std::size_t>(c)][k];
-        for (py::ssize_t i = 0; i < n_pars; ++i) v(c, k, i) = r.chains[static_cast<std::size_t>(c)](k, i);
-      }
-    py::dict out;
-    out["summary"] = to_python(summary_json);
-    out["names"] = r.names;
-    out["draws"] = values;
-    out["log_prob"] = log_prob;
-    out["evidence"] = out["summary"]["evidence"];
-    return out;
+    return posterior_to_python(r, summary_json);
   }
 };
 
@@ -157,6 +164,30 @@ void bind_bayes(py::module_& m) {
     return run.result(result, parameters, evidence, begin);
   }, arg("model"), arg("chains"), arg("warmup"), arg("draws"), arg("seed"), arg("threads"), arg("priors"), arg("parameters"),
         arg("start"), arg("metric"), arg("evidence"));
+
+  // `rein sample --multistart NAME=LO:HI:N --modes K`: chains from the profile's deepest peaks
+  m.def("sample_multistart", [](const io::loaded_model& l, const std::string& over, const std::vector<double>& values, long modes,
+                                long chains, long warmup, long draws, long seed, long threads,
+                                const std::map<std::string, prior_spec>& prior_specs,
+                                const std::optional<std::vector<std::string>>& parameters, const std::string& metric, bool evidence) {
+    const auto begin = std::chrono::steady_clock::now();
+    const sampling run(l.model, chains, warmup, draws, seed, threads, prior_specs, "best-fit", metric);
+    const auto names = bayes::reported_parameters(l.model, run.posterior.names(), parameters);
+    const auto multistart = bayes::mode_start_options(run.options);
+    nlohmann::json summary;
+    bayes::posterior_draws combined;
+    {
+      const py::gil_scoped_release release;
+      auto r = io::sample_from_profile_peaks(run.posterior, over, values, positive(modes, "modes"), multistart);
+      // what `rein sample --multistart` prints, without a draws file ("out": null)
+      summary = io::multistart_sample_json(r.result, bayes::summarize(r.result.combined), multistart, over, r.start_values, names,
+                                           run.posterior.names().size(), evidence, "",
+                                           std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
+      combined = std::move(r.result.combined);
+    }
+    return posterior_to_python(combined, summary);
+  }, arg("model"), arg("over"), arg("values"), arg("modes"), arg("chains"), arg("warmup"), arg("draws"), arg("seed"), arg("threads"),
+        arg("priors"), arg("parameters"), arg("metric"), arg("evidence"));
 
   // rein.distributed.sample: the start point once, chains [first, first + count) on a worker, the
   // chains of all workers joined into the one-process run
