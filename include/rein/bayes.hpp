@@ -9,6 +9,7 @@
 #include "rein/bayes/log_posterior.hpp"
 #include "rein/bayes/metropolis.hpp"
 #include "rein/bayes/model_posterior.hpp"
+#include "rein/bayes/model_sampling.hpp"
 #include "rein/bayes/nuts.hpp"
 #include "rein/bayes/prior.hpp"
 #include "rein/bayes/summary.hpp"

@@ -18,4 +18,7 @@
 #include "rein/io/json/signal_grid.hpp"
 #include "rein/io/json/workspace.hpp"
 #include "rein/io/load_model.hpp"
+#include "rein/io/likelihood_ratio_run.hpp"
 #include "rein/io/load_options_text.hpp"
+#include "rein/io/sample_model.hpp"
+#include "rein/io/upper_limit_run.hpp"

@@ -25,7 +25,7 @@ __version__ = _rein.__version__
 
 __all__ = [
     "Model", "load", "fit", "hypotest", "upper_limit", "significance", "scan", "scan_2d", "grid", "impacts", "gof", "compatibility",
-    "sample", "to_arviz_dict", "add_alternative", "add_null", "named_nulls", "named_alternatives",
+    "sample", "sample_multistart", "to_arviz_dict", "add_alternative", "add_null", "named_nulls", "named_alternatives",
     "linear_grid", "Error", "InvalidArgument", "DomainError", "IOError", "ConvergenceError",
 ]
 
@@ -278,6 +278,20 @@ def sample(model, *, chains=4, warmup=1000, draws=1000, seed=0, threads=1, prior
     """
     return _rein.sample(model._model, int(chains), int(warmup), int(draws), int(seed), int(threads), _prior_specs(priors),
                         None if parameters is None else list(parameters), start, metric, _evidence(evidence))
+
+
+def sample_multistart(model, over, values, *, modes=2, chains=4, warmup=1000, draws=1000, seed=0, threads=1, priors=None,
+                      parameters=None, metric="diagonal", evidence=False):
+    """A multimodal posterior (a resonance's mass) with NUTS chains started at the ``modes``
+    deepest peaks of the profile likelihood in ``over`` on ``values`` (a sequence, or "LO:HI:N"),
+    one mode each, weighted by their evidences (``rein sample --multistart NAME=LO:HI:N --modes K``).
+
+    Returns the keys of ``rein.sample``: "summary" is what ``rein sample --multistart`` prints
+    (with "modes"), "draws" and "log_prob" hold the mixture as one chain (chain 0).
+    """
+    return _rein.sample_multistart(model._model, str(over), _grid(values), int(modes), int(chains), int(warmup), int(draws), int(seed),
+                                   int(threads), _prior_specs(priors), None if parameters is None else list(parameters), metric,
+                                   _evidence(evidence))
 
 
 def to_arviz_dict(posterior):

@@ -1,19 +1,22 @@
-// rein._rein: posterior sampling with NUTS (what `rein sample` runs), draws as numpy arrays and
-// the summary as the CLI prints it (rein::io::sample_json), the evidence by bridge
-// sampling (`rein sample --evidence bridge`), and runs of some of the chains that
-// rein.distributed.sample joins (bayes::join_nuts_chains) into the one-process run.
+// rein._rein: posterior sampling with NUTS (what `rein sample` runs: io::sample_model), draws as
+// numpy arrays and the summary as the CLI prints it (rein::io::sample_json), the evidence by
+// bridge sampling (`rein sample --evidence bridge`), and runs of some of the chains that
+// rein.distributed.sample joins (bayes::join_nuts_chains) into the one-process run; chains from
+// the profile's peaks (`rein sample --multistart`: io::sample_from_profile_peaks).
 #include "common.hpp"
 
 #include <pybind11/eigen.h>
 
-#include "rein/bayes/evidence.hpp"
 #include "rein/bayes/model_posterior.hpp"
+#include "rein/bayes/model_sampling.hpp"
 #include "rein/bayes/nuts.hpp"
+#include "rein/bayes/prior.hpp"
 #include "rein/bayes/reported_parameters.hpp"
 #include "rein/bayes/summary.hpp"
 #include "rein/core/enum_names.hpp"
-#include "rein/fit/maximum_likelihood.hpp"
+#include "rein/io/json/multistart.hpp"
 #include "rein/io/json/posterior.hpp"
+#include "rein/io/sample_model.hpp"
 
 #include <chrono>
 #include <map>
@@ -28,28 +31,51 @@ namespace {
 
 using prior_spec = std::tuple<std::string, double, double>;
 
-bayes::prior prior_of(const std::string& name, const prior_spec& spec) {
-  const auto& [kind, a, b] = spec;
-  if (kind == "uniform") return bayes::prior::uniform(a, b);
-  if (kind == "normal") return bayes::prior::normal(a, b);
-  if (kind == "log-uniform") return bayes::prior::log_uniform(a, b);
-  throw invalid_argument("rein.sample: prior of '" + name + "' is '" + kind + "'; it must be uniform, normal or log-uniform");
-}
-
 std::size_t positive(long value, const char* name) {
   if (value < 1) throw invalid_argument(std::string("rein.sample: ") + name + " = " + std::to_string(value) + ", must be >= 1");
   return static_cast<std::size_t>(value);
+}
+
+std::map<std::string, bayes::prior> priors_of(const std::map<std::string, prior_spec>& specs) {
+  std::map<std::string, bayes::prior> priors;
+  for (const auto& [name, spec] : specs)
+    priors.emplace(name, bayes::prior_of_family(std::get<0>(spec), std::get<1>(spec), std::get<2>(spec), "rein.sample: prior of '" + name + "'"));
+  return priors;
+}
+
+// What rein.sample returns: the summary `rein sample` prints, its evidence, and the draws as
+// arrays, draws[c, k, i]: draw k of parameter i in chain c (ArviZ's (chain, draw) order).
+py::dict posterior_to_python(const bayes::posterior_draws& r, const nlohmann::json& summary) {
+  const auto n_chains = static_cast<py::ssize_t>(r.n_chains()), n_draws = static_cast<py::ssize_t>(r.n_draws()),
+             n_pars = static_cast<py::ssize_t>(r.n_parameters());
+  py::array_t<double> values({n_chains, n_draws, n_pars});
+  py::array_t<double> log_prob({n_chains, n_draws});
+  auto v = values.mutable_unchecked<3>();
+  auto lp = log_prob.mutable_unchecked<2>();
+  for (py::ssize_t c = 0; c < n_chains; ++c)
+    for (py::ssize_t k = 0; k < n_draws; ++k) {
+      lp(c, k) = r.log_prob[static_cast<std::size_t>(c)][k];
+      for (py::ssize_t i = 0; i < n_pars; ++i) v(c, k, i) = r.chains[static_cast<std::size_t>(c)](k, i);
+    }
+  py::dict out;
+  out["summary"] = to_python(summary);
+  out["names"] = r.names;
+  out["draws"] = values;
+  out["log_prob"] = log_prob;
+  out["evidence"] = out["summary"]["evidence"];
+  return out;
 }
 
 // The posterior and sampler settings of a `rein sample` run, as rein.sample passes them.
 struct sampling {
   bayes::model_posterior posterior;
   bayes::nuts_options options;
-  std::string start;
+  bayes::sample_start start;
 
   sampling(const likelihood::model& model, long chains, long warmup, long draws, long seed, long threads,
-           const std::map<std::string, prior_spec>& prior_specs, const std::string& start_, const std::string& metric)
-      : posterior(model, model.observed(), priors_of(prior_specs)), start(start_) {
+           const std::map<std::string, prior_spec>& prior_specs, const std::string& start_name, const std::string& metric)
+      : posterior(model, model.observed(), priors_of(prior_specs)),
+        start(bayes::sample_start_from_string(start_name, "rein.sample: start")) {
     options.chains = positive(chains, "chains");
     if (warmup < 0) throw invalid_argument("rein.sample: warmup = " + std::to_string(warmup) + ", must be >= 0");
     options.warmup = static_cast<std::size_t>(warmup);
@@ -57,67 +83,22 @@ struct sampling {
     if (seed < 0) throw invalid_argument("rein.sample: seed = " + std::to_string(seed) + ", must be >= 0");
     options.seed = static_cast<std::uint64_t>(seed);
     options.threads = static_cast<unsigned>(positive(threads, "threads"));
-    if (metric == "dense") options.metric = bayes::metric_kind::dense;
-    else if (metric != "diagonal") throw invalid_argument("rein.sample: metric '" + metric + "' must be diagonal or dense");
-    if (start != "best-fit" && start != "inits") throw invalid_argument("rein.sample: start '" + start + "' must be best-fit or inits");
-    // as `rein sample --start best-fit`: chains start near the mode, on the unconstrained scale
-    if (start == "best-fit") options.init_radius = 0.1;
+    options.metric = bayes::adapted_metric_from_string(metric, "rein.sample: metric");
     options.progress = interruptible_progress();
-  }
-
-  static std::map<std::string, bayes::prior> priors_of(const std::map<std::string, prior_spec>& specs) {
-    std::map<std::string, bayes::prior> priors;
-    for (const auto& [name, spec] : specs) priors.emplace(name, prior_of(name, spec));
-    return priors;
-  }
-
-  /// The chains' start point (sampled parameters): the best fit or the inits. Without the GIL.
-  [[nodiscard]] Eigen::VectorXd start_point(const likelihood::model& model) const {
-    Eigen::VectorXd init = model.parameters().inits();
-    if (start == "best-fit") {
-      fit::fit_options fit;
-      fit.errors = false;
-      init = fit::fit(model, fit).values;
-    }
-    return posterior.start_point(init);
   }
 
   /// The result of rein.sample from the draws of all chains: the summary `rein sample` prints
   /// (with the evidence when asked) and the draws as arrays. With the GIL.
-  [[nodiscard]] py::dict result(const likelihood::model& model, const bayes::nuts_result& r,
-                                const std::optional<std::vector<std::string>>& parameters, bool evidence,
+  [[nodiscard]] py::dict result(const bayes::nuts_result& r, const std::optional<std::vector<std::string>>& parameters, bool evidence,
                                 std::chrono::steady_clock::time_point begin) const {
-    const auto names = bayes::reported_parameters(model, posterior.names(), parameters);
+    const auto names = bayes::reported_parameters(posterior.model(), posterior.names(), parameters);
     nlohmann::json summary_json;
     {
       const py::gil_scoped_release release;
-      const auto summary = bayes::summarize(r);
-      nlohmann::json z = nullptr;
-      if (evidence)  // as `rein sample --evidence bridge`
-        z = io::to_json(bayes::bridge_sampling_evidence(posterior.as_target(), r, {0, options.seed, options.threads}));
       // what `rein sample` prints, without a draws file ("out": null)
-      summary_json = io::sample_json(r, summary, options, names, posterior.names().size(), z, "",
-                                     std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
+      summary_json = io::sample_json(posterior, r, bayes::summarize(r), options, names, evidence, "", begin);
     }
-    // draws[c, k, i]: draw k of parameter i in chain c (ArviZ's (chain, draw) order)
-    const auto n_chains = static_cast<py::ssize_t>(r.n_chains()), n_draws = static_cast<py::ssize_t>(r.n_draws()),
-               n_pars = static_cast<py::ssize_t>(r.n_parameters());
-    py::array_t<double> values({n_chains, n_draws, n_pars});
-    py::array_t<double> log_prob({n_chains, n_draws});
-    auto v = values.mutable_unchecked<3>();
-    auto lp = log_prob.mutable_unchecked<2>();
-    for (py::ssize_t c = 0; c < n_chains; ++c)
-      for (py::ssize_t k = 0; k < n_draws; ++k) {
-        lp(c, k) = r.log_prob[static_cast<std::size_t>(c)][k];
-        for (py::ssize_t i = 0; i < n_pars; ++i) v(c, k, i) = r.chains[static_cast<std::size_t>(c)](k, i);
-      }
-    py::dict out;
-    out["summary"] = to_python(summary_json);
-    out["names"] = r.names;
-    out["draws"] = values;
-    out["log_prob"] = log_prob;
-    out["evidence"] = out["summary"]["evidence"];
-    return out;
+    return posterior_to_python(r, summary_json);
   }
 };
 
@@ -178,29 +159,54 @@ void bind_bayes(py::module_& m) {
     bayes::nuts_result result;
     {
       const py::gil_scoped_release release;
-      result = bayes::sample_nuts(run.posterior.as_target(), run.start_point(l.model), run.options);
+      result = io::sample_model(run.posterior, run.start, run.options);
     }
-    return run.result(l.model, result, parameters, evidence, begin);
+    return run.result(result, parameters, evidence, begin);
   }, arg("model"), arg("chains"), arg("warmup"), arg("draws"), arg("seed"), arg("threads"), arg("priors"), arg("parameters"),
         arg("start"), arg("metric"), arg("evidence"));
+
+  // `rein sample --multistart NAME=LO:HI:N --modes K`: chains from the profile's deepest peaks
+  m.def("sample_multistart", [](const io::loaded_model& l, const std::string& over, const std::vector<double>& values, long modes,
+                                long chains, long warmup, long draws, long seed, long threads,
+                                const std::map<std::string, prior_spec>& prior_specs,
+                                const std::optional<std::vector<std::string>>& parameters, const std::string& metric, bool evidence) {
+    const auto begin = std::chrono::steady_clock::now();
+    const sampling run(l.model, chains, warmup, draws, seed, threads, prior_specs, "best-fit", metric);
+    const auto names = bayes::reported_parameters(l.model, run.posterior.names(), parameters);
+    const auto multistart = bayes::mode_start_options(run.options);
+    nlohmann::json summary;
+    bayes::posterior_draws combined;
+    {
+      const py::gil_scoped_release release;
+      auto r = io::sample_from_profile_peaks(run.posterior, over, values, positive(modes, "modes"), multistart);
+      // what `rein sample --multistart` prints, without a draws file ("out": null)
+      summary = io::multistart_sample_json(r.result, bayes::summarize(r.result.combined), multistart, over, r.start_values, names,
+                                           run.posterior.names().size(), evidence, "",
+                                           std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
+      combined = std::move(r.result.combined);
+    }
+    return posterior_to_python(combined, summary);
+  }, arg("model"), arg("over"), arg("values"), arg("modes"), arg("chains"), arg("warmup"), arg("draws"), arg("seed"), arg("threads"),
+        arg("priors"), arg("parameters"), arg("metric"), arg("evidence"));
 
   // rein.distributed.sample: the start point once, chains [first, first + count) on a worker, the
   // chains of all workers joined into the one-process run
   m.def("sample_start", [](const io::loaded_model& l, const std::map<std::string, prior_spec>& prior_specs, const std::string& start) {
     const sampling run(l.model, 1, 0, 1, 0, 1, prior_specs, start, "diagonal");
     const py::gil_scoped_release release;
-    return run.start_point(l.model);
+    return run.posterior.start_point(io::sample_start_theta(run.posterior, run.start));
   }, arg("model"), arg("priors"), arg("start"));
   m.def("sample_chains", [](const io::loaded_model& l, const Eigen::VectorXd& x0, long first, long count, long warmup, long draws,
                             long seed, long threads, const std::map<std::string, prior_spec>& prior_specs, const std::string& start,
                             const std::string& metric) {
     if (first < 0) throw invalid_argument("rein.distributed.sample: first chain " + std::to_string(first) + ", must be >= 0");
-    sampling run(l.model, count, warmup, draws, seed, threads, prior_specs, start, metric);
-    run.options.first_chain = static_cast<std::size_t>(first);
+    const sampling run(l.model, count, warmup, draws, seed, threads, prior_specs, start, metric);
+    auto options = bayes::started_options(run.options, run.start);  // the chains of rein.sample's run
+    options.first_chain = static_cast<std::size_t>(first);
     bayes::nuts_result r;
     {
       const py::gil_scoped_release release;
-      r = bayes::sample_nuts(run.posterior.as_target(), x0, run.options);
+      r = bayes::sample_nuts(run.posterior.as_target(), x0, options);
     }
     py::list out;
     for (std::size_t c = 0; c < r.n_chains(); ++c) out.append(chain_to_python(r, c));
@@ -216,9 +222,9 @@ void bind_bayes(py::module_& m) {
     const auto target = run.posterior.as_target();
     std::vector<bayes::nuts_result> parts;
     for (const auto& d : chain_dicts) parts.push_back(chain_of(d.cast<py::dict>(), target));
-    auto joined = bayes::join_nuts_chains(std::move(parts), run.options);
+    auto joined = bayes::join_nuts_chains(std::move(parts), bayes::started_options(run.options, run.start));
     joined.seconds = seconds;
-    return run.result(l.model, joined, parameters, evidence, begin);
+    return run.result(joined, parameters, evidence, begin);
   }, arg("model"), arg("chains"), arg("warmup"), arg("draws"), arg("seed"), arg("threads"), arg("priors"), arg("parameters"),
         arg("start"), arg("metric"), arg("evidence"), arg("seconds"));
 }

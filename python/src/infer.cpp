@@ -18,6 +18,7 @@
 #include "rein/io/json/model_results.hpp"
 #include "rein/io/json/read_json.hpp"
 #include "rein/io/json/signal_grid.hpp"
+#include "rein/io/upper_limit_run.hpp"
 #include "rein/likelihood/interpolation.hpp"
 
 #include <chrono>
@@ -149,24 +150,21 @@ void bind_infer(py::module_& m) {
                           long toys, long seed, long threads, const fixed_values& fixed) {
     const auto& model = l.model;
     const auto begin = clock::now();
-    infer::upper_limit_options options;
-    options.cl = cl;
-    options.rtol = rtol;
-    const std::string poi = model.parameters()[model.parameters().poi_index()].name;
-    nlohmann::json out;
+    io::upper_limit_settings settings;
+    settings.limit.cl = cl;
+    settings.limit.rtol = rtol;
     if (toys > 0) {
       if (!scan.is_none()) throw invalid_argument("rein.upper_limit: scan draws the asymptotic CLs curve; it does not combine with toys");
-      const auto toy = toy_options_of(test_stat, toys, seed, threads, fixed, model);
-      const py::gil_scoped_release release;
-      out = io::to_json(infer::toy_upper_limit(model, model.observed(), toy, options), poi, toy, options);
+      settings.toys = toy_options_of(test_stat, toys, seed, threads, fixed, model);
     } else {
-      const auto grid = scan.is_none() ? std::vector<double>{} : numbers_of(scan, "rein.upper_limit: scan");
-      const auto asymptotic = asymptotic_options_of(test_stat, model, fixed);
+      settings.asymptotic = asymptotic_options_of(test_stat, model, fixed);
+      if (!scan.is_none()) settings.scan = numbers_of(scan, "rein.upper_limit: scan");
+    }
+    nlohmann::json out;
+    {
       const py::gil_scoped_release release;
-      const infer::asymptotic_calculator calculator(model, model.observed(), asymptotic);
-      const auto r = infer::upper_limit(calculator, options);
-      const auto curve = grid.empty() ? std::vector<infer::hypotest_result>{} : infer::cls_curve(calculator, grid);
-      out = io::to_json(r, poi, calculator, options, curve);
+      bool ok = true;  // the status is in the JSON; rein.upper_limit does not fail on it
+      out = io::upper_limit_json(model, settings, ok);
     }
     return finished(std::move(out), begin);
   }, arg("model"), arg("cl"), arg("rtol"), arg("test_stat"), arg("scan"), arg("toys"), arg("seed"), arg("threads"), arg("fixed"));
@@ -318,12 +316,9 @@ void bind_infer(py::module_& m) {
                          const std::vector<std::string>& shards) {
     const auto begin = clock::now();
     const auto grid = numbers_of(values, "rein.scan: values");
-    auto points = io::merge_scan_shards(shard_files_of(shards));
-    if (points.size() != grid.size())
-      throw invalid_argument("rein.distributed.scan: the shards hold " + std::to_string(points.size()) + " points, the scan has " +
-                             std::to_string(grid.size()));
+    const auto files = shard_files_of(shards);
     const py::gil_scoped_release release;
-    const auto r = infer::complete_scan(l.model, l.model.observed(), parameter, std::move(points));
+    const auto r = io::merge_scan(l.model, parameter, grid, files);
     const py::gil_scoped_acquire gil;
     return finished(io::to_json(r), begin);
   }, arg("model"), arg("parameter"), arg("values"), arg("shards"));

@@ -103,3 +103,36 @@ def test_evidence_matches_rein_sample_evidence_bridge():
     assert rein.sample(rein.load(SMALL), chains=1, warmup=10, draws=10)["evidence"] is None
     with pytest.raises(rein.InvalidArgument, match="evidence = 'laplace'"):
         rein.sample(rein.load(SMALL), evidence="laplace")
+
+
+def test_start_metric_and_priors_as_rein_sample(tmp_path):
+    # --start, --metric and --prior go through the same library words and call as rein.sample's
+    # start=, metric=, priors=: the same draws bit for bit for the same seed
+    model = rein.load(SMALL)
+    poi = model.poi
+    p = rein.sample(model, chains=2, warmup=100, draws=120, seed=4, start="inits", metric="dense",
+                    priors={poi: ("uniform", 0.0, 5.0)})
+    out = tmp_path / "draws.json"
+    run_cli("sample", SMALL, "--chains", 2, "--warmup", 100, "--draws", 120, "--seed", 4, "--start", "inits", "--metric", "dense",
+            "--prior", f"{poi}=uniform:0:5", "--out", out)
+    with open(out) as f:
+        written = json.load(f)
+    np.testing.assert_array_equal(np.array(written["chains"]), p["draws"])
+    assert p["summary"]["sampler"]["metric"] == "dense"
+    with pytest.raises(rein.InvalidArgument, match="rein.sample: start 'mode' must be best-fit or inits"):
+        rein.sample(model, start="mode", chains=1, warmup=10, draws=10)
+    with pytest.raises(rein.InvalidArgument, match="rein.sample: metric 'unit' must be diagonal or dense"):
+        rein.sample(model, metric="unit", chains=1, warmup=10, draws=10)
+
+
+def test_sample_multistart_matches_rein_sample_multistart():
+    # the same library call (io::sample_from_profile_peaks) behind both: the same summary, modes
+    # and evidences bit for bit (wall times aside)
+    cli = run_cli("sample", SMALL, "--multistart", "mu=0:3:7", "--modes", 2, "--chains", 2, "--warmup", 150, "--draws", 200,
+                  "--seed", 6, "--evidence", "bridge")
+    p = rein.sample_multistart(rein.load(SMALL), "mu", "0:3:7", modes=2, chains=2, warmup=150, draws=200, seed=6, evidence=True)
+    assert without_seconds(p["summary"]) == without_seconds(cli)
+    assert "modes" in p["summary"] and p["evidence"] == cli["evidence"]
+    assert p["draws"].shape[0] == 1 and p["draws"].shape[2] == len(p["names"])
+    with pytest.raises(rein.InvalidArgument, match="modes = 0"):
+        rein.sample_multistart(rein.load(SMALL), "mu", "0:3:7", modes=0)

@@ -59,6 +59,18 @@ TEST_SUITE("io") {
     CHECK(summary["patch_count"] == 1);
   }
 
+  TEST_CASE("patchset operations: what rein patchset verify prints names the sources and the digests it checked") {
+    const auto ps = rein::io::patchset_from_json(rein::io::read_json(fixture("example_patchset.json")), fixture("example_patchset.json"));
+    const auto bkg = rein::io::read_json(fixture("example_bkgonly.json"));
+    rein::io::verify_patchset(ps, bkg, "bkg.json");
+    const auto out = rein::io::patchset_verification_json(ps, "bkg.json");
+    CHECK(out["verified"] == true);
+    CHECK(out["workspace"] == "bkg.json");
+    CHECK(out["patchset"] == fixture("example_patchset.json"));
+    // the digests pyhf's inspect lists for this patchset (expected.json, patchset_inspect)
+    CHECK(out["digests"] == expected()["patchset_inspect"]["digests"]);
+  }
+
   TEST_CASE("patchset operations: a workspace without the patchset's digest is refused, naming both") {
     const auto ps = rein::io::patchset_from_json(rein::io::read_json(fixture("example_patchset.json")), fixture("example_patchset.json"));
     const std::string other = rein::test::test_data("pyhf/workspaces/2bin_2channel.json");

@@ -2,6 +2,9 @@
 // independent FNV-1a 64 evaluation) and the merge of shard outputs, with its checks.
 #include "rein/io/json/merge_shards.hpp"
 #include "rein/io/json/shard.hpp"
+#include "support/close.hpp"
+
+#include "infer/counting.hpp"
 
 #include <doctest/doctest.h>
 
@@ -114,6 +117,24 @@ TEST_SUITE("io") {
     CHECK(points[1].twice_nll == 2.0);
     CHECK(points[1].status == rein::fit::fit_status::max_iterations);
     CHECK_THROWS_WITH_AS(rein::io::merge_scan_shards({{"s1", s1}}), doctest::Contains("'s1' at /first"), rein::io_error);
+  }
+
+  TEST_CASE("merge_scan: the profile scan from its shards, against the closed form of a counting experiment") {
+    // one bin, n = 3 over b = 3, signal μ: Δ(2 nll)(μ) = 2[(μ + 3 − 3) − 3 ln((μ + 3)/3)], μ̂ = 0
+    const auto model = rein::test::counting(1, 3, 3, 60);
+    const std::vector<double> grid = {0.0, 1.0, 2.0};
+    const json s0 = {{"first", 0}, {"points", rein::io::scan_points_json(rein::infer::profile_scan_points(model, model.observed(), "mu", {0.0, 1.0}))}};
+    const json s1 = {{"first", 2}, {"points", rein::io::scan_points_json(rein::infer::profile_scan_points(model, model.observed(), "mu", {2.0}))}};
+    const auto r = rein::io::merge_scan(model, "mu", grid, {{"s0", s0}, {"s1", s1}});
+    CHECK(r.status == rein::fit::fit_status::ok);
+    REQUIRE(r.points.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+      const double mu = grid[i];
+      // fits converge to |Δ2nll| ≲ 1e-9
+      REIN_CHECK_ABS(r.points[i].delta_twice_nll, 2 * (mu - 3 * std::log((mu + 3) / 3)), 1e-8);
+    }
+    CHECK_THROWS_WITH_AS((void)rein::io::merge_scan(model, "mu", {0.0, 1.0}, {{"s0", s0}, {"s1", s1}}),
+                         "rein::io::merge_scan: the shards hold 3 scan points, the scan has 2", rein::invalid_argument);
   }
 
   TEST_CASE("fit_status_from_name: the inverse of fit::to_string") {

@@ -83,12 +83,7 @@ int merge(const cli::arguments& args) {
   if (verb == "scan") {
     const auto model = cli::load_model(run);
     const std::string poi = run.get("poi", model.parameters()[model.parameters().poi_index()].name);
-    auto points = io::merge_scan_shards(shards);
-    const auto grid = infer::linear_grid_of(run.get("range", ""), "--range");
-    if (points.size() != grid.size())
-      throw invalid_argument("rein merge: the shards hold " + std::to_string(points.size()) + " scan points, the run has " +
-                             std::to_string(grid.size()));
-    const auto r = infer::complete_scan(model, model.observed(), poi, std::move(points));
+    const auto r = io::merge_scan(model, poi, infer::linear_grid_of(run.get("range", ""), "--range"), shards);
     return cli::finish(io::to_json(r), begin, r.status == fit::fit_status::ok);
   }
   bool all_ok = true;

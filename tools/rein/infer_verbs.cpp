@@ -3,16 +3,15 @@
 #include "cli.hpp"
 
 #include "rein/infer/asymptotic.hpp"
-#include "rein/infer/global_significance.hpp"
-#include "rein/infer/likelihood_ratio.hpp"
 #include "rein/infer/scan.hpp"
 #include "rein/infer/significance.hpp"
 #include "rein/infer/toys.hpp"
 #include "rein/infer/upper_limit.hpp"
-#include "rein/io/json/global_significance.hpp"
 #include "rein/io/json/infer_results.hpp"
 #include "rein/io/json/merge_shards.hpp"
+#include "rein/io/likelihood_ratio_run.hpp"
 #include "rein/io/load_options_text.hpp"
+#include "rein/io/upper_limit_run.hpp"
 
 namespace {
 
@@ -56,49 +55,32 @@ int cls(const arguments& args) {
   return cli::finish(io::to_json(r, calculator), begin, r.status == fit::fit_status::ok);
 }
 
-// The limit of one model as `rein upper-limit` prints it; `ok` says whether every fit converged
-// (and, with toys, whether few enough toy fits failed).
-nlohmann::json limit_json(const arguments& args, const likelihood::model& model, bool& ok) {
-  infer::upper_limit_options options;
-  options.cl = args.get_double("cl", 0.95);
-  options.rtol = args.get_double("rtol", 1e-6);
-  const std::string poi = model.parameters()[model.parameters().poi_index()].name;
-  if (args.has("toys")) {
-    if (args.has("scan")) throw invalid_argument("--scan draws the asymptotic CLs curve; it does not combine with --toys");
-    const auto toys = cli::toy_options_of(args);
-    auto out = io::to_json(infer::toy_upper_limit(model, model.observed(), toys, options), poi, toys, options);
-    ok = out["status"] == "ok";
-    return out;
-  }
-  const infer::asymptotic_calculator calculator(model, model.observed(), asymptotic_options_of(args));
-  const auto r = infer::upper_limit(calculator, options);
-  // the CLs curve behind the limits, for the Brazil band (scripts/rein-plot brazil)
-  const auto curve = args.has("scan") ? infer::cls_curve(calculator, infer::linear_grid_of(args.get("scan", ""), "--scan"))
-                                      : std::vector<infer::hypotest_result>{};
-  ok = r.fit_status == fit::fit_status::ok;
-  return io::to_json(r, poi, calculator, options, curve);
-}
-
 int upper_limit(const arguments& args) {
   const auto begin = clock_type::now();
+  io::upper_limit_settings settings;
+  settings.limit.cl = args.get_double("cl", 0.95);
+  settings.limit.rtol = args.get_double("rtol", 1e-6);
+  if (args.has("toys")) {
+    if (args.has("scan")) throw invalid_argument("--scan draws the asymptotic CLs curve; it does not combine with --toys");
+    settings.toys = cli::toy_options_of(args);
+  } else {
+    settings.asymptotic = asymptotic_options_of(args);
+    if (args.has("scan")) settings.scan = infer::linear_grid_of(args.get("scan", ""), "--scan");  // for the Brazil band
+  }
   bool ok = true;
   if (!args.has("over")) {
-    auto out = limit_json(args, cli::load_model(args), ok);
+    auto out = io::upper_limit_json(cli::load_model(args), settings, ok);
     return cli::finish(out, begin, ok);
   }
   // --over NAME=LO:HI:N: the limit with NAME held at each grid value (a resonance's mass), one list
   const auto [name, range] = cli::assignment(args.get("over", ""), "--over", "NAME=LO:HI:N, e.g. m_x=0.5:4.5:17");
-  nlohmann::json points = nlohmann::json::array();
-  for (const double value : infer::linear_grid_of(range, "--over " + name)) {
+  const auto model_at = [&, name = name](double value) {
     auto options = cli::load_options_of(args);
     options.model.fixed.emplace_back(name, value);
-    bool point_ok = true;
-    auto point = limit_json(args, cli::load(args, options).model, point_ok);
-    point["value"] = value;
-    points.push_back(std::move(point));
-    ok = ok && point_ok;
-  }
-  return cli::finish({{"over", name}, {"points", points}, {"status", ok ? "ok" : "not_converged"}}, begin, ok);
+    return cli::load(args, options).model;
+  };
+  auto out = io::upper_limits_over_json(name, infer::linear_grid_of(range, "--over " + name), model_at, settings, ok);
+  return cli::finish(out, begin, ok);
 }
 
 int significance(const arguments& args) {
@@ -176,29 +158,18 @@ int lrt(const arguments& args) {
   const auto model = cli::load_model(args);
   const auto null = io::named_numbers_of_text(args.all("null-fix"), "--null-fix", true);  // cvl=0,csl=0 ctl=0
   if (null.empty()) throw invalid_argument("rein lrt needs the null hypothesis: --null-fix NAME=VALUE[,NAME=VALUE...]");
+  const auto toys = args.has("toys") ? std::optional(cli::toy_options_of(args)) : std::nullopt;
+  nlohmann::json out;
   if (args.has("over")) {
     // --over NAME=LO:HI:N: a parameter that exists only under the alternative (a resonance's mass),
     // scanned: local and global significance with the look-elsewhere effect
     const auto [name, range] = cli::assignment(args.get("over", ""), "--over", "NAME=LO:HI:N, e.g. m_x=0.5:4.5:17");
-    const auto values = infer::linear_grid_of(range, "--over " + name);
-    std::vector<infer::held_parameters> points;
-    for (const double value : values) points.push_back({{name, value}});
-    infer::global_significance_options options;
-    options.upcrossing_level = args.get_double("upcrossing-level", options.upcrossing_level);
-    if (args.has("toys")) {
-      const auto toys = cli::toy_options_of(args);
-      options.toys = toys.n_toys, options.seed = toys.seed, options.threads = toys.threads, options.progress = toys.progress;
-    }
-    const auto out = io::to_json(infer::global_significance(model, model.observed(), null, points, options), name, values, model, options);
-    return cli::finish(out, begin, out["status"] == "ok");
+    out = io::global_significance_json(model, null, name, infer::linear_grid_of(range, "--over " + name), toys,
+                                       args.get_double("upcrossing-level", 1));
+  } else {
+    if (args.has("upcrossing-level")) throw invalid_argument("--upcrossing-level applies to a scan: give --over NAME=LO:HI:N");
+    out = io::likelihood_ratio_json(model, null, toys);
   }
-  if (args.has("upcrossing-level")) throw invalid_argument("--upcrossing-level applies to a scan: give --over NAME=LO:HI:N");
-  auto r = infer::likelihood_ratio_test(model, model.observed(), null);
-  if (args.has("toys")) {
-    const auto toys = cli::toy_options_of(args);
-    r.toys = infer::likelihood_ratio_toy_calibration(model, r, null, {}, toys.n_toys, toys.seed, toys.threads, toys.progress);
-  }
-  const auto out = io::to_json(r, model);
   return cli::finish(out, begin, out["status"] == "ok");
 }
 

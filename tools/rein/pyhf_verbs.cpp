@@ -158,9 +158,7 @@ int patchset(const arguments& args) {
     const auto document = background(args);
     const auto ps = read_patchset(args, 2);
     io::verify_patchset(ps, document, args.positional(1, ""));
-    nlohmann::json digests = nlohmann::json::object();
-    for (const auto& [algorithm, hex] : ps.digests) digests[algorithm] = hex;
-    cli::print_json({{"verified", true}, {"workspace", args.positional(1, "")}, {"patchset", ps.source}, {"digests", digests}});
+    cli::print_json(io::patchset_verification_json(ps, args.positional(1, "")));
   } else {
     throw invalid_argument("unknown patchset action '" + action + "'" + rein::detail::did_you_mean(action, {"extract", "apply", "inspect", "verify"}) +
                            ": expected extract, apply, inspect or verify");

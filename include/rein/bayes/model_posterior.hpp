@@ -27,7 +27,8 @@ class model_posterior {
   /// @param model kept by reference: it must outlive this object and the targets made from it
   /// @throws invalid_argument for a prior naming no free parameter of the model, or a parameter
   ///         without a prior whose bounds are not finite
-  model_posterior(const likelihood::model& model, likelihood::dataset data, const std::map<std::string, prior>& priors = {}) {
+  model_posterior(const likelihood::model& model, likelihood::dataset data, const std::map<std::string, prior>& priors = {})
+      : m_model(&model) {
     const auto& layout = model.parameters();
     for (const auto& [name, p] : priors) {
       (void)p;
@@ -53,6 +54,7 @@ class model_posterior {
     }
     const auto* m = &model;
     const auto data_ptr = std::make_shared<const likelihood::dataset>(std::move(data));
+    m_data = data_ptr;
     const Eigen::VectorXd full = layout.inits();
     const std::vector<Eigen::Index> sampled = m_sampled;
     m_posterior = std::make_unique<log_posterior>(log_posterior::from_nll(
@@ -72,6 +74,10 @@ class model_posterior {
   /// The sampling target over the free parameters, in model order.
   [[nodiscard]] target as_target() const { return m_posterior->as_target(); }
   [[nodiscard]] const log_posterior& posterior() const { return *m_posterior; }
+  /// The model whose posterior this is (every parameter, fixed ones too).
+  [[nodiscard]] const likelihood::model& model() const { return *m_model; }
+  /// The data of the likelihood.
+  [[nodiscard]] const likelihood::dataset& data() const { return *m_data; }
   /// The names of the sampled parameters, in model order.
   [[nodiscard]] const std::vector<std::string>& names() const { return m_names; }
   /// A start point for the samplers from a full parameter vector (e.g. a best fit): its sampled
@@ -88,6 +94,8 @@ class model_posterior {
   }
 
  private:
+  const likelihood::model* m_model;
+  std::shared_ptr<const likelihood::dataset> m_data;
   std::vector<Eigen::Index> m_sampled;
   std::vector<std::string> m_names;
   std::unique_ptr<log_posterior> m_posterior;

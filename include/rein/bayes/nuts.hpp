@@ -10,6 +10,7 @@
 #include "rein/bayes/transform.hpp"
 #include "rein/config.hpp"
 #include "rein/core/detail/check.hpp"
+#include "rein/core/enum_names.hpp"
 #include "rein/core/error.hpp"
 #include "rein/core/parallel_for.hpp"
 #include "rein/core/random.hpp"
@@ -48,6 +49,16 @@ inline const char* to_string(metric_kind kind) noexcept {
     case metric_kind::dense: return "dense";
   }
   return "unknown";
+}
+
+/// The metrics that warm-up adapts, the ones a front end offers (`rein sample --metric`).
+inline constexpr metric_kind adapted_metrics[] = {metric_kind::diagonal, metric_kind::dense};
+
+/// The adapted metric named `name` ("diagonal" or "dense"); `what` names the option in messages.
+/// @throws invalid_argument "WHAT 'NAME' must be diagonal or dense" for any other name
+inline metric_kind adapted_metric_from_string(const std::string& name, const std::string& what) {
+  if (const auto found = enum_from_name(name, adapted_metrics)) return *found;
+  throw invalid_argument(what + " '" + name + "' must be " + enum_names(adapted_metrics, " or "));
 }
 
 /// Settings of sample_nuts; the defaults are Stan's.

@@ -149,4 +149,18 @@ class prior {
   function m_function;
 };
 
+/// The prior of the family `family` as front ends spell it (`rein sample --prior NAME=FAMILY:A:B`,
+/// rein.sample's priors={name: (family, a, b)}): "uniform" on [a, b], "normal" with mean a and
+/// sigma b, "log-uniform" on [a, b]. Its arguments are checked where the prior is used
+/// (log_posterior, naming the parameter).
+/// @param what names the prior in messages, e.g. "--prior 'mu=flat:0:1'"
+/// @throws invalid_argument "WHAT: 'FAMILY' is not a prior family; it must be uniform, normal or
+///         log-uniform" for any other family
+[[nodiscard]] inline prior prior_of_family(const std::string& family, double a, double b, const std::string& what) {
+  if (family == "uniform") return prior::uniform(a, b);
+  if (family == "normal") return prior::normal(a, b);
+  if (family == "log-uniform") return prior::log_uniform(a, b);
+  throw invalid_argument(what + ": '" + family + "' is not a prior family; it must be uniform, normal or log-uniform");
+}
+
 }  // namespace rein::bayes

@@ -132,21 +132,18 @@ inline std::vector<double> finite_numbers_of_text(const std::string& text, const
 }
 
 /// The priors of `items`, each NAME=uniform:LO:HI, NAME=normal:MEAN:SIGMA or NAME=log-uniform:LO:HI
-/// (`rein sample --prior`), by name; `option` names them in messages.
-/// @throws invalid_argument naming the item for one of another form; what the prior constructors throw
+/// (`rein sample --prior`), by name (bayes::prior_of_family); `option` names them in messages.
+/// @throws invalid_argument naming the item for one of another form or family
 inline std::map<std::string, bayes::prior> priors_of_text(const std::vector<std::string>& items, const std::string& option) {
   std::map<std::string, bayes::prior> priors;
   for (const auto& item : items) {
     const auto eq = item.find('=');
     const auto spec = split_text(eq == std::string::npos ? "" : item.substr(eq + 1), ':');
-    const std::string usage = option + " '" + item + "' must be NAME=uniform:LO:HI, NAME=normal:MEAN:SIGMA or NAME=log-uniform:LO:HI";
-    if (eq == std::string::npos || spec.size() != 3) throw invalid_argument(usage);
+    if (eq == std::string::npos || spec.size() != 3)
+      throw invalid_argument(option + " '" + item + "' must be NAME=uniform:LO:HI, NAME=normal:MEAN:SIGMA or NAME=log-uniform:LO:HI");
     const std::string name = item.substr(0, eq);
     const double a = parse_number(spec[1], option + " " + name), b = parse_number(spec[2], option + " " + name);
-    if (spec[0] == "uniform") priors.emplace(name, bayes::prior::uniform(a, b));
-    else if (spec[0] == "normal") priors.emplace(name, bayes::prior::normal(a, b));
-    else if (spec[0] == "log-uniform") priors.emplace(name, bayes::prior::log_uniform(a, b));
-    else throw invalid_argument(usage);
+    priors.emplace(name, bayes::prior_of_family(spec[0], a, b, option + " '" + item + "'"));
   }
   return priors;
 }

@@ -195,6 +195,20 @@ inline std::vector<infer::scan_point> merge_scan_shards(const std::vector<shard_
   return points;
 }
 
+/// The profile scan of `parameter` of `model` on `grid` from the ordered `shards` of its points
+/// (`rein merge` of `rein scan --shard` outputs, rein.distributed.scan): merge_scan_shards, then
+/// infer::complete_scan on the observed data.
+/// @throws invalid_argument when the shards hold another number of points than `grid`; what
+///         merge_scan_shards and complete_scan throw
+[[nodiscard]] inline infer::scan_result merge_scan(const likelihood::model& model, const std::string& parameter,
+                                                   const std::vector<double>& grid, const std::vector<shard_file>& shards) {
+  auto points = merge_scan_shards(shards);
+  if (points.size() != grid.size())
+    throw invalid_argument("rein::io::merge_scan: the shards hold " + std::to_string(points.size()) + " scan points, the scan has " +
+                           std::to_string(grid.size()));
+  return infer::complete_scan(model, model.observed(), parameter, std::move(points));
+}
+
 /// The output of a signal grid (`rein grid`) from its ordered `shards`: their points in order,
 /// "seconds" the sum of theirs, everything else the first shard's; `all_ok` says whether every
 /// point's status is "ok".

@@ -21,6 +21,14 @@ inline nlohmann::json patch_with_metadata_json(const patchset& ps, const patchse
   return {{"metadata", metadata}, {"patch", p.patch}};
 }
 
+/// What `rein patchset verify` prints once verify_patchset passed: `verified` true, the
+/// `workspace` and `patchset` sources, and the patchset's `digests` {algorithm: hex}.
+inline nlohmann::json patchset_verification_json(const patchset& ps, const std::string& workspace_source) {
+  nlohmann::json digests = nlohmann::json::object();
+  for (const auto& [algorithm, hex] : ps.digests) digests[algorithm] = hex;
+  return {{"verified", true}, {"workspace", workspace_source}, {"patchset", ps.source}, {"digests", digests}};
+}
+
 /// What `rein inspect` says about a patchset: `version`, `description`, `labels`, `digests`
 /// {algorithm: hex}, `references` (null when absent), `patch_count` and `patches` [{`name`,
 /// `values`, `operations` (the number of JSON Patch operations)}] in file order.
