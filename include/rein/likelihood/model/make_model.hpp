@@ -296,7 +296,7 @@ inline model make_model(const workspace& ws, const model_options& options = {},
                              rein::detail::format_value(p.init) + " lies outside its bounds [" +
                              rein::detail::format_value(p.lower) + ", " + rein::detail::format_value(p.upper) + "]");
 
-  std::vector<detail::compiled_custom> compiled_customs;
+  std::vector<custom_modifier_info> compiled_customs;
   {
     std::map<std::string, std::size_t> index;
     for (std::size_t i = 0; i < parameters.size(); ++i) index[parameters[i].name] = i;
@@ -307,7 +307,7 @@ inline model make_model(const workspace& ws, const model_options& options = {},
       if (custom.parameters.size() != custom.function->inputs())
         throw invalid_argument(where + " declares " + std::to_string(custom.parameters.size()) +
                                " parameters, its function takes " + std::to_string(custom.function->inputs()));
-      detail::compiled_custom compiled{custom.name, custom.function, {}};
+      custom_modifier_info compiled{custom.name, custom.function, {}};
       for (const auto& p : custom.parameters) {
         const auto found = index.find(p.name);
         if (found == index.end()) {
@@ -420,8 +420,8 @@ inline model make_model(const workspace& ws, const model_options& options = {},
 
   const std::string poi = options.poi ? *options.poi : chosen->poi;
   detail::apply_overrides(parameters, poi, options);
-  return model(parameter_layout(std::move(parameters), poi.empty() ? std::nullopt : std::optional<std::string>(poi)),
-               std::move(channels), std::move(samples), std::move(observed), std::move(compiled_customs));
+  return detail::model_access::make(parameter_layout(std::move(parameters), poi.empty() ? std::nullopt : std::optional<std::string>(poi)),
+                                    std::move(channels), std::move(samples), std::move(observed), std::move(compiled_customs));
 }
 
 }  // namespace rein::likelihood
