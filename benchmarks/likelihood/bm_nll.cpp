@@ -11,7 +11,7 @@ namespace {
 double modifier_bin_count(const rein::likelihood::model& m) {
   double count = 0;
   for (const auto& s : m.samples())
-    count += static_cast<double>(s.nominal.size() * (s.scalars.size() + s.shifts.size() + s.bin_factors.size()));
+    count += static_cast<double>(s.nominal.size() * (s.scalar_parameters.size() + s.shift_parameters.size() + s.bin_parameters.size()));
   return count;
 }
 

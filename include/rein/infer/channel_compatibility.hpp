@@ -13,6 +13,7 @@
 #include "rein/infer/toys.hpp"
 #include "rein/likelihood/dataset.hpp"
 #include "rein/likelihood/model.hpp"
+#include "rein/likelihood/model/reparametrize.hpp"
 
 #include <Eigen/Core>
 #include <boost/math/distributions/chi_squared.hpp>
@@ -56,20 +57,18 @@ struct split_poi_model {
     if (std::find(custom.inputs.begin(), custom.inputs.end(), poi) != custom.inputs.end())
       throw invalid_argument(std::string(function) + ": custom modifier '" + custom.name + "' reads the parameter of interest '" +
                              p.name + "'; its channels cannot be given POIs of their own");
-  const auto uses = [&](const likelihood::detail::compiled_sample& s) {
-    for (const auto& f : s.scalars)
-      if (f.parameter == poi) return true;
-    for (const auto& f : s.shifts)
-      if (f.parameter == poi) return true;
-    for (const auto& f : s.bin_factors)
-      if (std::find(f.parameters.begin(), f.parameters.end(), poi) != f.parameters.end()) return true;
-    return false;
+  const auto reads = [&](const std::vector<std::size_t>& parameters) {
+    return std::find(parameters.begin(), parameters.end(), poi) != parameters.end();
+  };
+  const auto uses = [&](const likelihood::sample_info& s) {
+    return reads(s.scalar_parameters) || reads(s.shift_parameters) ||
+           std::any_of(s.bin_parameters.begin(), s.bin_parameters.end(), reads);
   };
   split_poi_model r{m, {}, {}};
   std::vector<parameter> parameters = layout.all();
   for (const auto& c : m.channels()) {
     if (std::none_of(m.samples().begin(), m.samples().end(),
-                     [&](const likelihood::detail::compiled_sample& s) { return s.channel == c.name && uses(s); }))
+                     [&](const likelihood::sample_info& s) { return s.channel == c.name && uses(s); }))
       continue;
     parameter copy = p;
     copy.name = p.name + "_" + c.name;
@@ -87,20 +86,10 @@ struct split_poi_model {
   }
   if (r.channels.empty())
     throw invalid_argument(std::string(function) + ": no channel uses the parameter of interest '" + p.name + "'");
-  std::vector<likelihood::detail::compiled_sample> samples = m.samples();
-  for (auto& s : samples) {
-    const auto found = std::find(r.channels.begin(), r.channels.end(), s.channel);
-    if (found == r.channels.end()) continue;
-    const std::size_t copy = r.pois[static_cast<std::size_t>(found - r.channels.begin())];
-    for (auto& f : s.scalars)
-      if (f.parameter == poi) f.parameter = copy;
-    for (auto& f : s.shifts)
-      if (f.parameter == poi) f.parameter = copy;
-    for (auto& f : s.bin_factors) std::replace(f.parameters.begin(), f.parameters.end(), poi, copy);
-  }
+  std::vector<likelihood::parameter_redirect> redirects;
+  for (std::size_t k = 0; k < r.channels.size(); ++k) redirects.push_back({r.channels[k], poi, r.pois[k]});
   const std::string first = parameters[poi].name;
-  r.model = likelihood::model(parameter_layout(std::move(parameters), first), m.channels(), std::move(samples), m.observed(),
-                              m.custom_modifiers());
+  r.model = likelihood::reparametrize(m, parameter_layout(std::move(parameters), first), redirects);
   return r;
 }
 

@@ -151,6 +151,135 @@ namespace detail {
 
 inline bool worse(fit::fit_status a, fit::fit_status b) { return a != fit::fit_status::ok && b == fit::fit_status::ok; }
 
+/// The conditional fits of `impacts`: each held value of each chosen parameter, {post down, post
+/// up, pre down, pre up}, and the fit (task) that gives μ̂ there; one fit per distinct value that
+/// differs from θ̂_i.
+struct impact_plan {
+  struct task {
+    std::size_t item;  ///< index into the chosen parameters
+    double value;      ///< where the parameter is held
+  };
+  std::vector<std::array<double, 4>> held_values;  ///< per chosen parameter; NaN: not computed
+  std::vector<std::array<std::size_t, 4>> task_of;  ///< index into tasks; unused when not fitted
+  std::vector<task> tasks;
+};
+
+/// The parameters `impacts` holds in every fit: the model's fixed ones and options.fit.fixed;
+/// checks that the POI stays free, since the impacts are shifts of its fitted value.
+inline std::vector<bool> impacts_held(const parameter_layout& layout, std::size_t poi, const impacts_options& options) {
+  constexpr const char* function = "rein::infer::impacts";
+  std::vector<bool> held = layout.fixed();
+  for (const auto& fixed : options.fit.fixed) {
+    if (!fixed.first.in(layout))
+      throw invalid_argument(std::string(function) + ": options.fit.fixed names '" + fixed.first.name_in(layout) +
+                             "', not a parameter of the model");
+    held[fixed.first.index_in(layout)] = true;
+  }
+  if (held[poi])
+    throw invalid_argument(std::string(function) + ": the parameter of interest '" + layout[poi].name +
+                           "' is fixed (by the model or options.fit.fixed); impacts need it free");
+  return held;
+}
+
+/// The parameters whose impacts are wanted (layout indices): options.parameters checked one by
+/// one, or every free parameter except the POI when it is empty.
+inline std::vector<std::size_t> impacts_chosen(const parameter_layout& layout, std::size_t poi, const std::vector<bool>& held,
+                                               const impacts_options& options) {
+  constexpr const char* function = "rein::infer::impacts";
+  std::vector<std::size_t> chosen;
+  if (options.parameters.empty()) {
+    for (std::size_t i = 0; i < layout.size(); ++i)
+      if (i != poi && !held[i] && layout[i].lower < layout[i].upper) chosen.push_back(i);
+    return chosen;
+  }
+  for (std::size_t k = 0; k < options.parameters.size(); ++k) {
+    const std::string& name = options.parameters[k];
+    const std::string where = std::string(function) + ": options.parameters[" + std::to_string(k) + "] = '" + name + "'";
+    if (!layout.contains(name)) throw invalid_argument(where + " is not a parameter of the model");
+    const std::size_t i = layout.index(name);
+    if (i == poi) throw invalid_argument(where + " is the parameter of interest; impacts are on it, not of it");
+    if (held[i] || !(layout[i].lower < layout[i].upper))
+      throw invalid_argument(where + " is fixed (by the model, its bounds or options.fit.fixed); impacts need a free parameter");
+    for (std::size_t j = 0; j < k; ++j)
+      if (options.parameters[j] == name)
+        throw invalid_argument(where + " appears twice (also at index " + std::to_string(j) + ")");
+    chosen.push_back(i);
+  }
+  return chosen;
+}
+
+/// The free fit's Hessian, which starts every conditional fit (no finite-difference start matrix
+/// per fit); empty when the free fit or its Hessian is not finite.
+inline Eigen::MatrixXd impacts_start_hessian(const likelihood::model& model, const likelihood::dataset& data,
+                                             const fit::fit_result& free) {
+  Eigen::MatrixXd start_hessian;
+  if (std::isfinite(free.nll)) {
+    const auto& layout = model.parameters();
+    start_hessian = fit::hessian(fit::nll_objective(model, data), free.values, layout.lower_bounds(), layout.upper_bounds(), free.fixed);
+    if (!start_hessian.allFinite()) start_hessian.resize(0, 0);
+  }
+  return start_hessian;
+}
+
+/// The held values of each chosen parameter (θ̂_i ∓ σ̂_i post-fit, θ̂_i ∓ σ_i pre-fit when wanted,
+/// clipped into its bounds) and the distinct fits they need.
+inline impact_plan plan_impacts(const parameter_layout& layout, const std::vector<std::size_t>& chosen,
+                                const std::vector<const parameter_pull*>& pull_of, bool prefit) {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  impact_plan plan;
+  plan.held_values.resize(chosen.size());
+  plan.task_of.resize(chosen.size());
+  for (std::size_t k = 0; k < chosen.size(); ++k) {
+    const std::size_t i = chosen[k];
+    const auto& p = *pull_of[i];
+    const double clip_lo = layout[i].lower, clip_hi = layout[i].upper;
+    const auto clip = [&](double x) { return std::isnan(x) ? x : std::min(std::max(x, clip_lo), clip_hi); };
+    const double post = p.error > 0 ? p.error : nan;
+    const double pre = prefit && p.constrained ? p.prefit_sigma : nan;
+    plan.held_values[k] = {clip(p.value - post), clip(p.value + post), clip(p.value - pre), clip(p.value + pre)};
+    for (std::size_t v = 0; v < 4; ++v) {
+      const double x = plan.held_values[k][v];
+      if (std::isnan(x) || x == p.value) continue;
+      std::size_t w = 0;
+      while (w < v && plan.held_values[k][w] != x) ++w;
+      if (w < v) {
+        plan.task_of[k][v] = plan.task_of[k][w];
+      } else {
+        plan.task_of[k][v] = plan.tasks.size();
+        plan.tasks.push_back({k, x});
+      }
+    }
+  }
+  return plan;
+}
+
+/// One parameter's impacts from the fits of the plan: Δμ = μ̂(θ_i held) − μ̂ per held value (0
+/// when the held value is θ̂_i, NaN when it was not computed) and the worst status of its fits.
+inline parameter_impact impact_of(const parameter_pull& pull, const std::array<double, 4>& held_values,
+                                  const std::array<std::size_t, 4>& task_of, const std::vector<double>& task_mu,
+                                  const std::vector<fit::fit_status>& task_status, double mu_hat) {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  parameter_impact item;
+  static_cast<parameter_pull&>(item) = pull;
+  std::array<double, 4> delta{{nan, nan, nan, nan}};
+  for (std::size_t v = 0; v < 4; ++v) {
+    const double x = held_values[v];
+    if (std::isnan(x)) continue;
+    if (x == item.value) {
+      delta[v] = 0;
+      continue;
+    }
+    const std::size_t t = task_of[v];
+    delta[v] = task_mu[t] - mu_hat;
+    if (worse(task_status[t], item.status)) item.status = task_status[t];
+  }
+  item.postfit_held = {{held_values[0], held_values[1]}};
+  item.prefit_held = {{held_values[2], held_values[3]}};
+  item.impact_postfit = {{delta[0], delta[1]}};
+  item.impact_prefit = {{delta[2], delta[3]}};
+  return item;
+}
+
 }  // namespace detail
 
 /// Pulls, constraints and impacts on the POI (Combine's definition, see parameter_impact) of
@@ -166,46 +295,15 @@ inline bool worse(fit::fit_status a, fit::fit_status b) { return a != fit::fit_s
                                             const impacts_options& options = {}) {
   constexpr const char* function = "rein::infer::impacts";
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  using rein::detail::format_value;
   const auto& layout = model.parameters();
   if (!layout.poi()) throw invalid_argument(std::string(function) + ": the model has no parameter of interest");
   const std::size_t poi = *layout.poi();
-  const std::string& poi_name = layout[poi].name;
   if (options.threads == 0) throw invalid_argument(std::string(function) + ": options.threads = 0, must be >= 1");
-
-  std::vector<bool> held = layout.fixed();
-  for (const auto& fixed : options.fit.fixed) {
-    if (!fixed.first.in(layout))
-      throw invalid_argument(std::string(function) + ": options.fit.fixed names '" + fixed.first.name_in(layout) +
-                             "', not a parameter of the model");
-    held[fixed.first.index_in(layout)] = true;
-  }
-  if (held[poi])
-    throw invalid_argument(std::string(function) + ": the parameter of interest '" + poi_name +
-                           "' is fixed (by the model or options.fit.fixed); impacts need it free");
-
-  std::vector<std::size_t> chosen;
-  if (options.parameters.empty()) {
-    for (std::size_t i = 0; i < layout.size(); ++i)
-      if (i != poi && !held[i] && layout[i].lower < layout[i].upper) chosen.push_back(i);
-  } else {
-    for (std::size_t k = 0; k < options.parameters.size(); ++k) {
-      const std::string& name = options.parameters[k];
-      const std::string where = std::string(function) + ": options.parameters[" + std::to_string(k) + "] = '" + name + "'";
-      if (!layout.contains(name)) throw invalid_argument(where + " is not a parameter of the model");
-      const std::size_t i = layout.index(name);
-      if (i == poi) throw invalid_argument(where + " is the parameter of interest; impacts are on it, not of it");
-      if (held[i] || !(layout[i].lower < layout[i].upper))
-        throw invalid_argument(where + " is fixed (by the model, its bounds or options.fit.fixed); impacts need a free parameter");
-      for (std::size_t j = 0; j < k; ++j)
-        if (options.parameters[j] == name)
-          throw invalid_argument(where + " appears twice (also at index " + std::to_string(j) + ")");
-      chosen.push_back(i);
-    }
-  }
+  const std::vector<bool> held = detail::impacts_held(layout, poi, options);
+  const std::vector<std::size_t> chosen = detail::impacts_chosen(layout, poi, held, options);
 
   impacts_result result;
-  result.poi = poi_name;
+  result.poi = layout[poi].name;
   result.poi_index = poi;
   fit::fit_options free_options = options.fit;
   free_options.errors = true;
@@ -215,58 +313,22 @@ inline bool worse(fit::fit_status a, fit::fit_status b) { return a != fit::fit_s
   const auto poi_row = static_cast<Eigen::Index>(poi);
   result.mu_hat = free.values[poi_row];
   result.mu_error = free.covariance_ok ? free.errors[poi_row] : nan;
-
-  // The free fit's Hessian starts every conditional fit: no finite-difference start matrix per fit.
-  const Eigen::VectorXd lower = layout.lower_bounds(), upper = layout.upper_bounds();
-  Eigen::MatrixXd start_hessian;
-  if (std::isfinite(free.nll)) {
-    start_hessian = fit::hessian(fit::nll_objective(model, data), free.values, lower, upper, free.fixed);
-    if (!start_hessian.allFinite()) start_hessian.resize(0, 0);
-  }
+  const Eigen::MatrixXd start_hessian = detail::impacts_start_hessian(model, data, free);
 
   const auto all_pulls = pulls(model, data, free);
   std::vector<const parameter_pull*> pull_of(layout.size(), nullptr);
   for (const auto& p : all_pulls) pull_of[p.index] = &p;
+  const auto plan = detail::plan_impacts(layout, chosen, pull_of, options.prefit);
 
-  // Held values per chosen parameter: {post down, post up, pre down, pre up}; fits are run once
-  // per distinct value that differs from θ̂_i.
-  struct task {
-    std::size_t item;
-    double value;
-  };
-  std::vector<std::array<double, 4>> held_values(chosen.size());
-  std::vector<std::array<std::size_t, 4>> task_of(chosen.size());  // index into tasks; unused when not fitted
-  std::vector<task> tasks;
-  for (std::size_t k = 0; k < chosen.size(); ++k) {
-    const std::size_t i = chosen[k];
-    const auto& p = *pull_of[i];
-    const double clip_lo = layout[i].lower, clip_hi = layout[i].upper;
-    const auto clip = [&](double x) { return std::isnan(x) ? x : std::min(std::max(x, clip_lo), clip_hi); };
-    const double post = p.error > 0 ? p.error : nan;
-    const double pre = options.prefit && p.constrained ? p.prefit_sigma : nan;
-    held_values[k] = {clip(p.value - post), clip(p.value + post), clip(p.value - pre), clip(p.value + pre)};
-    for (std::size_t v = 0; v < 4; ++v) {
-      const double x = held_values[k][v];
-      if (std::isnan(x) || x == p.value) continue;
-      std::size_t w = 0;
-      while (w < v && held_values[k][w] != x) ++w;
-      if (w < v) {
-        task_of[k][v] = task_of[k][w];
-      } else {
-        task_of[k][v] = tasks.size();
-        tasks.push_back({k, x});
-      }
-    }
-  }
-
-  std::vector<double> task_mu(tasks.size(), nan);
-  std::vector<fit::fit_status> task_status(tasks.size(), fit::fit_status::ok);
-  parallel_for(tasks.size(), std::max(1u, options.threads), [&](std::size_t t) {
-    const std::size_t i = chosen[tasks[t].item];
+  // the conditional fits, each started at θ̂ with the held parameter at its held value
+  std::vector<double> task_mu(plan.tasks.size(), nan);
+  std::vector<fit::fit_status> task_status(plan.tasks.size(), fit::fit_status::ok);
+  parallel_for(plan.tasks.size(), std::max(1u, options.threads), [&](std::size_t t) {
+    const std::size_t i = chosen[plan.tasks[t].item];
     fit::fit_options conditional = options.fit;
-    conditional.fixed.emplace_back(i, tasks[t].value);
+    conditional.fixed.emplace_back(i, plan.tasks[t].value);
     Eigen::VectorXd start = free.values;
-    start[static_cast<Eigen::Index>(i)] = tasks[t].value;
+    start[static_cast<Eigen::Index>(i)] = plan.tasks[t].value;
     conditional.start = start;
     conditional.errors = false;
     if (start_hessian.size() != 0) conditional.minimizer.start_hessian = start_hessian;
@@ -274,27 +336,10 @@ inline bool worse(fit::fit_status a, fit::fit_status b) { return a != fit::fit_s
     task_mu[t] = r.values[poi_row];
     task_status[t] = r.status;
   });
-  result.fits = tasks.size();
+  result.fits = plan.tasks.size();
 
   for (std::size_t k = 0; k < chosen.size(); ++k) {
-    parameter_impact item;
-    static_cast<parameter_pull&>(item) = *pull_of[chosen[k]];
-    std::array<double, 4> delta{{nan, nan, nan, nan}};
-    for (std::size_t v = 0; v < 4; ++v) {
-      const double x = held_values[k][v];
-      if (std::isnan(x)) continue;
-      if (x == item.value) {
-        delta[v] = 0;
-        continue;
-      }
-      const std::size_t t = task_of[k][v];
-      delta[v] = task_mu[t] - result.mu_hat;
-      if (detail::worse(task_status[t], item.status)) item.status = task_status[t];
-    }
-    item.postfit_held = {{held_values[k][0], held_values[k][1]}};
-    item.prefit_held = {{held_values[k][2], held_values[k][3]}};
-    item.impact_postfit = {{delta[0], delta[1]}};
-    item.impact_prefit = {{delta[2], delta[3]}};
+    auto item = detail::impact_of(*pull_of[chosen[k]], plan.held_values[k], plan.task_of[k], task_mu, task_status, result.mu_hat);
     if (detail::worse(item.status, result.status)) result.status = item.status;
     result.impacts.push_back(std::move(item));
   }

@@ -23,12 +23,8 @@ namespace detail {
 /// custom modifier (any function). Fits of such models start from the inits (docs/fit.md).
 inline bool has_nonconvex_modifier(const likelihood::model& model) {
   if (!model.custom_modifiers().empty()) return true;
-  for (const auto& s : model.samples()) {
-    for (const auto& h : s.shifts)
-      if (h.code == likelihood::interpolation_code::code0 || h.code == likelihood::interpolation_code::code2) return true;
-    for (const auto& f : s.scalars)
-      if (f.additive_code) return true;
-  }
+  for (const auto& s : model.samples())
+    if (s.nonconvex_interpolation) return true;
   return false;
 }
 

@@ -36,13 +36,13 @@ inline std::vector<std::size_t> local_bins(const likelihood::model& model, const
   for (std::size_t i = 0; i < n; ++i)
     if (fixed[i] || !(layout[i].lower < layout[i].upper) || (layout.poi() && *layout.poi() == i)) home[i] = not_local;
   for (const auto& s : model.samples()) {
-    for (const auto& f : s.scalars) home[f.parameter] = not_local;
-    for (const auto& h : s.shifts) home[h.parameter] = not_local;
+    for (const std::size_t p : s.scalar_parameters) home[p] = not_local;
+    for (const std::size_t p : s.shift_parameters) home[p] = not_local;
     for (std::size_t b = 0; b < s.nominal.size(); ++b) {
-      for (std::size_t f = 0; f < s.bin_factors.size(); ++f) {
-        const std::size_t p = s.bin_factors[f].parameters[b];
+      for (std::size_t f = 0; f < s.bin_parameters.size(); ++f) {
+        const std::size_t p = s.bin_parameters[f][b];
         for (std::size_t e = 0; e < f; ++e)
-          if (s.bin_factors[e].parameters[b] == p) home[p] = not_local;  // twice in one sample: not linear
+          if (s.bin_parameters[e][b] == p) home[p] = not_local;  // twice in one sample: not linear
         if (home[p] == none) home[p] = s.offset + b;
         else if (home[p] != s.offset + b) home[p] = not_local;
       }
@@ -144,8 +144,8 @@ class bin_profile {
         term t;
         t.sample_bin = sb;
         t.others_begin = m_others.size();
-        for (const auto& f : s.bin_factors) {
-          const std::size_t p = f.parameters[b];
+        for (const auto& factor : s.bin_parameters) {
+          const std::size_t p = factor[b];
           if (home[p] != not_local) t.mask |= std::uint32_t{1} << position[p];
           else m_others.push_back(p);
         }

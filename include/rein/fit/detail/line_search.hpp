@@ -77,6 +77,169 @@ struct line_search_settings {
   int max_evaluations = 30;  ///< objective calls per search
 };
 
+namespace line_search_phases {
+
+/// The bracket of the strong-Wolfe search: `lo` is the best point with sufficient decrease so far
+/// (α = 0: the start), `hi` the other end; f_hi = ∞ marks a non-finite end.
+struct wolfe_bracket {
+  double a_lo = 0, f_lo = 0, d_lo = 0;
+  search_point lo;
+  double a_hi = 0, f_hi = std::numeric_limits<double>::infinity(), d_hi = 0;
+  bool found = false;  ///< a strong-Wolfe point lies between a_lo and a_hi
+};
+
+/// What every phase of one line search shares: the objective, the path, φ(0) = f0, φ'(0), the
+/// evaluation budget and the last trial point.
+class search_state {
+ public:
+  search_state(evaluator& eval, const projected_path& path, const std::vector<Eigen::Index>& free, const Eigen::VectorXd& d,
+         double f0, const Eigen::VectorXd& g0, const line_search_settings& settings)
+      : m_eval(eval), m_path(path), m_free(free), m_d(d), m_settings(settings), m_f0(f0), m_dphi0(slope(g0)),
+        m_noise(1e-12 * (1 + std::abs(f0))) {}
+
+  /// φ'(α) = g·d on the free parameters.
+  [[nodiscard]] double slope(const Eigen::VectorXd& g) const {
+    double s = 0;
+    for (Eigen::Index a = 0; a < m_d.size(); ++a) s += g[m_free[static_cast<std::size_t>(a)]] * m_d[a];
+    return s;
+  }
+
+  /// failed after some finite value, non_finite when every trial was non-finite.
+  [[nodiscard]] line_search_outcome fail() const {
+    return m_any_finite ? line_search_outcome::failed : line_search_outcome::non_finite;
+  }
+
+  /// Phase 1: x(α) past the first breakpoint, kept when it decreases f enough for its actual
+  /// displacement and the projection parked no parameter on a bound it would leave again.
+  bool projected_step(double alpha, const Eigen::VectorXd& x, const Eigen::VectorXd& g0, search_point& out) {
+    if (!evaluate(alpha)) return false;
+    double predicted = 0;
+    bool consistent = true;  // every parameter the projection stopped on a bound is pushed outwards there
+    for (std::size_t a = 0; a < m_free.size(); ++a) {
+      const Eigen::Index j = m_free[a];
+      predicted += g0[j] * (m_trial.x[j] - x[j]);
+      if (m_path.clipped(static_cast<Eigen::Index>(a), alpha))
+        consistent = consistent && (m_d[static_cast<Eigen::Index>(a)] < 0 ? m_trial.gradient[j] >= 0 : m_trial.gradient[j] <= 0);
+    }
+    if (consistent && predicted < 0 && m_trial.value <= m_f0 + m_settings.c1 * predicted) {
+      out = std::move(m_trial);
+      return true;
+    }
+    return false;
+  }
+
+  /// Phase 2: steps growing ×4 from α up to alpha_max until one is a strong-Wolfe point (true,
+  /// in `out`), still falls at alpha_max (true: stop on the bound), or brackets one (in `b`).
+  bool grow(double alpha, double alpha_max, wolfe_bracket& b, search_point& out) {
+    b.f_lo = m_f0, b.d_lo = m_dphi0;
+    bool first = true;
+    while (m_used < m_settings.max_evaluations) {
+      if (!evaluate(alpha)) {
+        b.a_hi = alpha, b.f_hi = std::numeric_limits<double>::infinity(), b.d_hi = 0;
+        b.found = true;
+        return false;
+      }
+      const double dphi = slope(m_trial.gradient);
+      if (m_trial.value > m_f0 + m_settings.c1 * alpha * m_dphi0 || (!first && m_trial.value >= b.f_lo)) {
+        if (approximately_wolfe(m_trial.value, dphi)) return accept(out);
+        b.a_hi = alpha, b.f_hi = m_trial.value, b.d_hi = dphi;
+        b.found = true;
+        return false;
+      }
+      if (std::abs(dphi) <= -m_settings.c2 * m_dphi0) return accept(out);
+      if (dphi >= 0) {
+        b.a_hi = b.a_lo, b.f_hi = b.f_lo, b.d_hi = b.d_lo;
+        b.a_lo = alpha, b.f_lo = m_trial.value, b.d_lo = dphi;
+        b.lo = std::move(m_trial);
+        b.found = true;
+        return false;
+      }
+      if (alpha >= alpha_max) return accept(out);  // still falling at the first breakpoint: stop on the bound
+      b.a_lo = alpha, b.f_lo = m_trial.value, b.d_lo = dphi;
+      b.lo = std::move(m_trial);
+      first = false;
+      alpha = std::min(alpha_max, 4 * alpha);
+    }
+    return false;
+  }
+
+  /// Phase 3: shrinks the bracket by safeguarded cubic interpolation until a strong-Wolfe point
+  /// (true, in `out`), the budget runs out or the bracket is below rounding.
+  bool zoom(wolfe_bracket& b, search_point& out) {
+    while (b.found && m_used < m_settings.max_evaluations) {
+      const double left = std::min(b.a_lo, b.a_hi), right = std::max(b.a_lo, b.a_hi), width = right - left;
+      if (!(width > 1e-15 * right)) break;
+      const double next = std::clamp(cubic_step(b), left + 0.1 * width, right - 0.1 * width);
+      if (!evaluate(next)) {
+        b.a_hi = next, b.f_hi = std::numeric_limits<double>::infinity(), b.d_hi = 0;
+        continue;
+      }
+      const double dphi = slope(m_trial.gradient);
+      if (m_trial.value > m_f0 + m_settings.c1 * next * m_dphi0 || m_trial.value >= b.f_lo) {
+        if (approximately_wolfe(m_trial.value, dphi)) return accept(out);
+        b.a_hi = next, b.f_hi = m_trial.value, b.d_hi = dphi;
+      } else {
+        if (std::abs(dphi) <= -m_settings.c2 * m_dphi0) return accept(out);
+        if (dphi * (b.a_hi - b.a_lo) >= 0) b.a_hi = b.a_lo, b.f_hi = b.f_lo, b.d_hi = b.d_lo;
+        b.a_lo = next, b.f_lo = m_trial.value, b.d_lo = dphi;
+        b.lo = std::move(m_trial);
+      }
+    }
+    return false;
+  }
+
+ private:
+  /// x(α) and f, ∇f there into the trial point; false when f is not finite.
+  bool evaluate(double alpha) {
+    m_path.point(alpha, m_trial.x);
+    ++m_used;
+    const bool ok = m_eval(m_trial.x, m_trial.value, m_trial.gradient);
+    m_any_finite = m_any_finite || ok;
+    return ok;
+  }
+
+  /// Hager & Zhang's approximate Wolfe conditions, for points that miss Armijo only by rounding.
+  [[nodiscard]] bool approximately_wolfe(double value, double dphi) const {
+    return value <= m_f0 + m_noise && m_settings.c2 * m_dphi0 <= dphi && dphi <= -0.8 * m_dphi0;
+  }
+
+  /// The trial point is the result.
+  bool accept(search_point& out) {
+    out = std::move(m_trial);
+    return true;
+  }
+
+  /// The minimiser of the cubic through both ends of the bracket; the midpoint when an end is not
+  /// finite or the cubic has no real minimiser.
+  static double cubic_step(const wolfe_bracket& b) {
+    double next = 0.5 * (b.a_lo + b.a_hi);
+    if (std::isfinite(b.f_hi)) {
+      const double d1 = b.d_lo + b.d_hi - 3 * (b.f_lo - b.f_hi) / (b.a_lo - b.a_hi);
+      const double disc = d1 * d1 - b.d_lo * b.d_hi;
+      if (disc >= 0) {
+        const double d2 = std::copysign(std::sqrt(disc), b.a_hi - b.a_lo);
+        const double cubic = b.a_hi - (b.a_hi - b.a_lo) * (b.d_hi + d2 - d1) / (b.d_hi - b.d_lo + 2 * d2);
+        if (std::isfinite(cubic)) next = cubic;
+      }
+    }
+    return next;
+  }
+
+  evaluator& m_eval;
+  const projected_path& m_path;
+  const std::vector<Eigen::Index>& m_free;
+  const Eigen::VectorXd& m_d;
+  const line_search_settings& m_settings;
+  double m_f0;
+  double m_dphi0;
+  double m_noise;
+  int m_used = 0;
+  bool m_any_finite = false;
+  search_point m_trial;
+};
+
+}  // namespace line_search_phases
+
 /// Step along `path` from x (value f0, gradient g0) with direction d on the free parameters.
 ///
 /// 1. If the first breakpoint is below `alpha_init`, the projected point x(alpha_init) is tried first and
@@ -95,134 +258,21 @@ inline line_search_outcome line_search(evaluator& eval, const projected_path& pa
                                        const std::vector<Eigen::Index>& free, const Eigen::VectorXd& d, double f0,
                                        const Eigen::VectorXd& g0, double alpha_init,
                                        const line_search_settings& settings, search_point& out) {
-  constexpr double inf = std::numeric_limits<double>::infinity();
-  const auto slope = [&](const Eigen::VectorXd& g) {
-    double s = 0;
-    for (Eigen::Index a = 0; a < d.size(); ++a) s += g[free[static_cast<std::size_t>(a)]] * d[a];
-    return s;
-  };
-  const double dphi0 = slope(g0);
-  const double noise = 1e-12 * (1 + std::abs(f0));
-  int used = 0;
-  bool any_finite = false;
-  search_point trial;
-  const auto evaluate = [&](double alpha) {
-    path.point(alpha, trial.x);
-    ++used;
-    const bool ok = eval(trial.x, trial.value, trial.gradient);
-    any_finite = any_finite || ok;
-    return ok;
-  };
-  const auto approximately_wolfe = [&](double value, double dphi) {
-    return value <= f0 + noise && settings.c2 * dphi0 <= dphi && dphi <= -0.8 * dphi0;
-  };
-  const auto fail = [&] { return any_finite ? line_search_outcome::failed : line_search_outcome::non_finite; };
-
+  line_search_phases::search_state search(eval, path, free, d, f0, g0, settings);
   const double alpha_max = path.alpha_max();
   double alpha = alpha_init;
   if (alpha_max < alpha) {
-    if (evaluate(alpha)) {
-      double predicted = 0;
-      bool consistent = true;  // every parameter the projection stopped on a bound is pushed outwards there
-      for (std::size_t a = 0; a < free.size(); ++a) {
-        const Eigen::Index j = free[a];
-        predicted += g0[j] * (trial.x[j] - x[j]);
-        if (path.clipped(static_cast<Eigen::Index>(a), alpha))
-          consistent = consistent && (d[static_cast<Eigen::Index>(a)] < 0 ? trial.gradient[j] >= 0 : trial.gradient[j] <= 0);
-      }
-      if (consistent && predicted < 0 && trial.value <= f0 + settings.c1 * predicted) {
-        out = std::move(trial);
-        return line_search_outcome::accepted;
-      }
-    }
+    if (search.projected_step(alpha, x, g0, out)) return line_search_outcome::accepted;
     alpha = alpha_max;
   }
-  if (!(alpha > 0)) return fail();
-
-  // Bracketing phase. `lo` is the best point with sufficient decrease (α = 0: the start).
-  double a_lo = 0, f_lo = f0, d_lo = dphi0;
-  search_point lo;
-  double a_hi = 0, f_hi = inf, d_hi = 0;
-  bool bracketed = false;
-  bool first = true;
-  while (used < settings.max_evaluations) {
-    if (!evaluate(alpha)) {
-      a_hi = alpha, f_hi = inf, d_hi = 0;
-      bracketed = true;
-      break;
-    }
-    const double dphi = slope(trial.gradient);
-    if (trial.value > f0 + settings.c1 * alpha * dphi0 || (!first && trial.value >= f_lo)) {
-      if (approximately_wolfe(trial.value, dphi)) {
-        out = std::move(trial);
-        return line_search_outcome::accepted;
-      }
-      a_hi = alpha, f_hi = trial.value, d_hi = dphi;
-      bracketed = true;
-      break;
-    }
-    if (std::abs(dphi) <= -settings.c2 * dphi0) {
-      out = std::move(trial);
-      return line_search_outcome::accepted;
-    }
-    if (dphi >= 0) {
-      a_hi = a_lo, f_hi = f_lo, d_hi = d_lo;
-      a_lo = alpha, f_lo = trial.value, d_lo = dphi;
-      lo = std::move(trial);
-      bracketed = true;
-      break;
-    }
-    if (alpha >= alpha_max) {  // still falling at the first breakpoint: stop on the bound
-      out = std::move(trial);
-      return line_search_outcome::accepted;
-    }
-    a_lo = alpha, f_lo = trial.value, d_lo = dphi;
-    lo = std::move(trial);
-    first = false;
-    alpha = std::min(alpha_max, 4 * alpha);
-  }
-
-  // Zoom phase: the interval between a_lo and a_hi holds a strong-Wolfe point.
-  while (bracketed && used < settings.max_evaluations) {
-    const double left = std::min(a_lo, a_hi), right = std::max(a_lo, a_hi), width = right - left;
-    if (!(width > 1e-15 * right)) break;
-    double next = 0.5 * (a_lo + a_hi);
-    if (std::isfinite(f_hi)) {
-      const double d1 = d_lo + d_hi - 3 * (f_lo - f_hi) / (a_lo - a_hi);
-      const double disc = d1 * d1 - d_lo * d_hi;
-      if (disc >= 0) {
-        const double d2 = std::copysign(std::sqrt(disc), a_hi - a_lo);
-        const double cubic = a_hi - (a_hi - a_lo) * (d_hi + d2 - d1) / (d_hi - d_lo + 2 * d2);
-        if (std::isfinite(cubic)) next = cubic;
-      }
-    }
-    next = std::clamp(next, left + 0.1 * width, right - 0.1 * width);
-    if (!evaluate(next)) {
-      a_hi = next, f_hi = inf, d_hi = 0;
-      continue;
-    }
-    const double dphi = slope(trial.gradient);
-    if (trial.value > f0 + settings.c1 * next * dphi0 || trial.value >= f_lo) {
-      if (approximately_wolfe(trial.value, dphi)) {
-        out = std::move(trial);
-        return line_search_outcome::accepted;
-      }
-      a_hi = next, f_hi = trial.value, d_hi = dphi;
-    } else {
-      if (std::abs(dphi) <= -settings.c2 * dphi0) {
-        out = std::move(trial);
-        return line_search_outcome::accepted;
-      }
-      if (dphi * (a_hi - a_lo) >= 0) a_hi = a_lo, f_hi = f_lo, d_hi = d_lo;
-      a_lo = next, f_lo = trial.value, d_lo = dphi;
-      lo = std::move(trial);
-    }
-  }
-  if (a_lo > 0) {
-    out = std::move(lo);
+  if (!(alpha > 0)) return search.fail();
+  line_search_phases::wolfe_bracket bracket;
+  if (search.grow(alpha, alpha_max, bracket, out) || search.zoom(bracket, out)) return line_search_outcome::accepted;
+  if (bracket.a_lo > 0) {  // the budget ran out: the best point with sufficient decrease
+    out = std::move(bracket.lo);
     return line_search_outcome::accepted;
   }
-  return fail();
+  return search.fail();
 }
 
 }  // namespace rein::fit::detail

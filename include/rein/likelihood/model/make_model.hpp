@@ -172,45 +172,38 @@ inline void apply_overrides(std::vector<parameter>& parameters, const std::strin
   }
 }
 
-}  // namespace detail
+/// The parameter sets of a workspace by name.
+using set_index = std::map<std::string, const parameter_set*>;
 
-/// Compiles a workspace into a model with pyhf's parameter conventions: inits, bounds and
-/// constraints per modifier type (docs/likelihood.md), then the measurement's overrides.
-/// @throws workspace_error (an invalid_argument) for an invalid workspace, naming the JSON pointer.
-/// @throws invalid_argument for an unknown measurement or an interpolation code the modifier type
-///         does not support (normsys: code0, code1, code2, code4; histosys: code0, code2, code4p).
-/// @param customs multiplicative modifiers defined in code (see bin_function); their parameters
-///        follow the workspace's, shared by name between custom modifiers.
-/// @throws invalid_argument for a custom modifier whose target, output range or parameters do not
-///         fit the workspace.
-inline model make_model(const workspace& ws, const model_options& options = {},
-                        const std::vector<custom_modifier>& customs = {}) {
-  validate(ws);
+/// model_options' interpolation codes, checked against what each modifier type supports.
+inline void check_interpolation_codes(const model_options& options) {
   if (options.normsys == interpolation_code::code4p)
     throw invalid_argument("rein::likelihood::make_model: normsys does not support code4p (use code0, code1, code2 or code4)");
   if (is_multiplicative(options.histosys))
     throw invalid_argument(std::string("rein::likelihood::make_model: histosys does not support ") +
                            to_string(options.histosys) + " (use code0, code2 or code4p)");
-  const measurement none;
-  const measurement* chosen = ws.measurements.empty() ? &none : &ws.measurements.front();
+}
+
+/// The measurement model_options names, else the workspace's first; `none` when it has none.
+inline const measurement& chosen_measurement(const workspace& ws, const model_options& options, const measurement& none) {
   if (options.measurement) {
     const auto found = std::find_if(ws.measurements.begin(), ws.measurements.end(),
                                     [&](const measurement& m) { return m.name == *options.measurement; });
     if (found == ws.measurements.end())
       throw invalid_argument("rein::likelihood::make_model: no measurement named '" + *options.measurement + "'");
-    chosen = &*found;
+    return *found;
   }
+  return ws.measurements.empty() ? none : ws.measurements.front();
+}
 
-  const auto sets = detail::ordered_parameter_sets(ws);
-  std::map<std::string, const detail::parameter_set*> set_by_name;
-  for (const auto& set : sets) set_by_name[set.name] = &set;
-  const auto staterror_offset = detail::staterror_offsets(ws);
-
+/// Every parameter in layout order with pyhf's inits, bounds and constraint per modifier type
+/// (docs/likelihood.md); the per-bin constraint widths come next (staterror_sigmas, shapesys_factors).
+inline std::vector<parameter> default_parameters(const std::vector<parameter_set>& sets) {
   std::vector<parameter> parameters;
   for (const auto& set : sets)
     for (std::size_t i = 0; i < set.size; ++i) {
       parameter p;
-      p.name = detail::indexed_name(set, i);
+      p.name = indexed_name(set, i);
       p.set = set.name;
       switch (set.type) {
         case modifier_type::normfactor:
@@ -233,9 +226,14 @@ inline model make_model(const workspace& ws, const model_options& options = {},
       }
       parameters.push_back(p);
     }
+  return parameters;
+}
 
-  // staterror: σ_b = sqrt(Σ_s δ_sb²) / Σ_s ν⁰_sb over the samples carrying it; σ = 0 fixes γ_b
-  // (with σ set to 1 so its constant constraint term stays finite, as pyhf does).
+/// staterror: σ_b = sqrt(Σ_s δ_sb²) / Σ_s ν⁰_sb over the samples carrying it; σ = 0 fixes γ_b
+/// (with σ set to 1 so its constant constraint term stays finite, as pyhf does).
+inline void staterror_sigmas(const workspace& ws, const set_index& set_by_name,
+                             const std::map<std::string, std::map<std::string, std::size_t>>& staterror_offset,
+                             std::vector<parameter>& parameters) {
   std::map<std::string, std::vector<double>> staterror_variance;
   for (const auto& c : ws.channels) {
     const std::size_t bins = c.samples.front().data.size();
@@ -268,8 +266,10 @@ inline model make_model(const workspace& ws, const model_options& options = {},
       if (p.sigma == 0) p.fixed = true, p.sigma = 1;
     }
   }
+}
 
-  // shapesys: τ_b = (ν⁰_b / δ_b)²; bins with ν⁰_b = 0 or δ_b = 0 are fixed with τ = 1.
+/// shapesys: τ_b = (ν⁰_b / δ_b)²; bins with ν⁰_b = 0 or δ_b = 0 are fixed with τ = 1.
+inline void shapesys_factors(const workspace& ws, const set_index& set_by_name, std::vector<parameter>& parameters) {
   for (const auto& c : ws.channels)
     for (const auto& s : c.samples)
       for (const auto& m : s.modifiers)
@@ -283,11 +283,15 @@ inline model make_model(const workspace& ws, const model_options& options = {},
             p.fixed = !valid;
           }
         }
+}
 
-  for (const auto& config : chosen->parameters) {
+/// The measurement's parameter configs over the defaults (a lumi's init defaults to its auxdatum),
+/// then every init checked against its bounds.
+inline void apply_measurement(const measurement& chosen, const set_index& set_by_name, std::vector<parameter>& parameters) {
+  for (const auto& config : chosen.parameters) {
     const auto set = set_by_name.find(config.name);
     if (set == set_by_name.end()) continue;  // pyhf ignores configuration of parameters the model lacks
-    detail::apply_config(parameters, *set->second, config);
+    apply_config(parameters, *set->second, config);
     if (set->second->type == modifier_type::lumi && !config.inits) parameters[set->second->first].init = (*config.auxdata)[0];
   }
   for (const auto& p : parameters)
@@ -295,43 +299,164 @@ inline model make_model(const workspace& ws, const model_options& options = {},
       throw invalid_argument("rein::likelihood::make_model: parameter '" + p.name + "' init " +
                              rein::detail::format_value(p.init) + " lies outside its bounds [" +
                              rein::detail::format_value(p.lower) + ", " + rein::detail::format_value(p.upper) + "]");
+}
 
-  std::vector<detail::compiled_custom> compiled_customs;
-  {
-    std::map<std::string, std::size_t> index;
-    for (std::size_t i = 0; i < parameters.size(); ++i) index[parameters[i].name] = i;
-    const std::size_t standard = parameters.size();
-    for (const auto& custom : customs) {
-      const std::string where = "rein::likelihood::make_model: custom modifier '" + custom.name + "'";
-      if (!custom.function) throw invalid_argument(where + " has no function");
-      if (custom.parameters.size() != custom.function->inputs())
-        throw invalid_argument(where + " declares " + std::to_string(custom.parameters.size()) +
-                               " parameters, its function takes " + std::to_string(custom.function->inputs()));
-      detail::compiled_custom compiled{custom.name, custom.function, {}};
-      for (const auto& p : custom.parameters) {
-        const auto found = index.find(p.name);
-        if (found == index.end()) {
-          if (!(p.lower <= p.init && p.init <= p.upper))
-            throw invalid_argument(where + ": parameter '" + p.name + "' init " + rein::detail::format_value(p.init) +
-                                   " lies outside its bounds [" + rein::detail::format_value(p.lower) + ", " +
-                                   rein::detail::format_value(p.upper) + "]");
-          index[p.name] = parameters.size();
-          compiled.inputs.push_back(parameters.size());
-          parameters.push_back(p);
-        } else if (found->second < standard) {
-          throw invalid_argument(where + ": parameter '" + p.name + "' is already a parameter of the workspace");
-        } else {
-          const auto& q = parameters[found->second];
-          if (q.init != p.init || q.lower != p.lower || q.upper != p.upper || q.constraint != p.constraint ||
-              q.aux != p.aux || q.sigma != p.sigma || q.factor != p.factor || q.fixed != p.fixed)
-            throw invalid_argument(where + ": parameter '" + p.name + "' is declared differently by another custom modifier");
-          compiled.inputs.push_back(found->second);
-        }
+/// The custom modifiers with their inputs as layout indices; their parameters are appended after
+/// the workspace's, shared by name between custom modifiers (declared identically) but never with
+/// the workspace.
+inline std::vector<custom_modifier_info> compile_customs(const std::vector<custom_modifier>& customs,
+                                                         std::vector<parameter>& parameters) {
+  std::vector<custom_modifier_info> compiled_customs;
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < parameters.size(); ++i) index[parameters[i].name] = i;
+  const std::size_t standard = parameters.size();
+  for (const auto& custom : customs) {
+    const std::string where = "rein::likelihood::make_model: custom modifier '" + custom.name + "'";
+    if (!custom.function) throw invalid_argument(where + " has no function");
+    if (custom.parameters.size() != custom.function->inputs())
+      throw invalid_argument(where + " declares " + std::to_string(custom.parameters.size()) +
+                             " parameters, its function takes " + std::to_string(custom.function->inputs()));
+    custom_modifier_info compiled{custom.name, custom.function, {}};
+    for (const auto& p : custom.parameters) {
+      const auto found = index.find(p.name);
+      if (found == index.end()) {
+        if (!(p.lower <= p.init && p.init <= p.upper))
+          throw invalid_argument(where + ": parameter '" + p.name + "' init " + rein::detail::format_value(p.init) +
+                                 " lies outside its bounds [" + rein::detail::format_value(p.lower) + ", " +
+                                 rein::detail::format_value(p.upper) + "]");
+        index[p.name] = parameters.size();
+        compiled.inputs.push_back(parameters.size());
+        parameters.push_back(p);
+      } else if (found->second < standard) {
+        throw invalid_argument(where + ": parameter '" + p.name + "' is already a parameter of the workspace");
+      } else {
+        const auto& q = parameters[found->second];
+        if (q.init != p.init || q.lower != p.lower || q.upper != p.upper || q.constraint != p.constraint ||
+            q.aux != p.aux || q.sigma != p.sigma || q.factor != p.factor || q.fixed != p.fixed)
+          throw invalid_argument(where + ": parameter '" + p.name + "' is declared differently by another custom modifier");
+        compiled.inputs.push_back(found->second);
       }
-      compiled_customs.push_back(std::move(compiled));
+    }
+    compiled_customs.push_back(std::move(compiled));
+  }
+  return compiled_customs;
+}
+
+/// One HistFactory modifier of sample `s` in channel `ch` compiled into `compiled`: a scalar
+/// factor (normfactor, lumi, normsys), an additive shift (histosys) or a per-bin factor.
+inline void compile_modifier(const modifier& m, const sample& s, const channel& ch, const set_index& set_by_name,
+                             const std::map<std::string, std::map<std::string, std::size_t>>& staterror_offset,
+                             const model_options& options, compiled_sample& compiled) {
+  const auto& set = *set_by_name.at(m.name);
+  switch (m.type) {
+    case modifier_type::normfactor:
+    case modifier_type::lumi:
+      compiled.scalars.push_back({set.first, false, false, {}});
+      break;
+    case modifier_type::normsys:
+      compiled.scalars.push_back({set.first, true, !is_multiplicative(options.normsys), interpolation(options.normsys, m.lo, 1.0, m.hi)});
+      break;
+    case modifier_type::histosys: {
+      additive_shift shift{set.first, options.histosys, {}, {}};
+      for (std::size_t b = 0; b < s.data.size(); ++b) {
+        const auto [p, q] = additive_constants(options.histosys, m.lo_data[b], s.data[b], m.hi_data[b]);
+        shift.p.push_back(p);
+        shift.q.push_back(q);
+      }
+      compiled.shifts.push_back(std::move(shift));
+      break;
+    }
+    case modifier_type::staterror:
+    case modifier_type::shapesys:
+    case modifier_type::shapefactor: {
+      const std::size_t first = set.first + (m.type == modifier_type::staterror ? staterror_offset.at(m.name).at(ch.name) : 0);
+      bin_factor factor;
+      for (std::size_t b = 0; b < s.data.size(); ++b) factor.parameters.push_back(first + b);
+      compiled.bin_factors.push_back(std::move(factor));
+      break;
     }
   }
+}
 
+/// The custom modifiers' outputs that multiply sample `s` of channel `ch`, checked against its bins.
+inline void attach_customs(const std::vector<custom_modifier>& customs, const sample& s, const channel& ch,
+                           compiled_sample& compiled) {
+  for (std::size_t c = 0; c < customs.size(); ++c)
+    for (const auto& t : customs[c].targets)
+      if (t.channel == ch.name && t.sample == s.name) {
+        if (t.bins != 0 && t.bins != s.data.size())
+          throw invalid_argument("rein::likelihood::make_model: custom modifier '" + customs[c].name + "' has " +
+                                 std::to_string(t.bins) + " outputs for sample '" + s.name + "' of channel '" + ch.name +
+                                 "', which has " + std::to_string(s.data.size()) + " bins (one output per bin)");
+        if (t.offset + s.data.size() > customs[c].function->outputs())
+          throw invalid_argument("rein::likelihood::make_model: custom modifier '" + customs[c].name + "' maps outputs [" +
+                                 std::to_string(t.offset) + ", " + std::to_string(t.offset + s.data.size()) +
+                                 ") to sample '" + s.name + "' of channel '" + ch.name + "', but has " +
+                                 std::to_string(customs[c].function->outputs()) + " outputs");
+        compiled.customs.push_back({c, t.offset});
+      }
+}
+
+/// Every custom modifier's targets are samples of the workspace.
+inline void check_custom_targets(const std::vector<custom_modifier>& customs, const std::vector<compiled_sample>& samples) {
+  for (const auto& custom : customs)
+    for (const auto& t : custom.targets) {
+      const bool found = std::any_of(samples.begin(), samples.end(), [&](const compiled_sample& s) {
+        return s.channel == t.channel && s.name == t.sample;
+      });
+      if (!found)
+        throw invalid_argument("rein::likelihood::make_model: custom modifier '" + custom.name + "' targets sample '" +
+                               t.sample + "' of channel '" + t.channel + "', which the workspace does not have");
+    }
+}
+
+/// The observed data: the observations in channel order, and the auxiliary data of the
+/// constrained parameters in layout order.
+inline dataset observed_data(const workspace& ws, const std::vector<channel_layout>& channels, std::size_t main_bins,
+                             const std::vector<parameter>& parameters) {
+  dataset observed;
+  observed.main.resize(static_cast<Eigen::Index>(main_bins));
+  for (const auto& c : channels)
+    for (const auto& o : ws.observations)
+      if (o.name == c.name)
+        for (std::size_t b = 0; b < c.bins; ++b) observed.main[static_cast<Eigen::Index>(c.offset + b)] = o.data[b];
+  std::vector<double> aux;
+  for (const auto& p : parameters)
+    if (p.constraint != constraint_kind::none) aux.push_back(p.aux);
+  observed.aux = Eigen::Map<const Eigen::VectorXd>(aux.data(), static_cast<Eigen::Index>(aux.size()));
+  return observed;
+}
+
+}  // namespace detail
+
+/// Compiles a workspace into a model with pyhf's parameter conventions: inits, bounds and
+/// constraints per modifier type (docs/likelihood.md), then the measurement's overrides.
+/// @throws workspace_error (an invalid_argument) for an invalid workspace, naming the JSON pointer.
+/// @throws invalid_argument for an unknown measurement or an interpolation code the modifier type
+///         does not support (normsys: code0, code1, code2, code4; histosys: code0, code2, code4p).
+/// @param customs multiplicative modifiers defined in code (see bin_function); their parameters
+///        follow the workspace's, shared by name between custom modifiers.
+/// @throws invalid_argument for a custom modifier whose target, output range or parameters do not
+///         fit the workspace.
+inline model make_model(const workspace& ws, const model_options& options = {},
+                        const std::vector<custom_modifier>& customs = {}) {
+  validate(ws);
+  detail::check_interpolation_codes(options);
+  const measurement none;
+  const measurement& chosen = detail::chosen_measurement(ws, options, none);
+
+  // the parameters: pyhf's defaults, per-bin constraint widths, the measurement, custom modifiers'
+  const auto sets = detail::ordered_parameter_sets(ws);
+  detail::set_index set_by_name;
+  for (const auto& set : sets) set_by_name[set.name] = &set;
+  const auto staterror_offset = detail::staterror_offsets(ws);
+  std::vector<parameter> parameters = detail::default_parameters(sets);
+  detail::staterror_sigmas(ws, set_by_name, staterror_offset, parameters);
+  detail::shapesys_factors(ws, set_by_name, parameters);
+  detail::apply_measurement(chosen, set_by_name, parameters);
+  auto compiled_customs = detail::compile_customs(customs, parameters);
+
+  // the channels and their samples, main bins in channel order
   std::vector<channel_layout> channels;
   std::vector<detail::compiled_sample> samples;
   std::size_t offset = 0;
@@ -344,84 +469,20 @@ inline model make_model(const workspace& ws, const model_options& options = {},
       compiled.name = s.name;
       compiled.offset = offset;
       compiled.nominal = s.data;
-      for (const auto& m : s.modifiers) {
-        const auto& set = *set_by_name.at(m.name);
-        switch (m.type) {
-          case modifier_type::normfactor:
-          case modifier_type::lumi:
-            compiled.scalars.push_back({set.first, false, false, {}});
-            break;
-          case modifier_type::normsys:
-            compiled.scalars.push_back({set.first, true, !is_multiplicative(options.normsys),
-                                        interpolation(options.normsys, m.lo, 1.0, m.hi)});
-            break;
-          case modifier_type::histosys: {
-            detail::additive_shift shift{set.first, options.histosys, {}, {}};
-            for (std::size_t b = 0; b < s.data.size(); ++b) {
-              const auto [p, q] = additive_constants(options.histosys, m.lo_data[b], s.data[b], m.hi_data[b]);
-              shift.p.push_back(p);
-              shift.q.push_back(q);
-            }
-            compiled.shifts.push_back(std::move(shift));
-            break;
-          }
-          case modifier_type::staterror:
-          case modifier_type::shapesys:
-          case modifier_type::shapefactor: {
-            const std::size_t first =
-                set.first + (m.type == modifier_type::staterror ? staterror_offset.at(m.name).at(ch.name) : 0);
-            detail::bin_factor factor;
-            for (std::size_t b = 0; b < s.data.size(); ++b) factor.parameters.push_back(first + b);
-            compiled.bin_factors.push_back(std::move(factor));
-            break;
-          }
-        }
-      }
-      for (std::size_t c = 0; c < customs.size(); ++c)
-        for (const auto& t : customs[c].targets)
-          if (t.channel == ch.name && t.sample == s.name) {
-            if (t.bins != 0 && t.bins != s.data.size())
-              throw invalid_argument("rein::likelihood::make_model: custom modifier '" + customs[c].name + "' has " +
-                                     std::to_string(t.bins) + " outputs for sample '" + s.name + "' of channel '" +
-                                     ch.name + "', which has " + std::to_string(s.data.size()) + " bins (one output per bin)");
-            if (t.offset + s.data.size() > customs[c].function->outputs())
-              throw invalid_argument("rein::likelihood::make_model: custom modifier '" + customs[c].name + "' maps outputs [" +
-                                     std::to_string(t.offset) + ", " + std::to_string(t.offset + s.data.size()) +
-                                     ") to sample '" + s.name + "' of channel '" + ch.name + "', but has " +
-                                     std::to_string(customs[c].function->outputs()) + " outputs");
-            compiled.customs.push_back({c, t.offset});
-          }
+      for (const auto& m : s.modifiers) detail::compile_modifier(m, s, ch, set_by_name, staterror_offset, options, compiled);
+      detail::attach_customs(customs, s, ch, compiled);
       samples.push_back(std::move(compiled));
     }
     offset += layout.bins;
     channels.push_back(std::move(layout));
   }
+  detail::check_custom_targets(customs, samples);
 
-  for (const auto& custom : customs)
-    for (const auto& t : custom.targets) {
-      const bool found = std::any_of(samples.begin(), samples.end(), [&](const detail::compiled_sample& s) {
-        return s.channel == t.channel && s.name == t.sample;
-      });
-      if (!found)
-        throw invalid_argument("rein::likelihood::make_model: custom modifier '" + custom.name + "' targets sample '" +
-                               t.sample + "' of channel '" + t.channel + "', which the workspace does not have");
-    }
-
-  dataset observed;
-  observed.main.resize(static_cast<Eigen::Index>(offset));
-  for (const auto& c : channels)
-    for (const auto& o : ws.observations)
-      if (o.name == c.name)
-        for (std::size_t b = 0; b < c.bins; ++b) observed.main[static_cast<Eigen::Index>(c.offset + b)] = o.data[b];
-  std::vector<double> aux;
-  for (const auto& p : parameters)
-    if (p.constraint != constraint_kind::none) aux.push_back(p.aux);
-  observed.aux = Eigen::Map<const Eigen::VectorXd>(aux.data(), static_cast<Eigen::Index>(aux.size()));
-
-  const std::string poi = options.poi ? *options.poi : chosen->poi;
+  dataset observed = detail::observed_data(ws, channels, offset, parameters);
+  const std::string poi = options.poi ? *options.poi : chosen.poi;
   detail::apply_overrides(parameters, poi, options);
-  return model(parameter_layout(std::move(parameters), poi.empty() ? std::nullopt : std::optional<std::string>(poi)),
-               std::move(channels), std::move(samples), std::move(observed), std::move(compiled_customs));
+  return detail::model_access::make(parameter_layout(std::move(parameters), poi.empty() ? std::nullopt : std::optional<std::string>(poi)),
+                                    std::move(channels), std::move(samples), std::move(observed), std::move(compiled_customs));
 }
 
 }  // namespace rein::likelihood

@@ -49,7 +49,7 @@ namespace rein::likelihood {
     channels.push_back(std::move(kept));
   }
   std::vector<detail::compiled_sample> samples;
-  for (const auto& s : m.samples()) {
+  for (const auto& s : detail::model_access::samples(m)) {
     if (is_masked(s.channel)) continue;
     auto kept = s;
     for (std::size_t c = 0; c < channels.size(); ++c)
@@ -62,7 +62,8 @@ namespace rein::likelihood {
   for (std::size_t c = 0; c < channels.size(); ++c)
     observed.main.segment(static_cast<Eigen::Index>(moves[c].second), static_cast<Eigen::Index>(channels[c].bins)) =
         m.observed().main.segment(static_cast<Eigen::Index>(moves[c].first), static_cast<Eigen::Index>(channels[c].bins));
-  return model(m.parameters(), std::move(channels), std::move(samples), std::move(observed), m.custom_modifiers());
+  return detail::model_access::make(m.parameters(), std::move(channels), std::move(samples), std::move(observed),
+                                    m.custom_modifiers());
 }
 
 }  // namespace rein::likelihood

@@ -3,15 +3,18 @@
 #include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
 #include "rein/core/parameter_layout.hpp"
+#include "rein/likelihood/model/bin_function.hpp"
 #include "rein/likelihood/model/dataset.hpp"
 #include "rein/likelihood/model/detail/compiled_sample.hpp"
 #include "rein/likelihood/model/detail/poisson_term.hpp"
+#include "rein/likelihood/model/interpolation.hpp"
 
 #include <Eigen/Core>
 
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +28,38 @@ struct channel_layout {
   std::size_t bins = 0;
   std::vector<std::string> samples;
 };
+
+/// One sample of a compiled model as its users see it (model::samples()): where its bins sit and
+/// which parameters its HistFactory modifiers read. Its expected count in bin b is
+/// ν_b = (nominal_b + Σ histosys shifts_b) · Π scalar factors · Π per-bin factors_b · Π custom factors_b
+/// (docs/likelihood.md); the compiled form the model evaluates stays internal.
+struct sample_info {
+  std::string channel;
+  std::string name;
+  std::size_t offset = 0;        ///< index of the sample's first bin in the main-bin vector
+  std::vector<double> nominal;   ///< nominal yields, one per bin of its channel
+  /// The parameter of each factor common to all bins (normfactor, lumi, normsys), in the order applied.
+  std::vector<std::size_t> scalar_parameters;
+  /// The parameter of each additive shift (histosys).
+  std::vector<std::size_t> shift_parameters;
+  /// Each per-bin factor (staterror, shapesys, shapefactor): the parameter of each bin.
+  std::vector<std::vector<std::size_t>> bin_parameters;
+  /// Whether a normsys or histosys is interpolated with code0 (a kink at 0) or code2 (quadratic and
+  /// linear pieces): then nll can be non-convex in its parameter.
+  bool nonconvex_interpolation = false;
+};
+
+/// A custom modifier as compiled into a model (model::custom_modifiers()): its function and the
+/// model's indices of the function's inputs.
+struct custom_modifier_info {
+  std::string name;
+  std::shared_ptr<const bin_function> function;
+  std::vector<std::size_t> inputs;
+};
+
+namespace detail {
+struct model_access;
+}  // namespace detail
 
 /// Sample-bin yields ν_sb(θ) and their Jacobian ∂ν_sb/∂θ_j (model::yield_jacobian).
 struct sample_yields {
@@ -41,30 +76,16 @@ struct sample_yields {
 /// nll(θ) = −Σ_b [n_b ln ν_b(θ) − ν_b(θ) − ln Γ(n_b + 1)] − Σ_constrained ln p(aux_i | θ_i),
 /// with Gaussian (normal) and continuous-Poisson constraint densities fully normalised, so that
 /// 2·nll equals pyhf's `twice_nll`. A main bin with ν_b < 0, or ν_b = 0 with n_b > 0, gives +∞.
-/// All members are const and thread-safe.
+/// All members are const and thread-safe. Models are made by make_model (from a workspace) and by
+/// the operations on models (mask_channels, fix_parameters, reparametrize).
 class model {
  public:
-  model(parameter_layout parameters, std::vector<channel_layout> channels,
-        std::vector<detail::compiled_sample> samples, dataset observed,
-        std::vector<detail::compiled_custom> customs = {})
-      : m_parameters(std::move(parameters)), m_channels(std::move(channels)), m_samples(std::move(samples)),
-        m_customs(std::move(customs)), m_observed(std::move(observed)) {
-    for (const auto& c : m_channels) m_main_bins += c.bins;
-    for (std::size_t i = 0; i < m_parameters.size(); ++i)
-      if (m_parameters[i].constraint != constraint_kind::none) m_constrained.push_back(i);
-    for (const auto& s : m_samples) {
-      m_sample_bins += s.nominal.size();
-      m_shift_count += s.shifts.size();
-    }
-    for (std::size_t i : m_constrained)
-      if (m_parameters[i].constraint == constraint_kind::normal) m_normal_constant += std::log(m_parameters[i].sigma) + half_log_two_pi;
-    check_dataset(m_observed, "observed data");
-  }
-
   [[nodiscard]] const parameter_layout& parameters() const { return m_parameters; }
   [[nodiscard]] const std::vector<channel_layout>& channels() const { return m_channels; }
-  [[nodiscard]] const std::vector<detail::compiled_sample>& samples() const { return m_samples; }
-  [[nodiscard]] const std::vector<detail::compiled_custom>& custom_modifiers() const { return m_customs; }
+  /// The samples, channel by channel in model order: the order of yield_jacobian's rows and of
+  /// yields_without_bin_factors.
+  [[nodiscard]] const std::vector<sample_info>& samples() const { return m_sample_info; }
+  [[nodiscard]] const std::vector<custom_modifier_info>& custom_modifiers() const { return m_customs; }
   /// Number of main bins (all channels).
   [[nodiscard]] std::size_t main_bins() const { return m_main_bins; }
   /// Indices of the constrained parameters, in the order of the auxiliary data.
@@ -211,6 +232,40 @@ class model {
   }
 
  private:
+  friend struct detail::model_access;
+
+  model(parameter_layout parameters, std::vector<channel_layout> channels, std::vector<detail::compiled_sample> samples,
+        dataset observed, std::vector<custom_modifier_info> customs)
+      : m_parameters(std::move(parameters)), m_channels(std::move(channels)), m_samples(std::move(samples)),
+        m_customs(std::move(customs)), m_observed(std::move(observed)) {
+    for (const auto& c : m_channels) m_main_bins += c.bins;
+    for (std::size_t i = 0; i < m_parameters.size(); ++i)
+      if (m_parameters[i].constraint != constraint_kind::none) m_constrained.push_back(i);
+    for (const auto& s : m_samples) {
+      m_sample_bins += s.nominal.size();
+      m_shift_count += s.shifts.size();
+      m_sample_info.push_back(info_of(s));
+    }
+    for (std::size_t i : m_constrained)
+      if (m_parameters[i].constraint == constraint_kind::normal) m_normal_constant += std::log(m_parameters[i].sigma) + half_log_two_pi;
+    check_dataset(m_observed, "observed data");
+  }
+
+  // What samples() shows of a compiled sample.
+  static sample_info info_of(const detail::compiled_sample& s) {
+    sample_info info{s.channel, s.name, s.offset, s.nominal, {}, {}, {}, false};
+    for (const auto& f : s.scalars) {
+      info.scalar_parameters.push_back(f.parameter);
+      if (f.additive_code) info.nonconvex_interpolation = true;
+    }
+    for (const auto& h : s.shifts) {
+      info.shift_parameters.push_back(h.parameter);
+      if (h.code == interpolation_code::code0 || h.code == interpolation_code::code2) info.nonconvex_interpolation = true;
+    }
+    for (const auto& f : s.bin_factors) info.bin_parameters.push_back(f.parameters);
+    return info;
+  }
+
   void check_parameters(const Eigen::VectorXd& theta) const {
     if (static_cast<std::size_t>(theta.size()) != m_parameters.size())
       throw invalid_argument("rein::likelihood::model: parameter vector has " + std::to_string(theta.size()) +
@@ -410,7 +465,8 @@ class model {
   parameter_layout m_parameters;
   std::vector<channel_layout> m_channels;
   std::vector<detail::compiled_sample> m_samples;
-  std::vector<detail::compiled_custom> m_customs;
+  std::vector<sample_info> m_sample_info;  ///< what samples() shows of m_samples
+  std::vector<custom_modifier_info> m_customs;
   dataset m_observed;
   std::vector<std::size_t> m_constrained;
   std::size_t m_main_bins = 0;
@@ -418,5 +474,22 @@ class model {
   std::size_t m_shift_count = 0;
   double m_normal_constant = 0;  ///< Σ (ln σ_i + ½ ln 2π) over the normal constraints
 };
+
+namespace detail {
+
+/// The compiled form of a model, for the code that builds models (make_model, mask_channels,
+/// reparametrize); users of a model read model::samples() instead.
+struct model_access {
+  /// A model from its compiled parts; checks the observed data against them.
+  /// @throws invalid_argument if `observed` does not fit the channels or the constrained parameters.
+  static model make(parameter_layout parameters, std::vector<channel_layout> channels, std::vector<compiled_sample> samples,
+                    dataset observed, std::vector<custom_modifier_info> customs) {
+    return model(std::move(parameters), std::move(channels), std::move(samples), std::move(observed), std::move(customs));
+  }
+  /// The samples as the model evaluates them, in the order of model::samples().
+  static const std::vector<compiled_sample>& samples(const model& m) { return m.m_samples; }
+};
+
+}  // namespace detail
 
 }  // namespace rein::likelihood

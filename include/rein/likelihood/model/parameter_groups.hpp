@@ -6,6 +6,7 @@
 // (`--freeze GROUP`, docs/diagnostics.md).
 #include "rein/core/error.hpp"
 #include "rein/likelihood/model/model.hpp"
+#include "rein/likelihood/model/reparametrize.hpp"
 #include "rein/likelihood/workspace/workspace.hpp"
 
 #include <Eigen/Core>
@@ -102,7 +103,7 @@ struct parameter_group {
   }
   const auto poi = m.parameters().poi();
   parameter_layout layout(std::move(parameters), poi ? std::optional<std::string>(m.parameters()[*poi].name) : std::nullopt);
-  return model(std::move(layout), m.channels(), m.samples(), m.observed(), m.custom_modifiers());
+  return reparametrize(m, std::move(layout));
 }
 
 }  // namespace rein::likelihood

@@ -1,10 +1,8 @@
 #pragma once
 
-#include "rein/likelihood/model/bin_function.hpp"
 #include "rein/likelihood/model/interpolation.hpp"
 
 #include <cstddef>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,15 +31,8 @@ struct bin_factor {
 
 /// A custom modifier's outputs [offset, offset + bins) multiplying a sample.
 struct custom_factor {
-  std::size_t modifier = 0;  ///< index into the model's custom modifiers
+  std::size_t modifier = 0;  ///< index into the model's custom modifiers (model::custom_modifiers())
   std::size_t offset = 0;
-};
-
-/// A custom modifier compiled: its function and the model indices of its inputs.
-struct compiled_custom {
-  std::string name;
-  std::shared_ptr<const bin_function> function;
-  std::vector<std::size_t> inputs;
 };
 
 /// One sample of one channel, ready for evaluation:
