@@ -10,6 +10,7 @@
 #include "rein/likelihood/workspace/builder.hpp"
 #include "rein/likelihood/yield_jacobian.hpp"
 #include "support/close.hpp"
+#include "support/workspaces.hpp"
 
 #include <doctest/doctest.h>
 
@@ -20,14 +21,7 @@ namespace layers_test {
 TEST_SUITE("likelihood") {
   TEST_CASE("model::yield_jacobian: values are expected_sample's bit for bit, derivatives central differences'") {
     namespace lh = rein::likelihood;
-    const auto ws = lh::workspace_builder()
-                        .channel("SR", 2)
-                        .sample("signal", {5, 10}).normfactor("mu").lumi("lumi")
-                        .sample("background", {50, 52}).normsys("bkg_norm", 1.1, 0.9).histosys("shape", {48, 53}, {52, 50})
-                        .staterror("stat_SR", {3, 4})
-                        .observation("SR", {55, 60})
-                        .measurement("meas", "mu").lumi_constraint("lumi", 1.0, 0.02)
-                        .build();
+    const auto ws = rein::test::one_channel_of_every_kind();
     const auto model = lh::make_model(ws);
     Eigen::VectorXd theta = model.parameters().inits();
     for (Eigen::Index j = 0; j < theta.size(); ++j) theta[j] += 0.1 + 0.05 * static_cast<double>(j);  // off the kinks at 0

@@ -5,6 +5,7 @@
 #include "rein/likelihood/model/reparametrize.hpp"
 #include "rein/likelihood/workspace/builder.hpp"
 #include "support/message.hpp"
+#include "support/workspaces.hpp"
 
 #include <doctest/doctest.h>
 
@@ -33,14 +34,7 @@ lh::workspace two_channels() {
 
 TEST_SUITE("likelihood") {
   TEST_CASE("model::samples: each sample's channel, bins and the parameters its modifiers read") {
-    const auto ws = lh::workspace_builder()
-                        .channel("SR", 2)
-                        .sample("signal", {5, 10}).normfactor("mu").lumi("lumi")
-                        .sample("background", {50, 52}).normsys("bkg_norm", 1.1, 0.9).histosys("shape", {48, 53}, {52, 50})
-                        .staterror("stat_SR", {3, 4})
-                        .observation("SR", {55, 60})
-                        .measurement("meas", "mu").lumi_constraint("lumi", 1.0, 0.02)
-                        .build();
+    const auto ws = rein::test::one_channel_of_every_kind();
     const auto m = lh::make_model(ws);
     const auto& layout = m.parameters();
     const auto index = [&](const char* name) { return layout.index(name); };
