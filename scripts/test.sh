@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the whole test suite, each part once, in the build that checks it best:
-#   build        Release (g++): the CLI, the Python module and the examples, with the tests that run them
+#   build        Release (g++): the CLI and the examples, with the tests that run them, and the Python
+#                package as the README installs it (pip, in build/tests/python_install) with its tests
 #   build-asan   the unit tests under AddressSanitizer + UBSan
 #   build-clang  every public header compiled on its own, by clang (half of g++'s time)
 #   build-fuzz   the readers' fuzz targets (scripts/fuzz.sh)
@@ -11,8 +12,9 @@ jobs=$(nproc)
 start=$SECONDS
 phase() { echo "== rein test.sh: $1 ($((SECONDS - start)) s since start)"; }
 
-phase "Release: CLI, Python module, examples"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DREIN_BUILD_PYTHON=ON \
+phase "Release: CLI, examples, the Python package installed by pip"
+# the Python module is built once, by the README's pip line (ctest python_install), not in build/ too
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DREIN_BUILD_PYTHON=OFF -DREIN_TEST_PYTHON_INSTALL=ON \
       -DREIN_UNIT_TESTS=OFF -DREIN_HEADER_CHECK=OFF
 cmake --build build -j "$jobs"
 (cd build && ctest --output-on-failure -j "$jobs")
