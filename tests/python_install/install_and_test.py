@@ -44,6 +44,7 @@ def main():
 
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"  # offline CI: no question to PyPI about pip itself
     line = readme_install_line(source)
     print(f"install_and_test: in {copy}: {line}", flush=True)
     subprocess.run(["bash", "-c", f"set -e; {line}"], cwd=copy, env=env, check=True)
