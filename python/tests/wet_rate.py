@@ -42,11 +42,16 @@ def _z(q2):
 
 _last = [None, None, None]  # (q2 bytes, its factors, the array): rein passes the same node array on every call
 
+_FF = [f"FFK[{k}]" for k in range(8)]
+_FORM_FACTOR_OF_FF = np.array([0, 0, 0, 1, 1, 2, 2, 2])  # the form factor (f+, f0, fT) FFK[k] is a coefficient of
+
 
 def _kinematics(q2):
-    """The q2-only factors of the rate at every q2, computed once per node array: the z-expansion
-    bases of f+, f0 and fT, an array (3 form factors, 3 powers, len(q2)): pole_X (1, dz, dz^2),
-    and the weights of their terms, (3, len(q2))."""
+    """The q2-only factors of the rate at every q2, computed once per node array:
+    bases (3 form factors f+, f0, fT; 3 powers; len(q2)): pole_X (1, dz, dz^2), so f_X = sum_k a_Xk bases[X, k];
+    weights (3, len(q2)): dB/dq2 = sum_X c_X^2 weights_X f_X^2;
+    ff_bases (8, len(q2)): the basis FFK[k] multiplies in its form factor (FFK[0] also multiplies
+    bases[1, 0] in f0, as f0(0) = f+(0))."""
     if q2 is _last[2] and not q2.flags.writeable:  # rein's read-only node array again: no need to compare its bytes
         return _last[1]
     q2 = np.asarray(q2, dtype=float)
@@ -57,36 +62,35 @@ def _kinematics(q2):
         powers = np.array([np.ones_like(dz), dz, dz * dz])
         plus, zero = powers / (1.0 - q2 / POLE_PLUS**2), powers / (1.0 - q2 / POLE_ZERO**2)
         norm = B_LIFETIME / HBAR * _WIDTH_NORM * np.sqrt(lam)
-        # dB/dq2 = w_v cvl^2 f+^2 + w_s csl^2 f0^2 + w_t ctl^2 fT^2
         weights = np.array([norm * lam / 24.0, norm * q2 * _SCALAR_FACTOR, norm * _TENSOR_FACTOR * q2 * lam])
-        _last[:2] = key, (np.array([plus, zero, plus]), weights)
+        _last[:2] = key, (np.array([plus, zero, plus]), weights, np.concatenate([plus, zero[1:], plus]))
     _last[2] = q2
     return _last[1]
 
 
-_FF = [f"FFK[{k}]" for k in range(8)]
+def _per_form_factor(params):
+    """One row per form factor X (f+, f0, fT): its coefficients a_X0, a_X1, a_X2, then c_X^2, 2 c_X
+    and 2 c_X^2 (c = cvl, csl, ctl). One small array, so that a call makes few NumPy calls:
+    each costs about a microsecond whatever its size."""
+    a = [params[name] for name in _FF]
+    rows = ((a[0], a[1], a[2], params["cvl"]), (a[0], a[3], a[4], params["csl"]), (a[5], a[6], a[7], params["ctl"]))
+    return np.array([[a0, a1, a2, c * c, 2 * c, 2 * c * c] for a0, a1, a2, c in rows])
 
 
 def _terms(q2, params):
-    """The bases, the form factors' weighted values w_X f_X and the terms w_X f_X^2 at every q2
-    (rows f+, f0, fT): dB/dq2 = sum_X c_X^2 w_X f_X^2."""
-    bases, weights = _kinematics(q2)
-    a = [params[name] for name in _FF]
-    # f_X = sum_k a_Xk basis_Xk for the three at once: NumPy calls on (3, 3, n) arrays rather than
-    # fifteen on (n,) ones, as each call costs about a microsecond whatever its size
-    coefficients = np.array([[a[0], a[1], a[2]], [a[0], a[3], a[4]], [a[5], a[6], a[7]]])
-    form_factors = np.einsum("xk,xkn->xn", coefficients, bases)
+    """The per-form-factor scalars (_per_form_factor), the weighted form factors w_X f_X and the
+    terms w_X f_X^2 at every q2, rows f+, f0, fT."""
+    bases, weights, _ = _kinematics(q2)
+    scalars = _per_form_factor(params)
+    form_factors = np.einsum("xk,xkn->xn", scalars[:, :3], bases)  # the three at once
     weighted = weights * form_factors
-    return bases, weighted, weighted * form_factors
-
-
-def _rate(params, terms):
-    return params["cvl"] ** 2 * terms[0] + params["csl"] ** 2 * terms[1] + params["ctl"] ** 2 * terms[2]
+    return scalars, weighted, weighted * form_factors
 
 
 def dbr_dq2(q2, **params):
     """dB/dq2 [GeV^-2] of B+ -> K+ nu nubar at every q2, for cvl, csl, ctl and FFK[0..7]."""
-    return _rate(params, _terms(q2, params)[2])
+    scalars, _, terms = _terms(q2, params)
+    return np.einsum("x,xn->n", scalars[:, 3], terms)  # sum_X c_X^2 w_X f_X^2
 
 
 def dbr_dq2_derivative(q2, **params):
@@ -97,17 +101,12 @@ def dbr_dq2_derivative(q2, **params):
 def dbr_dq2_and_derivative(q2, **params):
     """(dbr_dq2, dbr_dq2_derivative) from one call (rein.add_alternative(..., derivative=True)):
     the form factors are computed once for both, the derivative's rows written in place."""
-    bases, weighted, terms = _terms(q2, params)
-    cvl, csl, ctl = params["cvl"], params["csl"], params["ctl"]
+    scalars, weighted, terms = _terms(q2, params)
+    bases, _, ff_bases = _kinematics(q2)
     derivative = np.empty((11, terms.shape[1]))
-    np.multiply(2 * cvl, terms[0], out=derivative[0])
-    np.multiply(2 * csl, terms[1], out=derivative[1])
-    np.multiply(2 * ctl, terms[2], out=derivative[2])
-    # d rate / d f_X = 2 c_X^2 w_X f_X, and f_X is linear in its coefficients: FFK[0..2] in f+
-    # (FFK[0] also in f0, as f0(0) = f+(0)), FFK[3..4] in f0, FFK[5..7] in fT
-    zero = (2 * csl * csl) * weighted[1]
-    np.multiply((2 * cvl * cvl) * weighted[0], bases[0], out=derivative[3:6])
-    derivative[3] += zero * bases[1, 0]
-    np.multiply(zero, bases[1, 1:], out=derivative[6:8])
-    np.multiply((2 * ctl * ctl) * weighted[2], bases[2], out=derivative[8:11])
-    return _rate(params, terms), derivative
+    np.multiply(scalars[:, 4:5], terms, out=derivative[:3])  # d rate / d c_X = 2 c_X w_X f_X^2
+    weighted *= scalars[:, 5:6]  # d rate / d f_X = 2 c_X^2 w_X f_X
+    # d rate / d FFK[k] = (d rate / d f_X) basis_k, X the form factor of FFK[k]
+    np.multiply(weighted.take(_FORM_FACTOR_OF_FF, axis=0), ff_bases, out=derivative[3:])
+    derivative[3] += weighted[1] * bases[1, 0]
+    return np.einsum("x,xn->n", scalars[:, 3], terms), derivative
