@@ -51,7 +51,7 @@ def hypotest(client, model, mu, *, toys, seed=0, test_stat="qtilde", shards=None
     """CLs at ``mu`` from ``toys`` toys per hypothesis (``rein cls --toys``), the toys split into
     ``shards`` tasks (default: 4 per worker) run by ``client``; the result equals
     ``rein.hypotest(model, mu, toys=toys, seed=seed)`` bit for bit (wall time aside)."""
-    fixed = _fixed(fixed)
+    fixed = _fixed(fixed, "distributed.hypotest")
     mu = float(mu)
     shards = _shard_count(client, shards, toys)
     g = _rein.toy_generators(model._model, mu, test_stat, fixed)
@@ -95,7 +95,7 @@ def scan(client, model, values, parameter=None, *, shards=None):
     --shard I/N`` splits them; the result equals ``rein.scan(model, values, parameter)`` bit for
     bit (wall time aside)."""
     parameter = parameter or model.poi
-    values = _grid(values)
+    values = _grid(values, "values", "distributed.scan")
     shards = _shard_count(client, shards, len(values))
     model_future = client.scatter(model, broadcast=True)
     texts = _map_shards(client, _scan_shard, len(values), shards, model_future, parameter, values)
@@ -113,7 +113,7 @@ def sample(client, model, *, chains=4, warmup=1000, draws=1000, seed=0, threads=
     process seeds it and every chain starts from the same point (found once, here), so the draws,
     summary and evidence equal ``rein.sample(model, ...)``'s bit for bit (wall times aside)."""
     begin = time.perf_counter()
-    specs = _prior_specs(priors)
+    specs = _prior_specs(priors, "distributed.sample")
     evidence = _evidence(evidence)
     shards = int(chains) if shards is None else max(1, min(int(shards), int(chains)))
     x0 = _rein.sample_start(model._model, specs, start)
