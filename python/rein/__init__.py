@@ -159,7 +159,7 @@ class Model:
         """The initial values with some replaced by name: ``model.pars(mu=2.0)``."""
         theta = np.array(self.inits)
         for name, value in values.items():
-            theta[self.index(name)] = value
+            theta[self.index(name)] = _real(value, name, "Model.pars")
         return theta
 
     def expected(self, pars):

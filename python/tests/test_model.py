@@ -133,6 +133,8 @@ def test_bad_parameter_vectors_and_data_are_refused_naming_the_value():
     with pytest.raises(rein.InvalidArgument, match="data is an array of complex numbers"):
         small.nll(small.inits, data=data.astype(complex))
     # what does not change: other dtypes, views and lists are converted
+    with pytest.raises(rein.InvalidArgument, match=r"rein.Model.pars: mu = 'abc' must be a real number"):
+        small.pars(mu="abc")
     x = np.repeat(np.asarray(small.inits), 2)[::2]
     assert small.nll(x) == small.nll(list(small.inits)) == small.nll(np.asarray(small.inits, dtype=np.float32))
 
