@@ -42,11 +42,18 @@ def _json_default(value):
                           "lists, dicts, numpy arrays)")
 
 
-def _text(value, what, function="load"):
-    """A str option (or None), checked: a number where a name belongs is a mistake, not a name."""
-    if value is not None and not isinstance(value, str):
-        raise InvalidArgument(f"rein.{function}: {what} = {value!r:.80} must be a str (or None)")
+def _text(value, what, function="load", optional=True):
+    """A str option (or None if optional), checked: a number where a name belongs is a mistake, not a name."""
+    if not isinstance(value, str) and not (optional and value is None):
+        raise InvalidArgument(f"rein.{function}: {what} = {value!r:.80} must be a str" + (" (or None)" if optional else ""))
     return value
+
+
+def _bool(value, what, function):
+    """A flag: True or False (a str such as "no" is not False)."""
+    if not isinstance(value, (bool, np.bool_)) and not (isinstance(value, numbers.Integral) and value in (0, 1)):
+        raise InvalidArgument(f"rein.{function}: {what} = {value!r:.80} must be True or False")
+    return bool(value)
 
 
 def _integer(value, what, function):
@@ -97,6 +104,8 @@ def _patch_entries(patches, patch_name, patch_values):
         patches = []
     elif isinstance(patches, (str, os.PathLike, dict)):
         patches = [patches]
+    elif not isinstance(patches, (list, tuple)):
+        raise InvalidArgument(f"rein.load: patches = {patches!r:.80}; give a path, a dict or a list of them")
     patches = list(patches)
 
     def aligned(option, what):
@@ -247,7 +256,7 @@ def fit(model, fixed=None):
 def hypotest(model, mu, *, test_stat="qtilde", toys=0, seed=0, threads=1, fixed=None):
     """CLs at ``mu`` (``rein cls``): asymptotic, or from ``toys`` pseudo-experiments per hypothesis."""
     f = "hypotest"
-    return _rein.hypotest(_model_of(model, f), _real(mu, "mu", f), _text(test_stat, "test_stat", f), _integer(toys, "toys", f),
+    return _rein.hypotest(_model_of(model, f), _real(mu, "mu", f), _text(test_stat, "test_stat", f, optional=False), _integer(toys, "toys", f),
                           _integer(seed, "seed", f), _integer(threads, "threads", f), _fixed(fixed, f))
 
 
@@ -255,7 +264,7 @@ def upper_limit(model, *, cl=0.95, rtol=1e-6, test_stat="qtilde", scan=None, toy
     """Observed and expected (band) CLs upper limits (``rein upper-limit``); ``scan`` = values of
     the POI at which to add the CLs curve (asymptotic only; a sequence, or "LO:HI:N" as ``--scan``)."""
     f = "upper_limit"
-    return _rein.upper_limit(_model_of(model, f), _real(cl, "cl", f), _real(rtol, "rtol", f), _text(test_stat, "test_stat", f),
+    return _rein.upper_limit(_model_of(model, f), _real(cl, "cl", f), _real(rtol, "rtol", f), _text(test_stat, "test_stat", f, optional=False),
                              None if scan is None else _grid(scan, "scan", f), _integer(toys, "toys", f), _integer(seed, "seed", f),
                              _integer(threads, "threads", f), _fixed(fixed, f))
 
@@ -300,7 +309,7 @@ def scan(model, values, parameter=None):
 def scan_2d(model, x, x_values, y, y_values):
     """Profile likelihood on the product grid of two parameters (``rein scan --poi2``)."""
     f = "scan_2d"
-    return _rein.scan_2d(_model_of(model, f), _text(x, "x", f), _grid(x_values, "x_values", f), _text(y, "y", f),
+    return _rein.scan_2d(_model_of(model, f), _text(x, "x", f, optional=False), _grid(x_values, "x_values", f), _text(y, "y", f, optional=False),
                          _grid(y_values, "y_values", f))
 
 
@@ -310,6 +319,8 @@ def _grid_points(patchset, patches):
         patches = []
     elif isinstance(patches, (str, os.PathLike)):
         patches = [patches]
+    elif not isinstance(patches, (list, tuple)):
+        raise InvalidArgument(f"rein.grid: patches = {patches!r:.80}; give a patch file's path or a list of them")
     return (None if patchset is None else os.fspath(patchset)), [os.fspath(p) for p in patches]
 
 
@@ -346,14 +357,14 @@ def grid(workspace, *, patchset=None, patches=None, cl=0.95, threads=1, measurem
 def impacts(model, *, parameters=(), prefit=True, threads=1):
     """Pulls, constraints and impacts on the POI (``rein impacts``)."""
     f = "impacts"
-    return _rein.impacts(_model_of(model, f), _names(parameters, "parameters", f), bool(prefit), _integer(threads, "threads", f))
+    return _rein.impacts(_model_of(model, f), _names(parameters, "parameters", f), _bool(prefit, "prefit", f), _integer(threads, "threads", f))
 
 
 def gof(model, *, toys=0, seed=0, threads=1, algo="saturated"):
     """Goodness of fit (``rein gof --algo saturated|ks|ad``), in all and per channel, with optional toy p-values."""
     f = "gof"
     return _rein.gof(_model_of(model, f), _integer(toys, "toys", f), _integer(seed, "seed", f), _integer(threads, "threads", f),
-                     _text(algo, "algo", f))
+                     _text(algo, "algo", f, optional=False))
 
 
 def compatibility(model, *, toys=0, seed=0, threads=1):
@@ -401,8 +412,8 @@ def sample(model, *, chains=4, warmup=1000, draws=1000, seed=0, threads=1, prior
     f = "sample"
     return _rein.sample(_model_of(model, f), _integer(chains, "chains", f), _integer(warmup, "warmup", f), _integer(draws, "draws", f),
                         _integer(seed, "seed", f), _integer(threads, "threads", f), _prior_specs(priors, f),
-                        None if parameters is None else _names(parameters, "parameters", f), _text(start, "start", f),
-                        _text(metric, "metric", f), _evidence(evidence))
+                        None if parameters is None else _names(parameters, "parameters", f), _text(start, "start", f, optional=False),
+                        _text(metric, "metric", f, optional=False), _evidence(evidence))
 
 
 def sample_multistart(model, over, values, *, modes=2, chains=4, warmup=1000, draws=1000, seed=0, threads=1, priors=None,
@@ -415,10 +426,10 @@ def sample_multistart(model, over, values, *, modes=2, chains=4, warmup=1000, dr
     (with "modes"), "draws" and "log_prob" hold the mixture as one chain (chain 0).
     """
     f = "sample_multistart"
-    return _rein.sample_multistart(_model_of(model, f), _text(over, "over", f), _grid(values, "values", f), _integer(modes, "modes", f),
+    return _rein.sample_multistart(_model_of(model, f), _text(over, "over", f, optional=False), _grid(values, "values", f), _integer(modes, "modes", f),
                                    _integer(chains, "chains", f), _integer(warmup, "warmup", f), _integer(draws, "draws", f),
                                    _integer(seed, "seed", f), _integer(threads, "threads", f), _prior_specs(priors, f),
-                                   None if parameters is None else _names(parameters, "parameters", f), _text(metric, "metric", f),
+                                   None if parameters is None else _names(parameters, "parameters", f), _text(metric, "metric", f, optional=False),
                                    _evidence(evidence))
 
 

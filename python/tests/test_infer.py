@@ -104,6 +104,10 @@ def test_bad_arguments_are_refused_naming_the_argument_and_value(small):
         rein.upper_limit(small, seed=-1)
     with pytest.raises(rein.InvalidArgument, match=r"threads = 0: must be >= 1"):
         rein.hypotest(small, 1.0, threads=0)
+    with pytest.raises(rein.InvalidArgument, match=r"rein.hypotest: test_stat = None must be a str"):
+        rein.hypotest(small, 1.0, test_stat=None)
+    with pytest.raises(rein.InvalidArgument, match=r"rein.impacts: prefit = 'no' must be True or False"):
+        rein.impacts(small, prefit="no")
 
 
 def test_nan_and_infinite_values_are_refused_not_computed(small):
@@ -145,3 +149,5 @@ def test_single_names_are_one_name_and_grids_check_cl_once(small, tmp_path):
         rein.grid(SMALL, patches=[str(patch)], cl=2)
     with pytest.raises(rein.InvalidArgument, match=r"rein.grid: workspace is dict; give the background-only workspace's file path"):
         rein.grid({}, patches=[str(patch)])
+    with pytest.raises(rein.InvalidArgument, match=r"rein.grid: patches = 3; give a patch file's path or a list of them"):
+        rein.grid(SMALL, patches=3)

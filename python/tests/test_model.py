@@ -149,6 +149,8 @@ def test_bad_load_options_are_refused_naming_the_option():
         rein.load(path, interpolation="code1")
     with pytest.raises(rein.InvalidArgument, match=r"rein.load: alt = \['a'\] must be a str"):
         rein.load(path, alt=["a"])
+    with pytest.raises(rein.InvalidArgument, match=r"rein.load: patches = 3; give a path, a dict or a list of them"):
+        rein.load(path, patches=3)
     # numpy arrays in a workspace dict are its numbers (json.dumps alone refused them)
     with open(path) as f:
         document = json.load(f)
