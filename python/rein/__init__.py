@@ -74,7 +74,9 @@ def _integer(value, what, function):
 
 
 def _real(value, what, function):
-    """A real number as a float, checked (no str, bool or complex)."""
+    """A real number as a float, checked (no str, bool or complex; a 0-d array of one is one)."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        value = value.item()
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InvalidArgument(f"rein.{function}: {what} = {value!r:.80} must be a real number")
     return float(value)

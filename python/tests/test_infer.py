@@ -104,6 +104,9 @@ def test_bad_arguments_are_refused_naming_the_argument_and_value(small):
         rein.upper_limit(small, seed=-1)
     with pytest.raises(rein.InvalidArgument, match=r"threads = 0: must be >= 1"):
         rein.hypotest(small, 1.0, threads=0)
+    assert without_seconds(rein.hypotest(small, np.array(1.0))) == without_seconds(rein.hypotest(small, 1))  # numbers of any kind
+    with pytest.raises(rein.InvalidArgument, match=r"rein.hypotest: mu = array\(\[1.\]\) must be a real number"):
+        rein.hypotest(small, np.array([1.0]))
     with pytest.raises(rein.InvalidArgument, match=r"rein.hypotest: test_stat = None must be a str"):
         rein.hypotest(small, 1.0, test_stat=None)
     with pytest.raises(rein.InvalidArgument, match=r"rein.impacts: prefit = 'no' must be True or False"):
