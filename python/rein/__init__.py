@@ -14,7 +14,11 @@ goodness-of-fit toys and sampling between tasks.
 """
 
 import json
+import math
+import numbers
+import operator
 import os
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -30,12 +34,80 @@ __all__ = [
 ]
 
 
+def _json_default(value):
+    """NumPy arrays and numbers in a workspace or patch dict, as JSON (json.dumps's default=)."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value.tolist()
+    raise InvalidArgument(f"rein.load: the dict holds {type(value).__name__} {value!r:.80}, which is not JSON (numbers, strings, "
+                          "lists, dicts, numpy arrays)")
+
+
+def _text(value, what, function="load", optional=True):
+    """A str option (or None if optional), checked: a number where a name belongs is a mistake, not a name."""
+    if not isinstance(value, str) and not (optional and value is None):
+        raise InvalidArgument(f"rein.{function}: {what} = {value!r:.80} must be a str" + (" (or None)" if optional else ""))
+    return value
+
+
+def _bool(value, what, function):
+    """A flag: True or False (a str such as "no" is not False)."""
+    if not isinstance(value, (bool, np.bool_)) and not (isinstance(value, numbers.Integral) and value in (0, 1)):
+        raise InvalidArgument(f"rein.{function}: {what} = {value!r:.80} must be True or False")
+    return bool(value)
+
+
+def _integer(value, what, function):
+    """A count, seed or index as an int for the compiled calls: integral numbers only (2.5 toys is a
+    typo, not 2) within a 64-bit integer."""
+    integer = None
+    if not isinstance(value, bool):
+        try:
+            integer = operator.index(value)
+        except TypeError:
+            if isinstance(value, numbers.Real) and math.isfinite(value) and float(value).is_integer():
+                integer = int(value)
+    if integer is None:
+        raise InvalidArgument(f"rein.{function}: {what} = {value!r:.80} must be an integer")
+    if not -2**63 <= integer < 2**63:
+        raise InvalidArgument(f"rein.{function}: {what} = {integer} is out of range (a 64-bit integer)")
+    return integer
+
+
+def _real(value, what, function):
+    """A real number as a float, checked (no str, bool or complex; a 0-d array of one is one)."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InvalidArgument(f"rein.{function}: {what} = {value!r:.80} must be a real number")
+    return float(value)
+
+
+def _model_of(model, function):
+    """The compiled model of a rein.Model, checked."""
+    if not isinstance(model, Model):
+        raise InvalidArgument(f"rein.{function}: model is {type(model).__name__} {model!r:.80}; give a rein.Model (rein.load(...))")
+    return model._model
+
+
+def _names(names, what, function):
+    """Parameter names as a list: one str is one name (not its letters)."""
+    if isinstance(names, str):
+        return [names]
+    names = list(names)
+    for i, name in enumerate(names):
+        if not isinstance(name, str):
+            raise InvalidArgument(f"rein.{function}: {what}[{i}] = {name!r:.80} must be a parameter name (str)")
+    return names
+
+
 def _patch_entries(patches, patch_name, patch_values):
     """(path, name, values JSON, document JSON) per patch, as rein._rein.load_* take them."""
     if patches is None:
         patches = []
     elif isinstance(patches, (str, os.PathLike, dict)):
         patches = [patches]
+    elif not isinstance(patches, (list, tuple)):
+        raise InvalidArgument(f"rein.load: patches = {patches!r:.80}; give a path, a dict or a list of them")
     patches = list(patches)
 
     def aligned(option, what):
@@ -53,7 +125,7 @@ def _patch_entries(patches, patch_name, patch_values):
     entries = []
     for i, (p, name, vals) in enumerate(zip(patches, names, values)):
         if isinstance(p, dict) or isinstance(p, list):
-            path, document = f"<patch {i}>", json.dumps(p)
+            path, document = f"<patch {i}>", json.dumps(p, default=_json_default)
         else:
             path, document = os.fspath(p), None
         entries.append((path, name, None if vals is None else json.dumps(list(vals)), document))
@@ -98,7 +170,7 @@ class Model:
         """The initial values with some replaced by name: ``model.pars(mu=2.0)``."""
         theta = np.array(self.inits)
         for name, value in values.items():
-            theta[self.index(name)] = value
+            theta[self.index(name)] = _real(value, name, "Model.pars")
         return theta
 
     def expected(self, pars):
@@ -145,64 +217,102 @@ def load(source, *, patches=None, patch_name=None, patch_values=None, measuremen
     """
     options = dict(patches=patches, patch_name=patch_name, patch_values=patch_values, measurement=measurement, poi=poi,
                    interpolation=interpolation, null=null, alt=alt, quadrature=quadrature)
-    args = (_patch_entries(patches, patch_name, patch_values), measurement, poi, *_interpolation(interpolation), null, alt,
-            quadrature)
+    args = (_patch_entries(patches, patch_name, patch_values), _text(measurement, "measurement"), _text(poi, "poi"),
+            *_interpolation(interpolation), _text(null, "null"), _text(alt, "alt"), _text(quadrature, "quadrature"))
     if isinstance(source, dict):
-        compiled = _rein.load_document(json.dumps(source), "<dict>", *args)
-    else:
-        source = os.fspath(source)
+        compiled = _rein.load_document(json.dumps(source, default=_json_default), "<dict>", *args)
+    elif isinstance(source, (str, bytes, os.PathLike)):
+        source = os.fsdecode(source)
         compiled = _rein.load_file(source, *args)
+    else:
+        raise InvalidArgument(f"rein.load: source is {type(source).__name__} {source!r:.80}; give a file path or a workspace dict")
     return Model(compiled, (source, options))
 
 
-def _fixed(fixed):
-    return [] if not fixed else [(str(k), float(v)) for k, v in dict(fixed).items()]
+def _fixed(fixed, function="fit"):
+    """{name: value} (or (name, value) pairs) as the compiled calls take them, checked."""
+    if fixed is None or (isinstance(fixed, (Mapping, list, tuple)) and not fixed):
+        return []
+    usage = "give {name: value} or (name, value) pairs"
+    if isinstance(fixed, (str, bytes)) or not isinstance(fixed, (Mapping, Sequence)):
+        raise InvalidArgument(f"rein.{function}: fixed = {fixed!r:.80}; {usage}")
+    out, seen = [], set()
+    for item in (fixed.items() if isinstance(fixed, Mapping) else fixed):
+        if isinstance(item, str) or not isinstance(item, Sequence) or len(item) != 2:
+            raise InvalidArgument(f"rein.{function}: fixed holds {item!r:.80}; {usage}")
+        name, value = item
+        if not isinstance(name, str):
+            raise InvalidArgument(f"rein.{function}: fixed: the name {name!r:.80} must be a parameter name (str)")
+        if name in seen:
+            raise InvalidArgument(f"rein.{function}: fixed: '{name}' is given twice")
+        seen.add(name)
+        out.append((name, _real(value, f"fixed['{name}']", function)))
+    return out
 
 
 def fit(model, fixed=None):
     """Maximum-likelihood fit (``rein fit``); ``fixed`` = {name: value} holds parameters."""
-    return _rein.fit(model._model, _fixed(fixed))
+    return _rein.fit(_model_of(model, "fit"), _fixed(fixed, "fit"))
 
 
 def hypotest(model, mu, *, test_stat="qtilde", toys=0, seed=0, threads=1, fixed=None):
     """CLs at ``mu`` (``rein cls``): asymptotic, or from ``toys`` pseudo-experiments per hypothesis."""
-    return _rein.hypotest(model._model, float(mu), test_stat, int(toys), int(seed), int(threads), _fixed(fixed))
+    f = "hypotest"
+    return _rein.hypotest(_model_of(model, f), _real(mu, "mu", f), _text(test_stat, "test_stat", f, optional=False), _integer(toys, "toys", f),
+                          _integer(seed, "seed", f), _integer(threads, "threads", f), _fixed(fixed, f))
 
 
 def upper_limit(model, *, cl=0.95, rtol=1e-6, test_stat="qtilde", scan=None, toys=0, seed=0, threads=1, fixed=None):
     """Observed and expected (band) CLs upper limits (``rein upper-limit``); ``scan`` = values of
-    the POI at which to add the CLs curve (asymptotic only)."""
-    return _rein.upper_limit(model._model, float(cl), float(rtol), test_stat, None if scan is None else list(scan), int(toys),
-                             int(seed), int(threads), _fixed(fixed))
+    the POI at which to add the CLs curve (asymptotic only; a sequence, or "LO:HI:N" as ``--scan``)."""
+    f = "upper_limit"
+    return _rein.upper_limit(_model_of(model, f), _real(cl, "cl", f), _real(rtol, "rtol", f), _text(test_stat, "test_stat", f, optional=False),
+                             None if scan is None else _grid(scan, "scan", f), _integer(toys, "toys", f), _integer(seed, "seed", f),
+                             _integer(threads, "threads", f), _fixed(fixed, f))
 
 
 def significance(model, *, asimov_mu=1.0, toys=0, seed=0, threads=1, fixed=None):
     """Discovery significance, observed and expected at ``asimov_mu`` (``rein significance``):
     asymptotic, or from ``toys`` pseudo-experiments per hypothesis."""
-    return _rein.significance(model._model, float(asimov_mu), int(toys), int(seed), int(threads), _fixed(fixed))
+    f = "significance"
+    return _rein.significance(_model_of(model, f), _real(asimov_mu, "asimov_mu", f), _integer(toys, "toys", f), _integer(seed, "seed", f),
+                              _integer(threads, "threads", f), _fixed(fixed, f))
 
 
 def linear_grid(lo, hi, n):
     """lo … hi in n evenly spaced points, exactly as the CLI's LO:HI:N options."""
-    return np.array(_rein.linear_grid(float(lo), float(hi), int(n)))
+    f = "linear_grid"
+    return np.array(_rein.linear_grid(_real(lo, "lo", f), _real(hi, "hi", f), _integer(n, "n", f)))
 
 
-def _grid(values):
+def _grid(values, what="values", function="scan"):
+    """The values of a scan: a sequence of numbers, or "LO:HI:N" (linear_grid, as the CLI reads it)."""
     if isinstance(values, str):
-        lo, hi, n = values.split(":")
-        return list(linear_grid(float(lo), float(hi), int(n)))
-    return [float(v) for v in values]
+        return list(_rein.linear_grid_of(values, f"rein.{function}: {what}"))
+    usage = "give a one-dimensional sequence of numbers or 'LO:HI:N'"
+    try:
+        grid = np.asarray(values)
+        if grid.dtype.kind == "c":
+            raise InvalidArgument(f"rein.{function}: {what} are complex numbers; {usage}")
+        grid = grid.astype(float)
+    except (TypeError, ValueError):
+        raise InvalidArgument(f"rein.{function}: {what} = {values!r:.80}; {usage}") from None
+    if grid.ndim != 1:
+        raise InvalidArgument(f"rein.{function}: {what} has the shape {grid.shape}; {usage}")
+    return grid.tolist()
 
 
 def scan(model, values, parameter=None):
     """Profile-likelihood scan of ``parameter`` (default: the POI) over ``values`` (a sequence, or
     "LO:HI:N" as ``rein scan --range``)."""
-    return _rein.scan(model._model, parameter or model.poi, _grid(values))
+    return _rein.scan(_model_of(model, "scan"), _text(parameter, "parameter", "scan") or model.poi, _grid(values))
 
 
 def scan_2d(model, x, x_values, y, y_values):
     """Profile likelihood on the product grid of two parameters (``rein scan --poi2``)."""
-    return _rein.scan_2d(model._model, x, _grid(x_values), y, _grid(y_values))
+    f = "scan_2d"
+    return _rein.scan_2d(_model_of(model, f), _text(x, "x", f, optional=False), _grid(x_values, "x_values", f), _text(y, "y", f, optional=False),
+                         _grid(y_values, "y_values", f))
 
 
 def _grid_points(patchset, patches):
@@ -211,22 +321,32 @@ def _grid_points(patchset, patches):
         patches = []
     elif isinstance(patches, (str, os.PathLike)):
         patches = [patches]
+    elif not isinstance(patches, (list, tuple)):
+        raise InvalidArgument(f"rein.grid: patches = {patches!r:.80}; give a patch file's path or a list of them")
     return (None if patchset is None else os.fspath(patchset)), [os.fspath(p) for p in patches]
 
 
 def _interpolation(interpolation):
+    if interpolation is not None and not isinstance(interpolation, Mapping):
+        raise InvalidArgument(f"interpolation = {interpolation!r:.80} must be a dict, e.g. {{'normsys': 'code1', 'histosys': 'code0'}}")
     interpolation = dict(interpolation or {})
     unknown = set(interpolation) - {"normsys", "histosys"}
     if unknown:
         raise InvalidArgument(f"interpolation: {sorted(unknown)} have no interpolation code (normsys or histosys)")
-    return interpolation.get("normsys"), interpolation.get("histosys")
+    return (_text(interpolation.get("normsys"), "interpolation['normsys']"),
+            _text(interpolation.get("histosys"), "interpolation['histosys']"))
 
 
 def _grid_shard(workspace, patchset, patches, first, end, cl, threads, measurement, poi, interpolation):
     """The JSON text of points [first, end) of a grid (``rein grid --shard``'s output)."""
+    if not isinstance(workspace, (str, bytes, os.PathLike)):
+        raise InvalidArgument(f"rein.grid: workspace is {type(workspace).__name__}; give the background-only workspace's file path "
+                              "(workers read it)")
     patchset, patches = _grid_points(patchset, patches)
-    return _rein.grid_shard(os.fspath(workspace), patchset, patches, int(first), None if end is None else int(end), float(cl),
-                            int(threads), measurement, poi, *_interpolation(interpolation))
+    f = "grid"
+    return _rein.grid_shard(os.fspath(workspace), patchset, patches, int(first), None if end is None else int(end), _real(cl, "cl", f),
+                            _integer(threads, "threads", f), _text(measurement, "measurement", f), _text(poi, "poi", f),
+                            *_interpolation(interpolation))
 
 
 def grid(workspace, *, patchset=None, patches=None, cl=0.95, threads=1, measurement=None, poi=None, interpolation=None):
@@ -238,21 +358,36 @@ def grid(workspace, *, patchset=None, patches=None, cl=0.95, threads=1, measurem
 
 def impacts(model, *, parameters=(), prefit=True, threads=1):
     """Pulls, constraints and impacts on the POI (``rein impacts``)."""
-    return _rein.impacts(model._model, list(parameters), bool(prefit), int(threads))
+    f = "impacts"
+    return _rein.impacts(_model_of(model, f), _names(parameters, "parameters", f), _bool(prefit, "prefit", f), _integer(threads, "threads", f))
 
 
 def gof(model, *, toys=0, seed=0, threads=1, algo="saturated"):
     """Goodness of fit (``rein gof --algo saturated|ks|ad``), in all and per channel, with optional toy p-values."""
-    return _rein.gof(model._model, int(toys), int(seed), int(threads), str(algo))
+    f = "gof"
+    return _rein.gof(_model_of(model, f), _integer(toys, "toys", f), _integer(seed, "seed", f), _integer(threads, "threads", f),
+                     _text(algo, "algo", f, optional=False))
 
 
 def compatibility(model, *, toys=0, seed=0, threads=1):
     """Channel compatibility (``rein compatibility``): each channel's POI against the common one."""
-    return _rein.compatibility(model._model, int(toys), int(seed), int(threads))
+    f = "compatibility"
+    return _rein.compatibility(_model_of(model, f), _integer(toys, "toys", f), _integer(seed, "seed", f), _integer(threads, "threads", f))
 
 
-def _prior_specs(priors):
-    return {str(k): (str(v[0]), float(v[1]), float(v[2])) for k, v in (priors or {}).items()}
+def _prior_specs(priors, function="sample"):
+    """{name: (family, a, b)} as the compiled calls take them, checked."""
+    if priors is None:
+        return {}
+    if not isinstance(priors, Mapping):
+        raise InvalidArgument(f"rein.{function}: priors = {priors!r:.80} must be a dict {{name: (family, a, b)}}")
+    specs = {}
+    for name, spec in priors.items():
+        if isinstance(spec, str) or not isinstance(spec, Sequence) or len(spec) != 3 or not isinstance(spec[0], str):
+            raise InvalidArgument(f"rein.{function}: priors[{name!r}] = {spec!r:.80} must be (family, a, b), e.g. ('uniform', 0, 10) "
+                                  "or ('normal', 1, 0.1)")
+        specs[str(name)] = (spec[0], _real(spec[1], f"priors[{name!r}][1]", function), _real(spec[2], f"priors[{name!r}][2]", function))
+    return specs
 
 
 def _evidence(evidence):
@@ -276,8 +411,11 @@ def sample(model, *, chains=4, warmup=1000, draws=1000, seed=0, threads=1, prior
     draw), "evidence": the evidence or None, "summary": the JSON ``rein sample`` prints (R-hat,
     ESS, HDI, modes of ``parameters``, default the POI; the evidence under "evidence")}.
     """
-    return _rein.sample(model._model, int(chains), int(warmup), int(draws), int(seed), int(threads), _prior_specs(priors),
-                        None if parameters is None else list(parameters), start, metric, _evidence(evidence))
+    f = "sample"
+    return _rein.sample(_model_of(model, f), _integer(chains, "chains", f), _integer(warmup, "warmup", f), _integer(draws, "draws", f),
+                        _integer(seed, "seed", f), _integer(threads, "threads", f), _prior_specs(priors, f),
+                        None if parameters is None else _names(parameters, "parameters", f), _text(start, "start", f, optional=False),
+                        _text(metric, "metric", f, optional=False), _evidence(evidence))
 
 
 def sample_multistart(model, over, values, *, modes=2, chains=4, warmup=1000, draws=1000, seed=0, threads=1, priors=None,
@@ -289,8 +427,11 @@ def sample_multistart(model, over, values, *, modes=2, chains=4, warmup=1000, dr
     Returns the keys of ``rein.sample``: "summary" is what ``rein sample --multistart`` prints
     (with "modes"), "draws" and "log_prob" hold the mixture as one chain (chain 0).
     """
-    return _rein.sample_multistart(model._model, str(over), _grid(values), int(modes), int(chains), int(warmup), int(draws), int(seed),
-                                   int(threads), _prior_specs(priors), None if parameters is None else list(parameters), metric,
+    f = "sample_multistart"
+    return _rein.sample_multistart(_model_of(model, f), _text(over, "over", f, optional=False), _grid(values, "values", f), _integer(modes, "modes", f),
+                                   _integer(chains, "chains", f), _integer(warmup, "warmup", f), _integer(draws, "draws", f),
+                                   _integer(seed, "seed", f), _integer(threads, "threads", f), _prior_specs(priors, f),
+                                   None if parameters is None else _names(parameters, "parameters", f), _text(metric, "metric", f, optional=False),
                                    _evidence(evidence))
 
 
@@ -298,6 +439,9 @@ def to_arviz_dict(posterior):
     """The draws of ``rein.sample`` in ArviZ's ``from_dict`` layout:
     ``arviz.from_dict(**rein.to_arviz_dict(p))`` gives an InferenceData with one variable per
     parameter of shape (chain, draw) and the log density in sample_stats["lp"]."""
+    if not isinstance(posterior, Mapping) or not {"names", "draws", "log_prob"} <= set(posterior):
+        keys = sorted(posterior) if isinstance(posterior, Mapping) else type(posterior).__name__
+        raise InvalidArgument(f"rein.to_arviz_dict: posterior must be what rein.sample returns (names, draws, log_prob), got {keys}")
     draws = posterior["draws"]
     return {
         "posterior": {name: draws[:, :, i] for i, name in enumerate(posterior["names"])},
@@ -320,20 +464,32 @@ def add_alternative(name, dgamma_dq2, parameters, *, derivative=None, q2_range=N
     The function must be pure: rein keeps the integrals of the last 16 points it computed.
     q2_range: (min, max), the rate's support (default: the null's).
     """
+    f = f"add_alternative('{name}')"
+    if isinstance(parameters, str):
+        raise InvalidArgument(f"rein.{f}: parameters = {parameters!r}; give a list of names or (name, init, lower, upper) tuples")
     specs = []
-    for p in parameters:
+    for i, p in enumerate(parameters):
         if isinstance(p, str):
             specs.append((p, 0.0, -np.inf, np.inf))
-        else:
+        elif isinstance(p, Sequence) and 1 <= len(p) <= 4 and isinstance(p[0], str):
             p = tuple(p) + (0.0, -np.inf, np.inf)[len(p) - 1:]
-            specs.append((str(p[0]), float(p[1]), float(p[2]), float(p[3])))
-    lo, hi = (None, None) if q2_range is None else (float(q2_range[0]), float(q2_range[1]))
-    _rein.add_alternative(name, dgamma_dq2, specs, derivative, lo, hi, float(relative_step), description)
+            specs.append((p[0], *(_real(p[k], f"parameters[{i}][{k}]", f) for k in (1, 2, 3))))
+        else:
+            raise InvalidArgument(f"rein.{f}: parameters[{i}] = {p!r:.80} must be a name or (name, init, lower, upper)")
+    lo, hi = (None, None) if q2_range is None else _q2_range(q2_range, f)
+    _rein.add_alternative(name, dgamma_dq2, specs, derivative, lo, hi, _real(relative_step, "relative_step", f), description)
+
+
+def _q2_range(q2_range, function):
+    """(min, max) of a rate's support as two floats, checked."""
+    if isinstance(q2_range, str) or not isinstance(q2_range, Sequence) or len(q2_range) != 2:
+        raise InvalidArgument(f"rein.{function}: q2_range = {q2_range!r:.80} must be (min, max)")
+    return _real(q2_range[0], "q2_range[0]", function), _real(q2_range[1], "q2_range[1]", function)
 
 
 def add_null(name, dgamma_dq2, q2_range, *, description="a rate written in Python"):
     """Adds a null rate for reweighting: dgamma_dq2(q2) -> array on its support q2_range."""
-    _rein.add_null(name, dgamma_dq2, float(q2_range[0]), float(q2_range[1]), description)
+    _rein.add_null(name, dgamma_dq2, *_q2_range(q2_range, f"add_null('{name}')"), description)
 
 
 def named_nulls():

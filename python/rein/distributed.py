@@ -18,7 +18,7 @@ import os
 import time
 
 from . import _rein
-from . import _evidence, _fixed, _grid, _grid_points, _grid_shard, _interpolation, _prior_specs
+from . import InvalidArgument, _evidence, _fixed, _grid, _grid_points, _grid_shard, _integer, _interpolation, _model_of, _prior_specs
 
 __all__ = ["hypotest", "grid", "scan", "sample", "shard_slice"]
 
@@ -28,10 +28,23 @@ def shard_slice(tasks, index, count):
     return _rein.shard_slice(int(tasks), int(index), int(count))
 
 
+def _counts(function, **minimum):
+    """Counts and seeds checked on the client, before any worker runs: {name: (value, least)}."""
+    out = []
+    for name, (value, least) in minimum.items():
+        value = _integer(value, name, function)
+        if value < least:
+            raise InvalidArgument(f"rein.{function}: {name} = {value}, must be >= {least}")
+        out.append(value)
+    return out
+
+
 def _shard_count(client, shards, tasks):
     """``shards`` (default: 4 per worker), at most one per task."""
     if shards is None:
         shards = 4 * max(1, len(client.scheduler_info()["workers"]))
+    elif _integer(shards, "shards", "distributed") < 1:
+        raise InvalidArgument(f"rein.distributed: shards = {shards}, must be >= 1")
     return max(1, min(int(shards), int(tasks)))
 
 
@@ -51,7 +64,10 @@ def hypotest(client, model, mu, *, toys, seed=0, test_stat="qtilde", shards=None
     """CLs at ``mu`` from ``toys`` toys per hypothesis (``rein cls --toys``), the toys split into
     ``shards`` tasks (default: 4 per worker) run by ``client``; the result equals
     ``rein.hypotest(model, mu, toys=toys, seed=seed)`` bit for bit (wall time aside)."""
-    fixed = _fixed(fixed)
+    f = "distributed.hypotest"
+    _model_of(model, f)
+    toys, seed, threads = _counts(f, toys=(toys, 1), seed=(seed, 0), threads=(threads, 1))
+    fixed = _fixed(fixed, f)
     mu = float(mu)
     shards = _shard_count(client, shards, toys)
     g = _rein.toy_generators(model._model, mu, test_stat, fixed)
@@ -94,8 +110,9 @@ def scan(client, model, values, parameter=None, *, shards=None):
     or "LO:HI:N"), its points split into ``shards`` tasks (default: 4 per worker) as ``rein scan
     --shard I/N`` splits them; the result equals ``rein.scan(model, values, parameter)`` bit for
     bit (wall time aside)."""
+    _model_of(model, "distributed.scan")
     parameter = parameter or model.poi
-    values = _grid(values)
+    values = _grid(values, "values", "distributed.scan")
     shards = _shard_count(client, shards, len(values))
     model_future = client.scatter(model, broadcast=True)
     texts = _map_shards(client, _scan_shard, len(values), shards, model_future, parameter, values)
@@ -113,7 +130,11 @@ def sample(client, model, *, chains=4, warmup=1000, draws=1000, seed=0, threads=
     process seeds it and every chain starts from the same point (found once, here), so the draws,
     summary and evidence equal ``rein.sample(model, ...)``'s bit for bit (wall times aside)."""
     begin = time.perf_counter()
-    specs = _prior_specs(priors)
+    f = "distributed.sample"
+    _model_of(model, f)
+    chains, warmup, draws, seed, threads = _counts(f, chains=(chains, 1), warmup=(warmup, 0), draws=(draws, 1), seed=(seed, 0),
+                                                   threads=(threads, 1))
+    specs = _prior_specs(priors, f)
     evidence = _evidence(evidence)
     shards = int(chains) if shards is None else max(1, min(int(shards), int(chains)))
     x0 = _rein.sample_start(model._model, specs, start)

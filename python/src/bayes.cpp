@@ -171,6 +171,7 @@ void bind_bayes(py::module_& m) {
                                 const std::map<std::string, prior_spec>& prior_specs,
                                 const std::optional<std::vector<std::string>>& parameters, const std::string& metric, bool evidence) {
     const auto begin = std::chrono::steady_clock::now();
+    if (values.empty()) throw invalid_argument("rein.sample_multistart: values: needs at least one value of '" + over + "'");
     const sampling run(l.model, chains, warmup, draws, seed, threads, prior_specs, "best-fit", metric);
     const auto names = bayes::reported_parameters(l.model, run.posterior.names(), parameters);
     const auto multistart = bayes::mode_start_options(run.options);

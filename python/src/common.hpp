@@ -26,7 +26,11 @@ namespace py = pybind11;
 /// become None, as in the JSON the CLI prints (nlohmann writes them as null).
 py::object to_python(const nlohmann::json& value);
 
-/// A parameter vector of `model` from a sequence of floats (checked: length, finite).
+/// Whether `values` is a NumPy array of complex numbers (which a cast to double would silently
+/// cut to their real parts).
+bool is_complex_array(const py::handle& values);
+
+/// A parameter vector of `model` from a sequence of real numbers (checked: length, finite, not complex).
 /// @throws invalid_argument naming `function`, the expected and the given length
 Eigen::VectorXd parameters_of(const likelihood::model& model, const py::handle& pars, const char* function);
 

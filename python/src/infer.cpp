@@ -78,6 +78,14 @@ unsigned threads_of(long threads) {
   return static_cast<unsigned>(threads);
 }
 
+// toys (0: asymptotics), seed and threads of rein.hypotest, upper_limit, significance: checked
+// whether toys run or not, so that a wrong value is never silently unused
+void check_toy_counts(const char* function, long toys, long seed, long threads) {
+  if (toys < 0) throw invalid_argument(std::string(function) + ": toys = " + std::to_string(toys) + ", must be >= 0 (0: asymptotics)");
+  if (seed < 0) throw invalid_argument(std::string(function) + ": seed = " + std::to_string(seed) + ", must be >= 0");
+  (void)threads_of(threads);
+}
+
 std::vector<double> numbers_of(const py::handle& values, const char* what) {
   std::vector<double> out;
   for (const auto& v : values) out.push_back(v.is_none() ? std::numeric_limits<double>::quiet_NaN() : v.cast<double>());
@@ -132,6 +140,7 @@ void bind_infer(py::module_& m) {
                        const fixed_values& fixed) {
     const auto& model = l.model;
     const auto begin = clock::now();
+    check_toy_counts("rein.hypotest", toys, seed, threads);
     nlohmann::json out;
     if (toys > 0) {
       const auto options = toy_options_of(test_stat, toys, seed, threads, fixed, model);
@@ -153,6 +162,7 @@ void bind_infer(py::module_& m) {
     io::upper_limit_settings settings;
     settings.limit.cl = cl;
     settings.limit.rtol = rtol;
+    check_toy_counts("rein.upper_limit", toys, seed, threads);
     if (toys > 0) {
       if (!scan.is_none()) throw invalid_argument("rein.upper_limit: scan draws the asymptotic CLs curve; it does not combine with toys");
       settings.toys = toy_options_of(test_stat, toys, seed, threads, fixed, model);
@@ -173,6 +183,7 @@ void bind_infer(py::module_& m) {
                            const fixed_values& fixed) {
     const auto& model = l.model;
     const auto begin = clock::now();
+    check_toy_counts("rein.significance", toys, seed, threads);
     nlohmann::json out;
     if (toys > 0) {
       const auto options = toy_options_of("qtilde", toys, seed, threads, fixed, model);
@@ -323,7 +334,8 @@ void bind_infer(py::module_& m) {
     return finished(io::to_json(r), begin);
   }, arg("model"), arg("parameter"), arg("values"), arg("shards"));
 
-  m.def("linear_grid", [](double lo, double hi, int n) { return infer::linear_grid(lo, hi, n); }, arg("lo"), arg("hi"), arg("n"));
+  m.def("linear_grid", [](double lo, double hi, long n) { return infer::linear_grid(lo, hi, n); }, arg("lo"), arg("hi"), arg("n"));
+  m.def("linear_grid_of", &infer::linear_grid_of, arg("text"), arg("what"));
 
   // the pieces of a toy run that rein.distributed spreads over workers (as `rein cls --toys
   // --shard` and `rein merge` do)

@@ -1,6 +1,7 @@
 // rein._rein: loading a model (rein::io::load_model, the CLI's entry) and evaluating it.
 #include "common.hpp"
 
+#include "rein/core/detail/check.hpp"
 #include "rein/io/json/model_results.hpp"
 #include "rein/io/json/read_json.hpp"
 #include "rein/likelihood/interpolation.hpp"
@@ -9,6 +10,7 @@
 #include "rein/io/hdf5/load_model.hpp"
 #endif
 
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +50,8 @@ io::load_options options_of(const std::vector<std::tuple<std::string, optional_s
 
 likelihood::dataset data_of(const likelihood::model& model, const py::object& data, const char* function) {
   if (data.is_none()) return model.observed();
+  if (is_complex_array(data))
+    throw invalid_argument(std::string("rein.") + function + ": data is an array of complex numbers; counts are real");
   const auto array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(data);
   if (!array || array.ndim() != 1)
     throw invalid_argument(std::string("rein.") + function + ": data must be a one-dimensional sequence (main bins, then aux data)");
@@ -57,8 +61,16 @@ likelihood::dataset data_of(const likelihood::model& model, const py::object& da
     throw invalid_argument(std::string("rein.") + function + ": data has " + std::to_string(array.shape(0)) + " values, the model " +
                            std::to_string(main) + " main bins and " + std::to_string(aux) + " auxiliary data");
   likelihood::dataset d{Eigen::VectorXd(main), Eigen::VectorXd(aux)};
-  for (Eigen::Index i = 0; i < main; ++i) d.main[i] = array.at(i);
-  for (Eigen::Index i = 0; i < aux; ++i) d.aux[i] = array.at(main + i);
+  for (Eigen::Index i = 0; i < main + aux; ++i) {
+    const double x = array.at(i);
+    // a NaN count gives a NaN −ln L, a negative one a finite but meaningless one (aux data, the
+    // centres of Gaussian constraints, may be negative)
+    if (!std::isfinite(x) || (i < main && x < 0))
+      throw invalid_argument(std::string("rein.") + function + ": data[" + std::to_string(i) + "] = " + rein::detail::format_value(x) +
+                             (i < main ? " (main bin " + std::to_string(i) + ") must be finite and >= 0"
+                                       : " (aux datum " + std::to_string(i - main) + ") must be finite"));
+    (i < main ? d.main[i] : d.aux[i - main]) = x;
+  }
   return d;
 }
 

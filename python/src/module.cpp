@@ -33,7 +33,13 @@ py::object to_python(const nlohmann::json& value) {
   }
 }
 
+bool is_complex_array(const py::handle& values) {
+  return py::isinstance<py::array>(values) && py::reinterpret_borrow<py::array>(values).dtype().kind() == 'c';
+}
+
 Eigen::VectorXd parameters_of(const likelihood::model& model, const py::handle& pars, const char* function) {
+  if (is_complex_array(pars))
+    throw invalid_argument(std::string("rein.") + function + ": pars is an array of complex numbers; parameters are real");
   const auto array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(pars);
   if (!array || array.ndim() != 1)
     throw invalid_argument(std::string("rein.") + function + ": pars must be a one-dimensional sequence of numbers");

@@ -77,6 +77,10 @@ void hand_over(const py::object& result, const std::string& what, const std::vec
                const double* theta, std::size_t rows, const reweight::node_values& take) {
   const auto y = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(result);
   const auto expected = static_cast<py::ssize_t>(rows * q2.size());
+  // the cast would keep the real parts only
+  if (is_complex_array(result))
+    throw invalid_argument("rein: the Python rate " + what + " returned an array of complex numbers" + at_parameters(names, theta) +
+                           "; a rate is real");
   if (!y || y.size() != expected || (rows == 1 && y.ndim() != 1) || (rows > 1 && (y.ndim() != 2 || y.shape(0) != static_cast<py::ssize_t>(rows))))
     throw invalid_argument("rein: the Python rate " + what + " returned " + std::string(py::str(py::repr(result)).cast<std::string>().substr(0, 200)) +
                            " for " + std::to_string(q2.size()) + " q2 values; expected " +
@@ -123,6 +127,16 @@ void bind_rates(py::module_& m) {
   m.def("add_alternative", [](const std::string& name, const py::object& rate, const std::vector<parameter_spec>& parameters,
                               const py::object& derivative, std::optional<double> q2_min, std::optional<double> q2_max,
                               double relative_step, const std::string& description) {
+    // checked here, not at the first model that uses the rate
+    const std::string where = "rein.add_alternative('" + name + "')";
+    if (!PyCallable_Check(rate.ptr())) throw invalid_argument(where + ": the rate " + py::repr(rate).cast<std::string>() + " is not callable");
+    if (!derivative.is_none() && !py::isinstance<py::bool_>(derivative) && !PyCallable_Check(derivative.ptr()))
+      throw invalid_argument(where + ": derivative = " + py::repr(derivative).cast<std::string>() + " is not callable (nor True or None)");
+    if (q2_min && q2_max && !(*q2_min < *q2_max))
+      throw invalid_argument(where + ": q2_range = (" + rein::detail::format_value(*q2_min) + ", " + rein::detail::format_value(*q2_max) +
+                             "); need min < max");
+    if (!(relative_step > 0) || !std::isfinite(relative_step))
+      throw invalid_argument(where + ": relative_step = " + rein::detail::format_value(relative_step) + ", must be finite and > 0");
     models::alternative_rate entry;
     entry.name = name;
     entry.description = description;
@@ -170,6 +184,8 @@ void bind_rates(py::module_& m) {
         arg("description"));
 
   m.def("add_null", [](const std::string& name, const py::object& rate, double q2_min, double q2_max, const std::string& description) {
+    if (!PyCallable_Check(rate.ptr()))
+      throw invalid_argument("rein.add_null('" + name + "'): the rate " + py::repr(rate).cast<std::string>() + " is not callable");
     const auto f = hold(rate);
     // integrated once per model: one call per node is fine
     auto scalar = [f, name](double q2) {

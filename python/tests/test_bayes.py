@@ -136,3 +136,22 @@ def test_sample_multistart_matches_rein_sample_multistart():
     assert p["draws"].shape[0] == 1 and p["draws"].shape[2] == len(p["names"])
     with pytest.raises(rein.InvalidArgument, match="modes = 0"):
         rein.sample_multistart(rein.load(SMALL), "mu", "0:3:7", modes=0)
+
+
+def test_bad_sampling_arguments_name_the_argument():
+    model = rein.load(SMALL)
+    with pytest.raises(rein.InvalidArgument, match=r"rein.sample: priors\['mu'\] = \('uniform', 0\) must be \(family, a, b\)"):
+        rein.sample(model, priors={"mu": ("uniform", 0)})
+    with pytest.raises(rein.InvalidArgument, match=r"rein.sample: priors\['mu'\] = 'uniform' must be \(family, a, b\)"):
+        rein.sample(model, priors={"mu": "uniform"})
+    with pytest.raises(rein.InvalidArgument, match=r"rein.sample: draws = 10.5 must be an integer"):
+        rein.sample(model, draws=10.5)
+    # an empty grid said that no fit converged on it
+    with pytest.raises(rein.InvalidArgument, match=r"rein.sample_multistart: values: needs at least one value of 'mu'"):
+        rein.sample_multistart(model, "mu", [])
+    with pytest.raises(rein.InvalidArgument, match=r"rein.to_arviz_dict: posterior must be what rein.sample returns \(names, draws, "
+                                                   r"log_prob\), got \['at_bound'"):
+        rein.to_arviz_dict(rein.fit(model))
+    # one name is one name, not its letters
+    p = rein.sample(model, chains=1, warmup=50, draws=50, seed=3, parameters="mu")
+    assert list(p["summary"]["parameters"]) == ["mu"]

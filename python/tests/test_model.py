@@ -112,3 +112,51 @@ def test_rein_errors_are_python_exceptions_with_reins_message(belle2):
     assert issubclass(rein.InvalidArgument, rein.Error) and issubclass(rein.Error, RuntimeError)
     for cls in (rein.DomainError, rein.IOError, rein.ConvergenceError):
         assert issubclass(cls, rein.Error)
+
+
+def test_bad_parameter_vectors_and_data_are_refused_naming_the_value():
+    small = rein.load(os.path.join(SIMPLE, "2bin_2channel.json"))
+    # a complex array would be cut to its real parts
+    with pytest.raises(rein.InvalidArgument, match=r"rein.Model.nll: pars is an array of complex numbers; parameters are real"):
+        small.nll(np.asarray(small.inits) + 1j)
+    data = np.concatenate([small.observed, small.auxdata])
+    data[1] = np.nan  # a NaN −ln L before
+    with pytest.raises(rein.InvalidArgument, match=r"rein.Model.nll: data\[1\] = nan \(main bin 1\) must be finite and >= 0"):
+        small.nll(small.inits, data=data)
+    data[1] = -3.0  # a finite, meaningless −ln L before
+    with pytest.raises(rein.InvalidArgument, match=r"rein.Model.nll_and_gradient: data\[1\] = -3 \(main bin 1\) must be finite and >= 0"):
+        small.nll_and_gradient(small.inits, data=data)
+    data[1] = small.observed[1]
+    data[len(small.observed)] = np.inf
+    with pytest.raises(rein.InvalidArgument, match=r"data\[4\] = inf \(aux datum 0\) must be finite"):
+        small.nll(small.inits, data=data)
+    with pytest.raises(rein.InvalidArgument, match="data is an array of complex numbers"):
+        small.nll(small.inits, data=data.astype(complex))
+    # what does not change: other dtypes, views and lists are converted
+    with pytest.raises(rein.InvalidArgument, match=r"rein.Model.pars: mu = 'abc' must be a real number"):
+        small.pars(mu="abc")
+    x = np.repeat(np.asarray(small.inits), 2)[::2]
+    assert small.nll(x) == small.nll(list(small.inits)) == small.nll(np.asarray(small.inits, dtype=np.float32))
+
+
+def test_bad_load_options_are_refused_naming_the_option():
+    path = os.path.join(SIMPLE, "2bin_2channel.json")
+    with pytest.raises(rein.InvalidArgument, match=r"rein.load: source is NoneType None; give a file path or a workspace dict"):
+        rein.load(None)
+    with pytest.raises(rein.InvalidArgument, match=r"rein.load: poi = 3 must be a str \(or None\)"):
+        rein.load(path, poi=3)
+    with pytest.raises(rein.InvalidArgument, match=r"interpolation = 'code1' must be a dict, e.g. \{'normsys': 'code1'"):
+        rein.load(path, interpolation="code1")
+    with pytest.raises(rein.InvalidArgument, match=r"rein.load: alt = \['a'\] must be a str"):
+        rein.load(path, alt=["a"])
+    with pytest.raises(rein.InvalidArgument, match=r"rein.load: patches = 3; give a path, a dict or a list of them"):
+        rein.load(path, patches=3)
+    # numpy arrays in a workspace dict are its numbers (json.dumps alone refused them)
+    with open(path) as f:
+        document = json.load(f)
+    document["channels"][0]["samples"][0]["data"] = np.asarray(document["channels"][0]["samples"][0]["data"])
+    document["observations"][0]["data"] = [np.float64(x) for x in document["observations"][0]["data"]]
+    assert rein.load(document).nll(rein.load(path).inits) == rein.load(path).nll(rein.load(path).inits)
+    document["observations"][0]["data"] = {1.0}
+    with pytest.raises(rein.InvalidArgument, match=r"rein.load: the dict holds set \{1.0\}, which is not JSON"):
+        rein.load(document)

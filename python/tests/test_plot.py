@@ -47,3 +47,18 @@ def test_corner_and_impacts_return_figures(small):
 def test_missing_scan_raises(small):
     with pytest.raises(ValueError, match="run rein upper-limit with --scan"):
         rein.plot.brazil(rein.upper_limit(small))
+
+
+def test_results_of_the_wrong_kind_raise_value_error(small):
+    with pytest.raises(ValueError, match=r"<upper_limit result> must be the dict of rein.upper_limit\(model, scan=...\), got NoneType"):
+        rein.plot.brazil(None)
+    with pytest.raises(ValueError, match="has no 'scan': run rein upper-limit with --scan"):
+        rein.plot.brazil(rein.fit(small))
+    with pytest.raises(ValueError, match=r"<grid> must be the dict of rein.grid, got list"):
+        rein.plot.contour([])
+    impacts = rein.impacts(small)
+    with pytest.raises(ValueError, match=r"top = 0 must be an integer >= 1"):
+        rein.plot.impacts(impacts, top=0)
+    posterior = rein.sample(small, chains=1, warmup=50, draws=50, seed=3)
+    # one name, not its letters
+    assert rein.plot.corner(posterior, names="mu").axes

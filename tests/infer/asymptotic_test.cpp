@@ -1,4 +1,5 @@
 #include "rein/infer/asymptotic.hpp"
+#include "rein/infer/grid.hpp"
 #include "rein/infer/significance.hpp"
 #include "rein/infer/upper_limit.hpp"
 #include "rein/io/json/workspace.hpp"
@@ -11,6 +12,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -182,6 +184,20 @@ TEST_SUITE("infer") {
     CHECK_THROWS_WITH_AS((void)calculator.hypotest(61.0), doctest::Contains("mu = 61 lies outside its bounds [0, 60]"),
                          rein::invalid_argument);
     CHECK_THROWS_WITH_AS(rein::infer::test_statistic_from_string("qq"), doctest::Contains("unknown test statistic 'qq'"),
+                         rein::invalid_argument);
+    // NaN is equivalent to every cached μ: after fits at other μ it would reuse one of them
+    (void)calculator.hypotest(1.0);
+    CHECK_THROWS_WITH_AS((void)calculator.hypotest(std::nan("")),
+                         "rein::infer::profile_likelihood: the parameter of interest 'mu' = nan, must be a number", rein::invalid_argument);
+    CHECK_THROWS_WITH_AS((void)rein::infer::cls_curve(calculator, {1.0, std::nan("")}), "rein::infer::cls_curve: grid[1] = nan, must be finite",
+                         rein::invalid_argument);
+    CHECK_THROWS_WITH_AS((void)rein::infer::discovery_significance(m, m.observed(), {}, std::nan("")),
+                         "rein::infer::discovery_significance: asimov_mu = nan, must be finite", rein::invalid_argument);
+    // a signal grid refuses a bad cl once, before building any point's model
+    rein::infer::grid_options grid_options;
+    grid_options.limit.cl = 2;
+    const auto never = [](std::size_t) -> rein::likelihood::model { throw std::logic_error("no point is built"); };
+    CHECK_THROWS_WITH_AS((void)rein::infer::grid(1, never, grid_options), "rein::infer::grid: options.limit.cl = 2, must lie in (0, 1)",
                          rein::invalid_argument);
   }
 

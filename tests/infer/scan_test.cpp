@@ -195,6 +195,13 @@ TEST_SUITE("infer") {
     CHECK_THROWS_WITH_AS(rein::infer::linear_grid(0, 1, 1), "rein::infer::linear_grid: need lo < hi and n >= 2, got 0:1:1",
                          invalid_argument);
     CHECK_THROWS_WITH_AS(rein::infer::linear_grid(std::nan(""), 1, 3), doctest::Contains("got nan:1:3"), invalid_argument);
+    CHECK_THROWS_WITH_AS(rein::infer::linear_grid(0, std::numeric_limits<double>::infinity(), 3),
+                         "rein::infer::linear_grid: lo and hi must be finite, got 0:inf:3", invalid_argument);
+    // refused before allocating 16 GB
+    CHECK_THROWS_WITH_AS(rein::infer::linear_grid(0, 1, 2147483647),
+                         "rein::infer::linear_grid: n = 2147483647 points, at most 10000000, got 0:1:2147483647", invalid_argument);
+    CHECK_THROWS_WITH_AS(rein::infer::linear_grid_of("0:1:1099511627776", "--range"),
+                         doctest::Contains("n = 1099511627776 points, at most 10000000"), invalid_argument);
 
     const auto m = counting(5, 3, 10);
     const auto& data = m.observed();

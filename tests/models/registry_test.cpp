@@ -92,5 +92,48 @@ TEST_SUITE("models") {
                          doctest::Contains("tabulated_alternative 'bad': rate[1] = nan must be finite and >= 0"),
                          rein::invalid_argument);
   }
+
+  TEST_CASE("add_null and add_alternative refuse older spellings, bad supports and bad parameters, naming them") {
+    using rein::invalid_argument;
+    // 'b_to_k_nunu' would be read as the built-in WET rate by every file and --alt: never this one
+    CHECK_THROWS_WITH_AS(rein::models::add_null(rein::models::tabulated_null("hpqcd_null", {0, 1}, {1, 1})),
+                         "rein::models::add_null: 'hpqcd_null' is the older spelling of 'hpqcd-b-to-k-nunu'; choose another name",
+                         invalid_argument);
+    CHECK_THROWS_WITH_AS(rein::models::add_null({"test-empty-support", "", [](double) { return 1.0; }, 5, 1}),
+                         "rein::models::add_null: 'test-empty-support' has the support q2_min = 5, q2_max = 1; need q2_min < q2_max",
+                         invalid_argument);
+    CHECK_THROWS_WITH_AS(rein::models::add_null({"test-nan-support", "", [](double) { return 1.0; }, std::nan(""), 1}),
+                         doctest::Contains("q2_min = nan, q2_max = 1; need q2_min < q2_max"), invalid_argument);
+    auto alternative = rein::models::tabulated_alternative("b_to_k_nunu", {0, 1}, {1, 1});
+    CHECK_THROWS_WITH_AS(rein::models::add_alternative(alternative),
+                         "rein::models::add_alternative: 'b_to_k_nunu' is the older spelling of 'wet-b-to-k-nunu'; choose another name",
+                         invalid_argument);
+    alternative.name = "test-bad-parameters";
+    const double inf = std::numeric_limits<double>::infinity();
+    alternative.parameters = {{"a", 0, -1, 1}, {"a", 0, -1, 1}};
+    CHECK_THROWS_WITH_AS(rein::models::add_alternative(alternative),
+                         "rein::models::add_alternative: 'test-bad-parameters' parameters[1] = 'a' repeats parameters[0]", invalid_argument);
+    alternative.parameters = {{"a", 0, -1, 1}, {"", 0, -1, 1}};
+    CHECK_THROWS_WITH_AS(rein::models::add_alternative(alternative),
+                         "rein::models::add_alternative: 'test-bad-parameters' parameters[1] has no name", invalid_argument);
+    alternative.parameters = {{"a", 0, 1, -1}};
+    CHECK_THROWS_WITH_AS(rein::models::add_alternative(alternative),
+                         "rein::models::add_alternative: 'test-bad-parameters' parameters[0] ('a') has lower = 1, upper = -1; need "
+                         "lower < upper (±inf for none)",
+                         invalid_argument);
+    alternative.parameters = {{"a", 0, std::nan(""), 1}};
+    CHECK_THROWS_WITH_AS(rein::models::add_alternative(alternative), doctest::Contains("has lower = nan, upper = 1"), invalid_argument);
+    alternative.parameters = {{"a", 5, 0, 1}};
+    CHECK_THROWS_WITH_AS(rein::models::add_alternative(alternative),
+                         "rein::models::add_alternative: 'test-bad-parameters' parameters[0] ('a') has init = 5; need a finite value "
+                         "in [0, 1]",
+                         invalid_argument);
+    alternative.parameters = {{"a", inf, -inf, inf}};
+    CHECK_THROWS_WITH_AS(rein::models::add_alternative(alternative), doctest::Contains("('a') has init = inf; need a finite value in [-inf, inf]"),
+                         invalid_argument);
+    // nothing refused was added
+    const auto names = rein::models::named_alternatives();
+    CHECK(std::count(names.begin(), names.end(), "test-bad-parameters") == 0);
+  }
 }
 }  // namespace registry_test

@@ -244,6 +244,15 @@ TEST_SUITE("reweight") {
                          "rein::reweight::make_modifier: reweighting 'z': the null rate integrates to 0 in kinematic bin 0 "
                          "inside the cutoff",
                          rein::invalid_argument);
+    // a null below 0 (∫_0^1 -1 dx = -1) would flip the sign of the weights
+    auto negative_null = std::make_shared<rein::reweight::callable_rates<1, decltype(alternative)>>(
+        [](double) { return -1.0; }, alternative, std::vector<double>{0, 1, 2}, rein::reweight::bin_integration_options{},
+        rein::reweight::bin_integration_options{});
+    rein::reweight::reweighting negative{"n", negative_null, {{"a", 1, 0, 2}}, {}, {{"c", "s", Eigen::MatrixXd::Ones(2, 2)}}, {}};
+    CHECK_THROWS_WITH_AS(rein::reweight::make_modifier(negative),
+                         doctest::Contains("reweighting 'n': the null rate integrates to -"), rein::invalid_argument);
+    CHECK_THROWS_WITH_AS(rein::reweight::make_modifier(negative),
+                         doctest::Contains("in kinematic bin 0 inside the cutoff; a rate must be >= 0"), rein::invalid_argument);
   }
 
   TEST_CASE("modifier: bad covariances, means and decorrelation matrices name the group, the index and the value") {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "rein/core/detail/check.hpp"
 #include "rein/core/error.hpp"
 #include "rein/core/parallel_for.hpp"
 #include "rein/infer/asymptotic.hpp"
@@ -51,11 +52,16 @@ inline std::string grid_status(const upper_limit_result& limit, const hypotest_r
 /// `make_model(i)` (on a worker thread, so reading and patching run in parallel too). A point that
 /// fails (its model throws, or a fit or limit does not end ok) does not stop the others: its
 /// status says why. Results are in point order and independent of `options.threads`.
-/// @throws invalid_argument for `options.threads` = 0.
+/// @throws invalid_argument for `options.threads` = 0, or limit.cl outside (0, 1) or limit.rtol <= 0
+///         (checked once here, not failing every point alike).
 [[nodiscard]] inline std::vector<grid_point_result> grid(std::size_t count,
                                                          const std::function<likelihood::model(std::size_t)>& make_model,
                                                          const grid_options& options = {}) {
   if (options.threads == 0) throw invalid_argument("rein::infer::grid: options.threads = 0, must be >= 1");
+  if (!(options.limit.cl > 0 && options.limit.cl < 1))
+    throw invalid_argument("rein::infer::grid: options.limit.cl = " + rein::detail::format_value(options.limit.cl) + ", must lie in (0, 1)");
+  if (!(options.limit.rtol > 0))
+    throw invalid_argument("rein::infer::grid: options.limit.rtol = " + rein::detail::format_value(options.limit.rtol) + ", must be > 0");
   std::vector<grid_point_result> results(count);
   parallel_for(count, options.threads, [&](std::size_t i) {
     const auto begin = std::chrono::steady_clock::now();

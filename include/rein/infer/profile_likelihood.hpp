@@ -72,8 +72,12 @@ class profile_likelihood {
   [[nodiscard]] double mu_hat() const { return free_fit().values[static_cast<Eigen::Index>(m_poi)]; }
 
   /// The conditional fit θ̂̂(μ).
-  /// @throws invalid_argument when μ lies outside the POI's bounds.
+  /// @throws invalid_argument when μ is NaN or lies outside the POI's bounds.
   const fit::fit_result& conditional_fit(double mu) const {
+    // NaN is equivalent to every key of the cache: it would return another μ's fit
+    if (std::isnan(mu))
+      throw invalid_argument("rein::infer::profile_likelihood: the parameter of interest '" + m_model->parameters()[m_poi].name +
+                             "' = nan, must be a number");
     const auto found = m_conditional.find(mu);
     if (found != m_conditional.end()) return found->second;
     fit::fit_options options = m_options;

@@ -45,14 +45,21 @@ struct scan_result {
   std::vector<double> below_minimum;
 };
 
+/// The most points linear_grid makes: far more than a scan fits (one fit each) in a day, so a
+/// larger N is a typo, refused before allocating it.
+inline constexpr long max_linear_grid_points = 10'000'000;
+
 /// Evenly spaced grid lo, …, hi with n points; the end points are exactly lo and hi.
-/// @throws invalid_argument unless n ≥ 2 and lo < hi.
-inline std::vector<double> linear_grid(double lo, double hi, int n) {
-  if (n < 2 || !(lo < hi))
-    throw invalid_argument("rein::infer::linear_grid: need lo < hi and n >= 2, got " + rein::detail::format_value(lo) +
-                           ":" + rein::detail::format_value(hi) + ":" + std::to_string(n));
+/// @throws invalid_argument unless n ≥ 2, lo < hi, both finite and n ≤ max_linear_grid_points.
+inline std::vector<double> linear_grid(double lo, double hi, long n) {
+  const auto range = [&] { return rein::detail::format_value(lo) + ":" + rein::detail::format_value(hi) + ":" + std::to_string(n); };
+  if (n < 2 || !(lo < hi)) throw invalid_argument("rein::infer::linear_grid: need lo < hi and n >= 2, got " + range());
+  if (!std::isfinite(lo) || !std::isfinite(hi)) throw invalid_argument("rein::infer::linear_grid: lo and hi must be finite, got " + range());
+  if (n > max_linear_grid_points)
+    throw invalid_argument("rein::infer::linear_grid: n = " + std::to_string(n) + " points, at most " +
+                           std::to_string(max_linear_grid_points) + ", got " + range());
   std::vector<double> grid(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) grid[static_cast<std::size_t>(i)] = lo + (hi - lo) * i / (n - 1);
+  for (long i = 0; i < n; ++i) grid[static_cast<std::size_t>(i)] = lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(n - 1);
   // lo + (hi − lo) can round one ulp above hi (0:0.9:14 ends at 0.9000000000000001), which would put
   // a scan up to a parameter's bound outside it
   grid.back() = hi;
@@ -66,7 +73,7 @@ inline std::vector<double> linear_grid_of(const std::string& text, const std::st
   const auto first = text.find(':'), second = text.rfind(':');
   if (text.empty() || first == second) throw invalid_argument(what + " '" + text + "' must be LO:HI:N, e.g. 0:10:21");
   return linear_grid(parse_number(text.substr(0, first), what + " LO"), parse_number(text.substr(first + 1, second - first - 1), what + " HI"),
-                     static_cast<int>(parse_integer(text.substr(second + 1), what + " N")));
+                     parse_integer(text.substr(second + 1), what + " N"));
 }
 
 namespace detail {

@@ -35,10 +35,14 @@ struct significance_result {
 
 /// Observed and expected discovery significance of the model's parameter of interest.
 /// @param asimov_mu signal strength of the expected significance (1: the nominal signal).
+/// @throws invalid_argument for a non-finite asimov_mu
 [[nodiscard]] inline significance_result discovery_significance(const likelihood::model& model,
                                                                 const likelihood::dataset& data,
                                                                 const fit::fit_options& options = {},
                                                                 double asimov_mu = 1.0) {
+  if (!std::isfinite(asimov_mu))
+    throw invalid_argument("rein::infer::discovery_significance: asimov_mu = " + rein::detail::format_value(asimov_mu) +
+                           ", must be finite");
   const profile_likelihood observed(model, data, options);
   significance_result r;
   r.mu_hat = observed.mu_hat();

@@ -280,6 +280,8 @@ struct toy_significance_result {
                                                               const likelihood::dataset& observed, toy_options options,
                                                               double signal_mu = 1.0) {
   if (options.n_toys == 0) throw invalid_argument("rein::infer::toy_significance: n_toys = 0, need at least one toy");
+  if (!std::isfinite(signal_mu))
+    throw invalid_argument("rein::infer::toy_significance: signal_mu = " + rein::detail::format_value(signal_mu) + ", must be finite");
   options.statistic = test_statistic::q0;
   const profile_likelihood data(model, observed, options.fit);
   const double q0_obs = data.statistic(test_statistic::q0, 0.0);

@@ -248,8 +248,13 @@ struct cls_functions {
 
 /// CLs observed and expected at each μ of `grid`: the curve whose crossings of 1 − cl are the
 /// limits (drawn as the Brazil band by scripts/rein-plot brazil).
+/// @throws invalid_argument for a non-finite μ in `grid` (naming its index)
 [[nodiscard]] inline std::vector<hypotest_result> cls_curve(const asymptotic_calculator& calculator,
                                                             const std::vector<double>& grid) {
+  for (std::size_t i = 0; i < grid.size(); ++i)
+    if (!std::isfinite(grid[i]))
+      throw invalid_argument("rein::infer::cls_curve: grid[" + std::to_string(i) + "] = " + rein::detail::format_value(grid[i]) +
+                             ", must be finite");
   std::vector<hypotest_result> curve;
   curve.reserve(grid.size());
   for (double mu : grid) curve.push_back(calculator.hypotest(mu));

@@ -165,9 +165,11 @@ class reweighting_function final : public likelihood::bin_function {
 
     for (std::size_t j = 0; j < bins; ++j) {
       const double null = m_rates->null_integrals()[j];
-      if (used(j) && (!std::isfinite(null) || null == 0))
+      // a negative integral (a fitted or user-written null gone below 0) would flip the weights' sign
+      if (used(j) && (!std::isfinite(null) || null <= 0))
         throw invalid_argument(where + ": the null rate integrates to " + rein::detail::format_value(null) +
-                               " in kinematic bin " + std::to_string(j) + " inside the cutoff");
+                               " in kinematic bin " + std::to_string(j) + " inside the cutoff" +
+                               (null < 0 ? "; a rate must be >= 0" : ""));
     }
     for (std::size_t k = 0; k < spec.targets.size(); ++k) {
       const auto& t = spec.targets[k];
@@ -393,8 +395,8 @@ class reweighting_function final : public likelihood::bin_function {
 ///         decorrelation matrix of the wrong shape or not finite; a target repeated, with no rows,
 ///         with a column count different from the rates' bins, with a non-finite density entry,
 ///         or with `edges` that are not strictly increasing or do not agree with the rates' edges
-///         (count, and values to 1e-12 of the largest |edge|); a null rate that integrates to 0 or
-///         a non-finite value in a kinematic bin inside the cutoff.
+///         (count, and values to 1e-12 of the largest |edge|); a null rate that integrates to 0, a
+///         negative or a non-finite value in a kinematic bin inside the cutoff.
 inline likelihood::custom_modifier make_modifier(const reweighting& spec) {
   auto function = std::make_shared<detail::reweighting_function>(spec);
   likelihood::custom_modifier m;
