@@ -78,18 +78,19 @@ def _per_form_factor(params):
 
 
 def _terms(q2, params):
-    """The per-form-factor scalars (_per_form_factor), the weighted form factors w_X f_X and the
-    terms w_X f_X^2 at every q2, rows f+, f0, fT."""
-    bases, weights, _ = _kinematics(q2)
+    """The q2-only factors (_kinematics), the per-form-factor scalars (_per_form_factor), the weighted
+    form factors w_X f_X and the terms w_X f_X^2 at every q2, rows f+, f0, fT."""
+    factors = _kinematics(q2)
+    bases, weights, _ = factors
     scalars = _per_form_factor(params)
     form_factors = np.einsum("xk,xkn->xn", scalars[:, :3], bases)  # the three at once
     weighted = weights * form_factors
-    return scalars, weighted, weighted * form_factors
+    return factors, scalars, weighted, weighted * form_factors
 
 
 def dbr_dq2(q2, **params):
     """dB/dq2 [GeV^-2] of B+ -> K+ nu nubar at every q2, for cvl, csl, ctl and FFK[0..7]."""
-    scalars, _, terms = _terms(q2, params)
+    _, scalars, _, terms = _terms(q2, params)
     return np.einsum("x,xn->n", scalars[:, 3], terms)  # sum_X c_X^2 w_X f_X^2
 
 
@@ -101,8 +102,7 @@ def dbr_dq2_derivative(q2, **params):
 def dbr_dq2_and_derivative(q2, **params):
     """(dbr_dq2, dbr_dq2_derivative) from one call (rein.add_alternative(..., derivative=True)):
     the form factors are computed once for both, the derivative's rows written in place."""
-    scalars, weighted, terms = _terms(q2, params)
-    bases, _, ff_bases = _kinematics(q2)
+    (bases, _, ff_bases), scalars, weighted, terms = _terms(q2, params)
     derivative = np.empty((11, terms.shape[1]))
     np.multiply(scalars[:, 4:5], terms, out=derivative[:3])  # d rate / d c_X = 2 c_X w_X f_X^2
     weighted *= scalars[:, 5:6]  # d rate / d f_X = 2 c_X^2 w_X f_X
